@@ -1,0 +1,4 @@
+"""Allows ``python -m claimcheck``."""
+from claimcheck.cli import main
+
+main()

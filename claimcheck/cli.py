@@ -1,0 +1,66 @@
+"""The ``claimcheck`` command line.
+
+Subcommands live in ``claimcheck.commands.<name>`` and are imported only when
+invoked, so ``claimcheck --help`` and ``--version`` never import spaCy.
+"""
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+
+import click
+
+from claimcheck import __version__
+
+COMMANDS = {
+    "check": ("claimcheck.commands.check", "Check ad copy for problematic claims and grade each document."),
+    "explain": ("claimcheck.commands.explain", "Show what the pipeline saw, sentence by sentence."),
+    "rules": ("claimcheck.commands.rules", "List the rules."),
+    "rule": ("claimcheck.commands.rules", "Show one rule's documentation."),
+    "eval": ("claimcheck.commands.eval", "Measure detection quality on a labelled JSONL corpus."),
+    "test": ("claimcheck.commands.test", "Run every rule's annotated fixtures in a rules folder."),
+    "docs": ("claimcheck.commands.docs", "Write one Markdown page per rule, plus an index."),
+    "baseline": ("claimcheck.commands.baseline", "Record today's findings so that later runs report only new ones."),
+    "scan": ("claimcheck.commands.scan", "Batch-scan crawled websites into a results database."),
+    "export": ("claimcheck.commands.export", "Export a scan database's tables as CSV, JSONL or Parquet."),
+    "report": ("claimcheck.commands.report", "Write an HTML report of a scan database."),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx):
+        return [name for name, (module, _) in COMMANDS.items() if importlib.util.find_spec(module)]
+
+    def get_command(self, ctx, name):
+        if name not in COMMANDS:
+            return None
+        module_name, _ = COMMANDS[name]
+        if importlib.util.find_spec(module_name) is None:
+            return None
+        module = importlib.import_module(module_name)
+        return getattr(module, f"{name}_command")
+
+    def format_commands(self, ctx, formatter):
+        rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="claimcheck")
+def cli():
+    """claimcheck: a compliance linter for stem-cell and regenerative-medicine advertising.
+
+    It finds each claim in ad copy, decides with rules kept as YAML data whether it contradicts
+    the approved uses and documented risks in its knowledge base, and grades each document.
+    """
+
+
+def main():
+    try:
+        cli.main(prog_name="claimcheck", standalone_mode=True)
+    except KeyboardInterrupt:
+        click.echo("claimcheck: interrupted", err=True)
+        sys.exit(130)

@@ -1,0 +1,1 @@
+"""One module per subcommand; ``claimcheck.cli`` imports them on demand."""

@@ -1,0 +1,46 @@
+"""What several subcommands share: loading the pack and reporting problems."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from claimcheck.errors import InputProblem
+from claimcheck.model import SEVERITIES
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+fail_on_option = click.option(
+    "--fail-on", type=click.Choice(SEVERITIES), default=None,
+    help="Exit 1 when a finding at or above this severity remains (default: major).")
+rule_path_option = click.option(
+    "--rule-path", "rule_paths", multiple=True, type=click.Path(file_okay=False),
+    help="An extra rule pack folder (repeatable).")
+
+
+def print_problems(problems: list[InputProblem]) -> None:
+    for problem in problems:
+        click.echo(problem.render(), err=True)
+
+
+def load_pack_or_exit(rule_paths=(), kb_paths=(), include_builtin=True):
+    from claimcheck.rulepack import load_pack
+
+    pack = load_pack(tuple(rule_paths), tuple(kb_paths), include_builtin)
+    if not pack.rules:
+        print_problems(pack.problems)
+        click.echo("claimcheck: error: no usable rules", err=True)
+        sys.exit(EXIT_ERROR)
+    return pack
+
+
+def write_output(text: str, output: str | None) -> None:
+    if output:
+        try:
+            with open(output, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as exc:
+            click.echo(f"{output}: error: cannot write output: {exc.strerror or exc}", err=True)
+            sys.exit(EXIT_ERROR)
+    else:
+        click.echo(text, nl=False)

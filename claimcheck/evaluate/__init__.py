@@ -1,0 +1,111 @@
+"""Stage 4, evaluate: rules (YAML, compiled by their kind) x claims -> findings.
+
+Claim-scope rules run first; document-scope rules then see those findings
+(a missing risk disclosure matters only on a page that makes claims). The
+engine owns what every rule shares: severity (escalation by predicate,
+downgrade when hedged, each change explained), message and suggestion
+templates, references from the knowledge base, and the mapping from
+normalized offsets back to the raw file's line and column. One finding per
+rule per sentence: a sentence with "heal and repair" is one problem, not two.
+"""
+from __future__ import annotations
+
+import string
+from collections.abc import Iterable
+
+from claimcheck.evaluate.hits import Hit
+from claimcheck.extract import Analysis
+from claimcheck.model import SEVERITY_RANK, Finding, LineIndex
+from claimcheck.rulepack import Rule, RulePack, severity_step_down
+
+
+class _Fields(dict):
+    def __missing__(self, key):
+        return "{" + key + "}"
+
+
+def _format(template: str, fields: dict) -> str:
+    try:
+        return string.Formatter().vformat(template, (), _Fields(fields))
+    except (ValueError, IndexError):
+        return template
+
+
+def _severity(rule: Rule, hit: Hit) -> tuple[str, str | None]:
+    severity, reason = rule.severity, None
+    claim = hit.claim
+    if claim is None:
+        return severity, None
+    for escalation in rule.escalations:
+        if claim.predicate in escalation["predicates"] and SEVERITY_RANK[escalation["severity"]] > SEVERITY_RANK[severity]:
+            reason = f"raised from {severity} to {escalation['severity']}: the claim says '{claim.predicate_text}'"
+            severity = escalation["severity"]
+    if claim.modality == "hedged":
+        lowered = rule.hedged_severity or severity_step_down(severity)
+        if lowered != severity:
+            cue = next((c["text"] for c in claim.cues if c["category"] == "hedged"), "a hedge")
+            reason = f"lowered from {severity} to {lowered}: hedged by '{cue}'"
+            severity = lowered
+    return severity, reason
+
+
+def _finding(rule: Rule, hit: Hit, analysis: Analysis, raw: str, lines: LineIndex, pack: RulePack) -> Finding:
+    kb = pack.kb
+    claim = hit.claim
+    severity, reason = _severity(rule, hit)
+    start, end = analysis.text.raw_span(hit.start, hit.end) if hit.end > hit.start else (0, 0)
+    line, column = lines.position(start)
+    end_line, end_column = lines.position(end)
+    product = (claim.product_text if claim and claim.product_text else
+               kb.name_of("products", claim.product) if claim and claim.product else "stem cell products")
+    fields = {
+        "product": product,
+        "predicate": claim.predicate_text if claim else "",
+        "text": raw[start:end],
+        "condition": "", "conditions": "",
+        **hit.fields,
+    }
+    explanation = {"rule": rule.path, "kind": rule.kind, "normalized_span": [hit.start, hit.end]}
+    if claim is not None:
+        explanation.update({
+            "pattern": claim.predicate_pattern, "predicate": claim.predicate,
+            "product": claim.product, "conditions": claim.conditions,
+            "modality": claim.modality, "cues": claim.cues,
+        })
+    if reason:
+        explanation["severity_reason"] = reason
+    explanation.update(hit.explanation)
+    return Finding(
+        code=rule.code, name=rule.name, category=rule.category, severity=severity, scope=rule.scope,
+        message=_format(rule.message, fields), start=start, end=end, line=line, column=column,
+        end_line=end_line, end_column=end_column, text=raw[start:end],
+        claim=claim.summary() if claim else None,
+        references=kb.references(list(rule.docs["references"]) + hit.sources),
+        suggestion=_format(rule.suggestion, fields), explanation=explanation,
+    )
+
+
+def _one_per_sentence(findings: list[Finding], analysis: Analysis) -> list[Finding]:
+    best: dict[tuple, Finding] = {}
+    for finding in findings:
+        span = finding.explanation.get("normalized_span", [finding.start])
+        sentence = next((i for i, (s, e) in enumerate(analysis.sentences) if s <= span[0] < e), span[0])
+        key = (finding.code, sentence)
+        kept = best.get(key)
+        if kept is None or SEVERITY_RANK[finding.severity] > SEVERITY_RANK[kept.severity]:
+            best[key] = finding
+    return list(best.values())
+
+
+def evaluate(analysis: Analysis, raw: str, pack: RulePack, rules: Iterable[Rule] | None = None) -> list[Finding]:
+    active = [r for r in (pack.rules if rules is None else rules) if r.enabled]
+    lines = LineIndex(raw)
+    findings: list[Finding] = []
+    for rule in (r for r in active if r.scope == "claim"):
+        findings.extend(_finding(rule, hit, analysis, raw, lines, pack) for hit in rule.check(analysis))
+    findings = _one_per_sentence(findings, analysis)
+    for rule in (r for r in active if r.scope == "document"):
+        hits = list(rule.check(analysis, findings))
+        findings.extend(_finding(rule, hit, analysis, raw, lines, pack) for hit in hits)
+    findings.sort(key=lambda f: (f.start, f.code))
+    return findings

@@ -1,0 +1,51 @@
+"""What a kind reports, before the engine turns it into a ``Finding``."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from claimcheck.model import Claim
+
+CELL_CONTEXT_SCHEMA = {
+    "enum": ["sentence", "document", "none"],
+    "description": "Where a cell product must be named for the claim to count: in the claim's "
+                   "sentence, anywhere in the document (the topic signal), or nowhere.",
+}
+PREDICATES_SCHEMA = {"type": "array", "items": {"type": "string"}, "minItems": 1,
+                     "description": "Predicate classes (rules/lexicon) that make a claim for this rule."}
+
+
+@dataclass
+class Hit:
+    start: int  # normalized offsets
+    end: int
+    claim: Claim | None = None
+    fields: dict = field(default_factory=dict)  # for the message and suggestion templates
+    sources: list[str] = field(default_factory=list)  # extra kb source ids (conditions, risks ...)
+    explanation: dict = field(default_factory=dict)
+
+
+def in_cell_context(claim: Claim, analysis, where: str) -> bool:
+    if where == "none":
+        return True
+    if claim.product or claim.approved_products or claim.procedures:
+        return True
+    return where == "document" and bool(analysis.topic.get("cell_context"))
+
+
+def claims_for(rule, analysis):
+    """The claims of the rule's predicate classes and modalities."""
+    wanted = set(rule.parameters.get("predicates", ()))
+    for claim in analysis.claims:
+        if claim.predicate in wanted and claim.modality in rule.modalities:
+            yield claim
+
+
+def approved_conditions(kb, claim: Claim) -> dict:
+    """condition id -> ApprovalMatch for the claim's conditions that are approved uses."""
+    found = {}
+    for condition in claim.conditions:
+        match = kb.approved_use(condition, product=claim.product,
+                                approved_products=claim.approved_products, procedures=claim.procedures)
+        if match is not None:
+            found[condition] = match
+    return found

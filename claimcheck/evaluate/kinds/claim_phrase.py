@@ -1,0 +1,40 @@
+"""Kind ``claim_phrase``: a claim of the given predicate classes (cure, regrow,
+better than surgery, no risk, proven ...) about a cell product.
+
+Accurate wording about an approved use ("transplant can cure some leukemias")
+is left alone when ``skip_approved_uses`` is set."""
+from __future__ import annotations
+
+from claimcheck.evaluate.hits import (CELL_CONTEXT_SCHEMA, PREDICATES_SCHEMA, Hit, approved_conditions,
+                                      claims_for, in_cell_context)
+
+PARAMETERS = {
+    "type": "object", "additionalProperties": False, "required": ["predicates"],
+    "properties": {
+        "predicates": PREDICATES_SCHEMA,
+        "cell_context": CELL_CONTEXT_SCHEMA,
+        "skip_approved_uses": {"type": "boolean", "description": "Pass claims whose conditions are all approved uses."},
+        "requires_condition": {"type": "boolean", "description": "Fire only when a condition is named."},
+    },
+}
+
+
+def compile(rule, pack):
+    kb = pack.kb
+    params = rule.parameters
+    context = params.get("cell_context", "document")
+
+    def check(analysis, findings=()):
+        for claim in claims_for(rule, analysis):
+            if not in_cell_context(claim, analysis, context):
+                continue
+            if params.get("requires_condition") and not claim.conditions:
+                continue
+            if params.get("skip_approved_uses") and claim.conditions:
+                if len(approved_conditions(kb, claim)) == len(claim.conditions):
+                    continue
+            names = [kb.name_of("conditions", c) for c in claim.conditions]
+            yield Hit(claim.start, claim.end, claim,
+                      fields={"condition": names[0] if names else "", "conditions": ", ".join(names)},
+                      sources=[s for c in claim.conditions for s in kb.conditions[c].get("sources", [])])
+    return check

@@ -1,0 +1,56 @@
+"""Kind ``missing_disclosure`` (document scope): the page makes claims of the
+given categories but never says what it should (its risks, or that the use is
+not FDA-approved).
+
+A disclosure is a RISK term from the knowledge base or a DISCLOSURE phrase of
+the given classes; a risk term inside a safety overclaim ("no side effects")
+does not count. The finding is placed on the first claim that needed it."""
+from __future__ import annotations
+
+from claimcheck.evaluate.hits import Hit
+
+PARAMETERS = {
+    "type": "object", "additionalProperties": False, "required": ["when_categories", "disclosed_by"],
+    "properties": {
+        "when_categories": {"type": "array", "items": {"type": "string"}, "minItems": 1,
+                            "description": "Fire when the page has findings of these categories."},
+        "disclosed_by": {
+            "type": "object", "additionalProperties": False,
+            "properties": {
+                "risks": {"type": "boolean", "description": "Any risk term from the knowledge base."},
+                "disclosures": {"type": "array", "items": {"type": "string"},
+                                "description": "DISCLOSURE lexicon classes."},
+            },
+        },
+    },
+}
+
+
+def _overlaps(term, spans) -> bool:
+    return any(term.start < end and start < term.end for start, end in spans)
+
+
+def compile(rule, pack):
+    params = rule.parameters
+    wanted = set(params["when_categories"])
+    by = params["disclosed_by"]
+    disclosure_classes = set(by.get("disclosures", ()))
+
+    def check(analysis, findings=()):
+        triggers = [f for f in findings if f.category in wanted and f.scope == "claim" and f.suppressed is None]
+        if not triggers:
+            return
+        claim_spans = [(c.predicate_start, c.predicate_end) for c in analysis.claims]
+        disclosures = []
+        if by.get("risks"):
+            disclosures += [t for t in analysis.terms if t.label == "RISK" and not _overlaps(t, claim_spans)]
+        disclosures += [t for t in analysis.terms if t.label == "DISCLOSURE" and t.cls in disclosure_classes]
+        if disclosures:
+            return
+        first = min(triggers, key=lambda f: f.start)
+        start, end = first.explanation["normalized_span"]
+        yield Hit(start, end, None, fields={"count": len(triggers), "first_line": first.line},
+                  explanation={"triggered_by": sorted({f.code for f in triggers}),
+                               "looked_for": {"risks": bool(by.get("risks")),
+                                              "disclosures": sorted(disclosure_classes)}})
+    return check

@@ -1,0 +1,39 @@
+"""Stage 3, extract: spaCy finds claims and their modality.
+
+The pipeline is ``spacy.blank("en")`` plus our components (registered in
+``factories``): block boundaries, the sentencizer, term matching from the
+knowledge base and lexicons (``terms``), claim assembly (``claims``) and
+ConText-style modality (``modality``). ``analyze`` turns each spaCy ``Doc``
+into a plain ``Analysis`` that later stages use without spaCy.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from claimcheck.model import Claim, NormalizedText
+
+
+@dataclass(frozen=True)
+class Term:
+    """A matched knowledge-base or lexicon term (normalized offsets)."""
+
+    start: int
+    end: int
+    label: str  # PRODUCT CONDITION APPROVED PROCEDURE RISK PREDICATE DISCLOSURE PROMOTION
+    cls: str  # kb id (PRODUCT...) or class (PREDICATE, DISCLOSURE, PROMOTION)
+    entry: str  # id of the lexicon entry or kb entry that matched
+    text: str
+    sentence: int
+
+
+@dataclass
+class Analysis:
+    text: NormalizedText
+    claims: list[Claim]
+    terms: list[Term]
+    sentences: list[tuple[int, int]]
+    topic: dict = field(default_factory=dict)
+    words: int = 0
+
+    def terms_labelled(self, label: str, cls: str | None = None) -> list[Term]:
+        return [t for t in self.terms if t.label == label and (cls is None or t.cls == cls)]

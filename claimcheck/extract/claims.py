@@ -1,0 +1,88 @@
+"""The ``claimcheck_claims`` component: assembles claims from matched terms.
+
+A claim is anchored on a predicate (a lexicon PREDICATE span: treats, cures,
+regrows, FDA approved, no risk, proven ...). Within its sentence it takes the
+nearest cell product (or approved product / transplant procedure) and every
+condition named. The document-level topic signal (is this text about a cell
+product, and is it selling one?) is computed here too, because rules use it to
+read product-less sentences ("Life without knee pain!") on a stem-cell page.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+from claimcheck.extract.terms import SPANS_KEY
+from claimcheck.model import Claim
+
+
+def _nearest(spans, anchor):
+    """The span closest to ``anchor`` (before it preferred on ties)."""
+    best, best_distance = None, None
+    for span in spans:
+        if span.end <= anchor.start:
+            distance = anchor.start - span.end
+        elif span.start >= anchor.end:
+            distance = span.start - anchor.end + 0.5
+        else:
+            distance = 0
+        if best_distance is None or distance < best_distance:
+            best, best_distance = span, distance
+    return best
+
+
+class ClaimFinder:
+    def __init__(self, pack):
+        self.kb = pack.kb
+
+    def __call__(self, doc):
+        spans = list(doc.spans[SPANS_KEY])
+        sentences = list(doc.sents)
+        sentence_of = [0] * len(doc)
+        for index, sentence in enumerate(sentences):
+            for i in range(sentence.start, sentence.end):
+                sentence_of[i] = index
+        by_sentence: list[dict[str, list]] = [dict() for _ in sentences]
+        for span in spans:
+            by_sentence[sentence_of[span.start]].setdefault(span.label_, []).append(span)
+
+        claims = []
+        for index, sentence in enumerate(sentences):
+            parts = by_sentence[index]
+            for predicate in parts.get("PREDICATE", []):
+                claims.append(self._claim(doc, sentence, predicate, parts))
+        doc._.cc_claims = claims
+        doc._.cc_topic = self._topic(spans)
+        return doc
+
+    def _claim(self, doc, sentence, predicate, parts) -> Claim:
+        products = [s for s in parts.get("PRODUCT", []) if not (s.start < predicate.end and predicate.start < s.end)]
+        product = _nearest(products, predicate)
+        conditions = [s for s in parts.get("CONDITION", [])
+                      if not (s.start < predicate.end and predicate.start < s.end)]
+        approved = parts.get("APPROVED", [])
+        procedures = parts.get("PROCEDURE", [])
+        members = [predicate, *conditions] + ([product] if product is not None else [])
+        start = min(s.start_char for s in members)
+        end = max(s.end_char for s in members)
+        return Claim(
+            start=start, end=end, text=doc.text[start:end],
+            predicate=predicate.kb_id_, predicate_text=predicate.text, predicate_pattern=predicate.id_,
+            predicate_start=predicate.start_char, predicate_end=predicate.end_char,
+            product=product.kb_id_ if product is not None else None,
+            product_text=product.text if product is not None else None,
+            conditions=list(dict.fromkeys(s.kb_id_ for s in conditions)),
+            condition_texts=list(dict.fromkeys(s.text for s in conditions)),
+            approved_products=list(dict.fromkeys(s.kb_id_ for s in approved)),
+            procedures=list(dict.fromkeys(s.kb_id_ for s in procedures)),
+            sentence_start=sentence.start_char, sentence_end=sentence.end_char,
+        )
+
+    def _topic(self, spans) -> dict:
+        products = Counter(s.kb_id_ for s in spans if s.label_ == "PRODUCT")
+        promotion = Counter(s.kb_id_ for s in spans if s.label_ == "PROMOTION")
+        return {
+            "products": dict(products),
+            "cell_context": bool(products),
+            "promotion": dict(promotion),
+            "promotional": sum(promotion.values()) > 0,
+        }

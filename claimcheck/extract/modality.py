@@ -1,0 +1,89 @@
+"""The ``claimcheck_modality`` component: ConText-style modality for claims.
+
+Cues (``rules/cues/*.yaml``) are phrases or token patterns with a category
+(negated, hedged, reported, question, hypothetical, research), a direction
+(forward: applies to what follows; backward: to what precedes; bidirectional)
+and an optional scope in tokens. ``terminate`` cues ("but", "however") end a
+cue's scope; ``pseudo`` cues ("not only") absorb look-alikes so they set
+nothing. A cue inside the claim's own predicate ("no" in "no side effects")
+is part of the claim, not a modifier. When several cues reach a claim, the
+category listed first in the cue file's ``precedence`` wins. Every cue that
+applied is recorded on the claim, so a finding can say what changed it.
+"""
+from __future__ import annotations
+
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.util import filter_spans
+from spacy.tokens import Span
+
+
+CUES_KEY = "cc_cues"
+
+
+class ModalityTagger:
+    def __init__(self, nlp, pack):
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.patterns = Matcher(nlp.vocab, validate=True)
+        self.cues = {}
+        for cue in pack.cues:
+            self.cues[cue.id] = cue
+            if cue.phrases:
+                self.phrases.add(cue.id, list(nlp.tokenizer.pipe(cue.phrases)))
+            if cue.patterns:
+                self.patterns.add(cue.id, cue.patterns)
+        self.rank = {category: index for index, category in enumerate(pack.precedence)}
+
+    def _cue_spans(self, doc) -> list[Span]:
+        found = []
+        for matcher in (self.phrases, self.patterns):
+            if not len(matcher):
+                continue
+            for match_id, start, end in matcher(doc):
+                cue_id = doc.vocab.strings[match_id]
+                found.append(Span(doc, start, end, label=self.cues[cue_id].category, span_id=cue_id))
+        pseudo = [s for s in found if s.label_ == "pseudo"]
+        # A pseudo cue swallows any other cue it overlaps ("not only" is not "not").
+        kept = [s for s in found if s.label_ == "pseudo"
+                or not any(p.start <= s.start and s.end <= p.end for p in pseudo)]
+        return sorted(filter_spans(kept), key=lambda s: s.start)
+
+    def __call__(self, doc):
+        cues = self._cue_spans(doc)
+        doc.spans[CUES_KEY] = cues
+        for claim in doc._.cc_claims or []:
+            anchor = doc.char_span(claim.predicate_start, claim.predicate_end)
+            self._apply(claim, anchor, [c for c in cues if claim.sentence_start <= c.start_char < claim.sentence_end])
+        return doc
+
+    def _apply(self, claim, anchor, cues) -> None:
+        terminators = [c for c in cues if c.label_ == "terminate"]
+        applied = []
+        for cue in cues:
+            if cue.label_ in ("pseudo", "terminate"):
+                continue
+            if cue.start < anchor.end and anchor.start < cue.end:
+                continue  # part of the predicate itself
+            spec = self.cues[cue.id_]
+            if self._reaches(cue, anchor, spec, terminators):
+                applied.append(cue)
+        if not applied:
+            return
+        applied.sort(key=lambda c: self.rank.get(c.label_, len(self.rank)))
+        claim.modality = applied[0].label_
+        claim.cues = [{"cue": c.id_, "text": c.text, "category": c.label_,
+                       "direction": self.cues[c.id_].direction} for c in applied]
+
+    @staticmethod
+    def _reaches(cue, anchor, spec, terminators) -> bool:
+        scope = spec.max_scope
+        forward = cue.end <= anchor.start
+        if forward and spec.direction in ("forward", "bidirectional"):
+            if any(cue.end <= t.start < anchor.start for t in terminators):
+                return False
+            return scope is None or anchor.start - cue.end < scope
+        backward = cue.start >= anchor.end
+        if backward and spec.direction in ("backward", "bidirectional"):
+            if any(anchor.end <= t.start < cue.start for t in terminators):
+                return False
+            return scope is None or cue.start - anchor.end < scope
+        return False

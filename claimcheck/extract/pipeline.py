@@ -1,0 +1,73 @@
+"""Builds the spaCy pipeline once per process and runs documents through it."""
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+from claimcheck.extract import Analysis, Term
+from claimcheck.model import NormalizedText
+from claimcheck.rulepack import RulePack
+
+BATCH_SIZE = 64
+
+
+@lru_cache(maxsize=4)
+def _build(rule_paths: tuple[str, ...], kb_paths: tuple[str, ...], include_builtin: bool):
+    import spacy
+
+    from claimcheck.extract import factories  # noqa: F401  (registers the components)
+
+    config = {"rule_paths": list(rule_paths), "kb_paths": list(kb_paths), "include_builtin": include_builtin}
+    nlp = spacy.blank("en")
+    nlp.add_pipe("claimcheck_blocks")
+    nlp.add_pipe("sentencizer", config={"overwrite": False})
+    nlp.add_pipe("claimcheck_terms", config=config)
+    nlp.add_pipe("claimcheck_claims", config=config)
+    nlp.add_pipe("claimcheck_modality", config=config)
+    nlp.max_length = 20_000_000
+    return nlp
+
+
+def build_pipeline(pack: RulePack):
+    builtin = bool(pack.directories) and pack.directories[0] == _builtin_dir()
+    extra = pack.directories[1:] if builtin else pack.directories
+    return _build(tuple(extra), tuple(pack.kb.extra_files), builtin)
+
+
+def _builtin_dir() -> str:
+    from claimcheck.resources import rules_dir
+    return str(rules_dir())
+
+
+def to_analysis(doc, text: NormalizedText) -> Analysis:
+    sentences = list(doc.sents)
+    starts = [s.start for s in sentences]
+
+    def sentence_index(token_index: int) -> int:
+        return bisect.bisect_right(starts, token_index) - 1
+
+    terms = [Term(s.start_char, s.end_char, s.label_, s.kb_id_, s.id_, s.text, sentence_index(s.start))
+             for s in doc.spans["cc_terms"]]
+    return Analysis(
+        text=text,
+        claims=list(doc._.cc_claims or []),
+        terms=terms,
+        sentences=[(s.start_char, s.end_char) for s in sentences],
+        topic=dict(doc._.cc_topic or {}),
+        words=sum(1 for t in doc if not (t.is_space or t.is_punct)),
+    )
+
+
+def analyze_pairs(items: Iterable[tuple[object, NormalizedText]], pack: RulePack
+                  ) -> Iterator[tuple[object, NormalizedText, Analysis]]:
+    """Analyze (context, text) pairs in batches, keeping each context with its result."""
+    nlp = build_pipeline(pack)
+    stream = ((text.text, (context, text)) for context, text in items)
+    for doc, (context, text) in nlp.pipe(stream, as_tuples=True, batch_size=BATCH_SIZE):
+        yield context, text, to_analysis(doc, text)
+
+
+def analyze(texts: Iterable[NormalizedText], pack: RulePack) -> Iterator[Analysis]:
+    for _, _, analysis in analyze_pairs(((None, t) for t in texts), pack):
+        yield analysis

@@ -1,0 +1,70 @@
+"""The ``claimcheck_terms`` component: every knowledge-base and lexicon term.
+
+Phrases go to a ``PhraseMatcher`` on lower case (``case_sensitive`` terms to
+one on exact text), token patterns to a ``Matcher``. Each match becomes a span
+in ``doc.spans["cc_terms"]`` whose ``label_`` says what it is (PRODUCT,
+CONDITION, APPROVED, PROCEDURE, RISK, PREDICATE, DISCLOSURE, PROMOTION),
+``kb_id_`` its knowledge-base id or lexicon class and ``id_`` the entry that
+matched, so every claim can say which pattern found it. Within a label the
+longest match wins ("no risk of rejection" over "no risk").
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Span
+from spacy.util import filter_spans
+
+SPANS_KEY = "cc_terms"
+# Within these labels overlapping matches compete; the longest wins.
+EXCLUSIVE = ("PRODUCT", "CONDITION", "APPROVED", "PROCEDURE", "RISK", "PREDICATE", "DISCLOSURE", "PROMOTION")
+
+
+class TermMatcher:
+    def __init__(self, nlp, pack):
+        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.tokens = Matcher(nlp.vocab, validate=True)
+        self.keys: dict[int, tuple[str, str, str]] = {}
+        tokenizer = nlp.tokenizer
+        kb = pack.kb
+
+        def add(label, cls, entry, phrases=(), exact=(), patterns=()):
+            key = f"{label}|{cls}|{entry}"
+            self.keys[nlp.vocab.strings.add(key)] = (label, cls, entry)
+            if phrases:
+                self.lower.add(key, list(tokenizer.pipe(phrases)))
+            if exact:
+                self.exact.add(key, list(tokenizer.pipe(exact)))
+            if patterns:
+                self.tokens.add(key, patterns)
+
+        for product in kb.products.values():
+            add("PRODUCT", product["id"], product["id"], product.get("terms", []))
+        for condition in kb.conditions.values():
+            add("CONDITION", condition["id"], condition["id"], condition.get("terms", []),
+                condition.get("case_sensitive_terms", []))
+        for approved in kb.approved_products.values():
+            add("APPROVED", approved["id"], approved["id"], approved.get("terms", []))
+        for use in kb.approved_uses.values():
+            add("PROCEDURE", use["id"], use["id"], use.get("procedure_terms", []))
+        for risk in kb.risks.values():
+            add("RISK", risk["id"], risk["id"], risk.get("terms", []))
+        for entry in pack.lexicon:
+            add(entry.label.upper(), entry.cls, entry.id, entry.phrases, entry.case_sensitive, entry.patterns)
+
+    def __call__(self, doc):
+        found: dict[str, list[Span]] = defaultdict(list)
+        for matcher in (self.lower, self.exact, self.tokens):
+            if not len(matcher):
+                continue
+            for match_id, start, end in matcher(doc):
+                label, cls, entry = self.keys[match_id]
+                found[label].append(Span(doc, start, end, label=label, kb_id=cls, span_id=entry))
+        spans = []
+        for label, group in found.items():
+            spans.extend(filter_spans(group) if label in EXCLUSIVE else group)
+        spans.sort(key=lambda s: (s.start, s.end))
+        doc.spans[SPANS_KEY] = spans
+        return doc

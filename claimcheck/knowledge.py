@@ -1,0 +1,143 @@
+"""The knowledge base: approved products and uses, conditions, cell products,
+documented risks, mechanism facts, and the sources every entry cites.
+
+Loaded from ``rules/kb/*.yaml`` (plus any extra files a config names), each
+validated by ``schemas/kb.schema.json``; cross references (source ids,
+condition ids, groups) are checked here so that a typo is one clear error.
+The questions the rules ask of it ("is this an approved use?") live here too,
+so that every kind answers them the same way.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from claimcheck.errors import InputProblem
+from claimcheck.yamldata import line_of, load_validated
+
+SECTIONS = ("sources", "products", "approved_products", "approved_uses", "groups",
+            "conditions", "risks", "facts")
+
+
+@dataclass
+class ApprovalMatch:
+    """Why a claim is an approved use: the product or use, and its sources."""
+
+    entry_id: str
+    summary: str
+    sources: list[str]
+
+
+@dataclass
+class KnowledgeBase:
+    sources: dict[str, dict] = field(default_factory=dict)
+    products: dict[str, dict] = field(default_factory=dict)
+    approved_products: dict[str, dict] = field(default_factory=dict)
+    approved_uses: dict[str, dict] = field(default_factory=dict)
+    groups: dict[str, dict] = field(default_factory=dict)
+    conditions: dict[str, dict] = field(default_factory=dict)
+    risks: dict[str, dict] = field(default_factory=dict)
+    facts: dict[str, dict] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+    extra_files: list[str] = field(default_factory=list)  # given by config, beyond the packs' kb/
+
+    # -- loading -------------------------------------------------------------
+    def add_file(self, path: Path) -> list[InputProblem]:
+        data, problems = load_validated(path, "kb", code="CC911")
+        if data is None:
+            return problems
+        self.files.append(str(path))
+        for section in SECTIONS:
+            table = getattr(self, section)
+            for index, entry in enumerate(data.get(section) or []):
+                if entry["id"] in table and section != "sources":
+                    problems.append(InputProblem(
+                        str(path), "CC911", f"{section}: duplicate id {entry['id']!r}",
+                        line=line_of(path, [section, index, "id"])))
+                table[entry["id"]] = dict(entry, _file=str(path), _index=index, _section=section)
+        return problems
+
+    def check_references(self) -> list[InputProblem]:
+        problems = []
+
+        def problem(entry, message, key):
+            path = Path(entry["_file"])
+            problems.append(InputProblem(str(path), "CC911", message,
+                                         line=line_of(path, [entry["_section"], entry["_index"], key])))
+
+        for section in SECTIONS[1:]:
+            for entry in getattr(self, section).values():
+                for source in entry.get("sources", []):
+                    if source not in self.sources:
+                        problem(entry, f"{entry['id']}: unknown source {source!r}", "sources")
+        for entry in self.conditions.values():
+            if entry["group"] not in self.groups:
+                problem(entry, f"{entry['id']}: unknown group {entry['group']!r}", "group")
+        for entry in self.approved_products.values():
+            for indication in entry.get("indications", []):
+                for condition in indication.get("conditions", []):
+                    if condition not in self.conditions:
+                        problem(entry, f"{entry['id']}: unknown condition {condition!r}", "indications")
+        for entry in self.approved_uses.values():
+            for group in entry.get("condition_groups", []):
+                if group not in self.groups:
+                    problem(entry, f"{entry['id']}: unknown group {group!r}", "condition_groups")
+        return problems
+
+    # -- questions rules ask -------------------------------------------------
+    def approved_use(self, condition: str, *, product: str | None = None,
+                     approved_products: list[str] = (), procedures: list[str] = ()) -> ApprovalMatch | None:
+        """Is treating ``condition`` with what the claim names an approved use?"""
+        for product_id in approved_products:
+            entry = self.approved_products.get(product_id)
+            if not entry:
+                continue
+            for indication in entry.get("indications", []):
+                if condition in indication.get("conditions", []):
+                    return ApprovalMatch(product_id, f"{entry['name']}: {indication.get('summary', '')}".strip(),
+                                         list(entry.get("sources", [])))
+        group = self.conditions.get(condition, {}).get("group")
+        for use in self.approved_uses.values():
+            if group not in use.get("condition_groups", []):
+                continue
+            if use["id"] in procedures or self.product_fits_use(product, use):
+                return ApprovalMatch(use["id"], use.get("summary", ""), list(use.get("sources", [])))
+        return None
+
+    def product_fits_use(self, product: str | None, use: dict) -> bool:
+        if not use.get("requires_hematopoietic_product"):
+            return True
+        if product is None:
+            return True  # "stem cells can treat leukemia": the transplant use is the plain reading
+        entry = self.products.get(product, {})
+        return bool(entry.get("hematopoietic")) or bool(entry.get("generic"))
+
+    def is_donor_product(self, product: str | None) -> bool:
+        return self.products.get(product or "", {}).get("origin") == "allogeneic"
+
+    def is_autologous_product(self, product: str | None) -> bool:
+        return self.products.get(product or "", {}).get("origin") == "autologous"
+
+    def name_of(self, kind: str, entry_id: str | None) -> str | None:
+        if entry_id is None:
+            return None
+        return getattr(self, kind).get(entry_id, {}).get("name", entry_id)
+
+    def references(self, ids) -> list[dict]:
+        out, seen = [], set()
+        for source_id in ids:
+            if source_id in seen or source_id not in self.sources:
+                continue
+            seen.add(source_id)
+            entry = self.sources[source_id]
+            out.append({key: entry[key] for key in ("id", "issuer", "title", "date", "url") if key in entry})
+        return out
+
+
+def load_knowledge_base(paths: list[Path]) -> tuple[KnowledgeBase, list[InputProblem]]:
+    kb = KnowledgeBase()
+    problems: list[InputProblem] = []
+    for path in paths:
+        problems.extend(kb.add_file(path))
+    problems.extend(kb.check_references())
+    return kb, problems

@@ -1,0 +1,146 @@
+"""Stage 1, load: turn paths and standard input into ``Source`` objects.
+
+Folders are walked recursively for the suffixes in ``FOLDER_SUFFIXES``; a file
+named explicitly is checked whatever its suffix. Every problem with an input
+(missing, unreadable, binary, not UTF-8, too large, empty) becomes one
+``InputProblem`` and the other inputs are still loaded.
+"""
+from __future__ import annotations
+
+import codecs
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from claimcheck.errors import InputProblem
+from claimcheck.model import Source
+
+MEDIA_TYPES = {
+    ".txt": "text/plain",
+    ".text": "text/plain",
+    ".md": "text/markdown",
+    ".markdown": "text/markdown",
+    ".html": "text/html",
+    ".htm": "text/html",
+    ".xhtml": "text/html",
+}
+FOLDER_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+SKIPPED_FOLDERS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__"}
+
+# Suffixes whose loaders live in their own modules (binary office formats).
+EXTRA_LOADERS = {".docx": "claimcheck.loaders.docx", ".pdf": "claimcheck.loaders.pdf"}
+
+
+@dataclass
+class Loaded:
+    sources: list[Source]
+    problems: list[InputProblem]
+
+
+def media_type_for(name: str) -> str:
+    return MEDIA_TYPES.get(Path(name).suffix.lower(), "text/plain")
+
+
+def discover(paths: Iterable[str], problems: list[InputProblem],
+             suffixes: tuple[str, ...] = FOLDER_SUFFIXES) -> Iterator[Path]:
+    """Yield files to check, in a stable order; record missing or empty inputs."""
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found = False
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if d not in SKIPPED_FOLDERS and not d.startswith("."))
+                for name in sorted(files):
+                    if name.lower().endswith(suffixes):
+                        found = True
+                        yield Path(root) / name
+            if not found:
+                problems.append(InputProblem(
+                    str(path), "CC901",
+                    f"no files to check in this folder (looked for {', '.join(suffixes)})"))
+        elif path.exists():
+            yield path
+        else:
+            problems.append(InputProblem(str(path), "CC901", "no such file or folder"))
+
+
+def decode(data: bytes, origin: str) -> str | InputProblem:
+    """Decode bytes as UTF-8 (with or without BOM, or UTF-16 with a BOM)."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            return InputProblem(origin, "CC903", f"not valid UTF-16: {exc.reason} at byte {exc.start}")
+    if b"\x00" in data[:8192]:
+        return InputProblem(origin, "CC902", "binary file (contains NUL bytes), not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        return InputProblem(
+            origin, "CC903",
+            f"not valid UTF-8: byte 0x{data[exc.start]:02x} on line {line}; save the file as UTF-8")
+
+
+def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Source | InputProblem:
+    origin = str(path)
+    suffix = path.suffix.lower()
+    if suffix in EXTRA_LOADERS:
+        from importlib import import_module
+        try:
+            module = import_module(EXTRA_LOADERS[suffix])
+        except ImportError:
+            return InputProblem(origin, "CC906", f"cannot read {suffix} files: the loader for them is not installed")
+        return module.load(path, max_bytes=max_bytes)
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return InputProblem(
+                origin, "CC905",
+                f"file is {size / 1_048_576:.1f} MB, over the {max_bytes / 1_048_576:.0f} MB limit (--max-file-size)")
+        data = path.read_bytes()
+    except IsADirectoryError:
+        return InputProblem(origin, "CC901", "is a folder, not a file")
+    except OSError as exc:
+        return InputProblem(origin, "CC904", f"cannot read file: {exc.strerror or exc}")
+    text = decode(data, origin)
+    if isinstance(text, InputProblem):
+        return text
+    return Source(origin=origin, media_type=media_type_for(path.name), raw=text)
+
+
+def read_stdin(display_name: str | None, max_bytes: int = DEFAULT_MAX_BYTES) -> Source | InputProblem:
+    origin = display_name or "-"
+    data = sys.stdin.buffer.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        return InputProblem(origin, "CC905", f"standard input is over the {max_bytes / 1_048_576:.0f} MB limit")
+    text = decode(data, origin)
+    if isinstance(text, InputProblem):
+        return text
+    return Source(origin=origin, media_type=media_type_for(origin), raw=text)
+
+
+def iter_sources(paths: Iterable[str], problems: list[InputProblem], *,
+                 stdin_filename: str | None = None,
+                 max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Source]:
+    """Stream sources; problems are appended to ``problems`` as they are met."""
+    for given in paths:
+        if given == "-":
+            loaded = read_stdin(stdin_filename, max_bytes)
+        else:
+            loaded = None
+        if loaded is not None:
+            if isinstance(loaded, InputProblem):
+                problems.append(loaded)
+            else:
+                yield loaded
+            continue
+        for path in discover([given], problems):
+            source = read_source(path, max_bytes)
+            if isinstance(source, InputProblem):
+                problems.append(source)
+            else:
+                yield source

@@ -1,0 +1,99 @@
+"""``TextBuilder``: the one place that writes normalized text and its offset map.
+
+Normalizers call ``add`` for text copied from the raw source (each character
+keeps its own raw offset), ``add_replacement`` for text that stands for a
+longer raw run (an HTML entity: every character maps to the entity's start),
+and ``end_block`` at block boundaries. Whitespace runs collapse to one space;
+blocks are separated by a blank line, which the pipeline turns into a sentence
+boundary.
+"""
+from __future__ import annotations
+
+import re
+from array import array
+
+from claimcheck.model import Block, Comment, NormalizedText
+
+_NON_SPACE = re.compile(r"\S+")
+
+
+class TextBuilder:
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self._length = 0
+        self._offsets = array("i")
+        self._blocks: list[Block] = []
+        self.comments: list[Comment] = []
+        self._replaced_ends: dict[int, int] = {}
+        self._block_start: int | None = None
+        self._block_kind = "paragraph"
+        self._block_level = 0
+        self._space_at: int | None = None  # raw offset of pending whitespace
+
+    # -- writing -----------------------------------------------------------------
+    def _emit(self, text: str, raw_offsets) -> None:
+        self._parts.append(text)
+        self._length += len(text)
+        self._offsets.extend(raw_offsets)
+
+    def _open_content(self, raw_at: int) -> None:
+        if self._block_start is None:
+            if self._length:
+                self._emit("\n\n", (raw_at, raw_at))
+            self._block_start = self._length
+            self._space_at = None
+        elif self._space_at is not None:
+            self._emit(" ", (self._space_at,))
+            self._space_at = None
+
+    def set_block_kind(self, kind: str, level: int = 0) -> None:
+        """Kind of the block being started (or, if empty so far, of the current one)."""
+        if self._block_start is None or self._block_start == self._length:
+            self._block_kind, self._block_level = kind, level
+
+    def add(self, text: str, raw_start: int) -> None:
+        """Text copied verbatim from the raw source starting at ``raw_start``."""
+        for match in _NON_SPACE.finditer(text):
+            begin = raw_start + match.start()
+            if match.start() > 0:
+                self.space(begin - 1)
+            self._open_content(begin)
+            word = match.group()
+            self._emit(word, range(begin, begin + len(word)))
+        if text and text[-1].isspace():
+            self.space(raw_start + len(text.rstrip()))
+
+    def add_replacement(self, text: str, raw_start: int, raw_end: int) -> None:
+        """Text that stands for raw[raw_start:raw_end], e.g. a decoded entity."""
+        if not text:
+            return
+        if text.isspace():
+            self.space(raw_start)
+            return
+        self._open_content(raw_start)
+        for index in range(self._length, self._length + len(text)):
+            self._replaced_ends[index] = raw_end
+        self._emit(text, [raw_start] * len(text))
+
+    def space(self, raw_at: int) -> None:
+        """A word boundary that produces no visible text (e.g. an inline tag)."""
+        if self._block_start is not None and self._space_at is None:
+            self._space_at = raw_at
+
+    def end_block(self) -> None:
+        if self._block_start is not None and self._length > self._block_start:
+            self._blocks.append(Block(self._block_start, self._length, self._block_kind, self._block_level))
+        self._block_start = None
+        self._space_at = None
+        self._block_kind, self._block_level = "paragraph", 0
+
+    def comment(self, start: int, end: int, text: str) -> None:
+        self.comments.append(Comment(start, end, text))
+
+    def build(self, raw_length: int) -> NormalizedText:
+        self.end_block()
+        offsets = self._offsets
+        offsets.append(raw_length)
+        return NormalizedText(text="".join(self._parts), raw_offsets=offsets,
+                              blocks=self._blocks, comments=self.comments,
+                              replaced_ends=self._replaced_ends)

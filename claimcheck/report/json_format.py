@@ -1,0 +1,23 @@
+"""``--format json``: the contract other tools read (see the design document).
+
+Field names are fixed; fields may be added, never renamed.
+"""
+from __future__ import annotations
+
+import json
+
+from claimcheck import __version__
+
+
+def as_dict(run) -> dict:
+    return {
+        "tool": {"name": "claimcheck", "version": __version__},
+        "documents": [d.to_dict() for d in run.documents],
+        "errors": [p.to_dict() for p in run.problems],
+        "summary": run.summary(),
+        **({"notes": run.notes} if run.notes else {}),
+    }
+
+
+def render(run) -> str:
+    return json.dumps(as_dict(run), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,216 @@
+"""The rule pack: rules, lexicons, modality cues and the knowledge base, loaded
+from YAML and validated, then compiled once per process.
+
+Layout of a pack directory (the built-in one is ``rules/``)::
+
+    kb/*.yaml         knowledge base           (schemas/kb.schema.json)
+    lexicon/*.yaml    predicate, disclosure and promotion phrases
+    cues/*.yaml       modality cues, ConText-style
+    checks/**/CCnnn-name.yaml   one rule per file, its fixture CCnnn-name.md beside it
+
+An extra pack (``--rule-path`` / ``rule-paths``) may use the same layout or be
+a plain folder of rule files. A broken file is reported as ``file:line:
+message`` and left out; everything else still loads.
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from jsonschema import Draft202012Validator
+
+from claimcheck.errors import InputProblem
+from claimcheck.knowledge import KnowledgeBase, load_knowledge_base
+from claimcheck.model import SEVERITIES
+from claimcheck.resources import rules_dir
+from claimcheck.yamldata import line_of, load_validated
+
+DEFAULT_MODALITIES = ("asserted", "hedged")
+
+
+@dataclass
+class Rule:
+    code: str
+    name: str
+    kind: str
+    category: str
+    severity: str
+    scope: str
+    message: str
+    docs: dict
+    path: str
+    suggestion: str = ""
+    modalities: tuple[str, ...] = DEFAULT_MODALITIES
+    hedged_severity: str | None = None
+    escalations: list[dict] = field(default_factory=list)
+    parameters: dict = field(default_factory=dict)
+    enabled: bool = True
+    check: object = None  # compiled by the kind
+
+    @property
+    def fixtures(self) -> list[Path]:
+        """The annotated example files beside the rule (``CC101-x.md``, ``CC101-x.*.md``)."""
+        path = Path(self.path)
+        return sorted(p for p in path.parent.glob(path.stem + "*")
+                      if p.suffix in (".md", ".html", ".txt") and p.is_file())
+
+    def with_severity(self, severity: str) -> "Rule":
+        copy = Rule(**{k: getattr(self, k) for k in self.__dataclass_fields__})
+        copy.severity = severity
+        return copy
+
+
+@dataclass
+class LexiconEntry:
+    id: str
+    label: str  # predicate | disclosure | promotion
+    cls: str
+    phrases: list[str]
+    case_sensitive: list[str]
+    patterns: list[list[dict]]
+    path: str
+
+
+@dataclass
+class Cue:
+    id: str
+    category: str
+    direction: str
+    phrases: list[str]
+    patterns: list[list[dict]]
+    max_scope: int | None
+    path: str
+
+
+@dataclass
+class RulePack:
+    rules: list[Rule]
+    kb: KnowledgeBase
+    lexicon: list[LexiconEntry]
+    cues: list[Cue]
+    precedence: list[str]
+    problems: list[InputProblem]
+    directories: tuple[str, ...]
+
+    def rule(self, code_or_name: str) -> Rule | None:
+        wanted = code_or_name.upper()
+        return next((r for r in self.rules if r.code == wanted or r.name == code_or_name), None)
+
+
+def available_kinds() -> list[str]:
+    from claimcheck.evaluate import kinds
+    return sorted(m.name for m in pkgutil.iter_modules(kinds.__path__) if not m.name.startswith("_"))
+
+
+def _kind_module(name: str):
+    return importlib.import_module(f"claimcheck.evaluate.kinds.{name}")
+
+
+def _load_rule(path: Path, kb: KnowledgeBase) -> tuple[Rule | None, list[InputProblem]]:
+    data, problems = load_validated(path, "rule")
+    if data is None:
+        return None, problems
+    origin = str(path)
+    if data["kind"] not in available_kinds():
+        return None, [InputProblem(origin, "CC910",
+                                   f"kind: unknown kind {data['kind']!r} (available: {', '.join(available_kinds())})",
+                                   line=line_of(path, ["kind"]))]
+    module = _kind_module(data["kind"])
+    parameters = data.get("parameters", {})
+    for error in Draft202012Validator(module.PARAMETERS).iter_errors(parameters):
+        where = "/".join(map(str, error.absolute_path))
+        problems.append(InputProblem(origin, "CC910", f"parameters{'/' + where if where else ''}: {error.message}",
+                                     line=line_of(path, ["parameters", *error.absolute_path])))
+    for index, source in enumerate(data["docs"]["references"]):
+        if source not in kb.sources:
+            problems.append(InputProblem(origin, "CC910", f"docs/references: unknown source {source!r}",
+                                         line=line_of(path, ["docs", "references", index])))
+    if problems:
+        return None, problems
+    rule = Rule(
+        code=data["code"], name=data["name"], kind=data["kind"], category=data["category"],
+        severity=data["severity"], scope=data["scope"], message=data["message"], docs=data["docs"],
+        path=origin, suggestion=data.get("suggestion", ""),
+        modalities=tuple(data.get("modalities", DEFAULT_MODALITIES)),
+        hedged_severity=data.get("hedged_severity"), escalations=data.get("escalations", []),
+        parameters=parameters, enabled=data.get("enabled", True))
+    return rule, []
+
+
+def _pack_parts(directory: Path) -> dict[str, list[Path]]:
+    def files(sub: str) -> list[Path]:
+        return sorted((directory / sub).rglob("*.yaml")) if (directory / sub).is_dir() else []
+    if any((directory / sub).is_dir() for sub in ("checks", "kb", "lexicon", "cues")):
+        return {"kb": files("kb"), "lexicon": files("lexicon"), "cues": files("cues"), "checks": files("checks")}
+    return {"kb": [], "lexicon": [], "cues": [], "checks": sorted(directory.rglob("*.yaml"))}
+
+
+def load_pack(extra_dirs: tuple[str, ...] = (), extra_kb: tuple[str, ...] = (),
+              include_builtin: bool = True) -> RulePack:
+    """Load and validate a rule pack; never raises for bad files (see ``problems``)."""
+    return _load_pack_cached(tuple(extra_dirs), tuple(extra_kb), include_builtin)
+
+
+@lru_cache(maxsize=8)
+def _load_pack_cached(extra_dirs: tuple[str, ...], extra_kb: tuple[str, ...], include_builtin: bool) -> RulePack:
+    directories = ((str(rules_dir()),) if include_builtin else ()) + extra_dirs
+    problems: list[InputProblem] = []
+    parts = {"kb": [], "lexicon": [], "cues": [], "checks": []}
+    for directory in directories:
+        path = Path(directory)
+        if not path.is_dir():
+            problems.append(InputProblem(directory, "CC910", "rule path is not a folder"))
+            continue
+        for key, found in _pack_parts(path).items():
+            parts[key].extend(found)
+    kb_files = parts["kb"] + [Path(p) for p in extra_kb]
+    kb, kb_problems = load_knowledge_base(kb_files)
+    kb.extra_files = list(extra_kb)
+    problems.extend(kb_problems)
+
+    lexicon: list[LexiconEntry] = []
+    for path in parts["lexicon"]:
+        data, found = load_validated(path, "lexicon")
+        problems.extend(found)
+        for entry in (data or {}).get("entries", []):
+            lexicon.append(LexiconEntry(entry["id"], data["label"], entry["class"], entry.get("phrases", []),
+                                        entry.get("case_sensitive", []), entry.get("patterns", []), str(path)))
+
+    cues: list[Cue] = []
+    precedence: list[str] = []
+    for path in parts["cues"]:
+        data, found = load_validated(path, "cues")
+        problems.extend(found)
+        if data:
+            precedence = data.get("precedence", precedence)
+            for cue in data["cues"]:
+                cues.append(Cue(cue["id"], cue["category"], cue["direction"], cue.get("phrases", []),
+                                cue.get("patterns", []), cue.get("max_scope"), str(path)))
+
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for path in parts["checks"]:
+        rule, found = _load_rule(path, kb)
+        problems.extend(found)
+        if rule is None:
+            continue
+        if rule.code in seen:
+            problems.append(InputProblem(str(path), "CC910", f"code {rule.code} is already used by {seen[rule.code]}",
+                                         line=line_of(path, ["code"])))
+            continue
+        seen[rule.code] = rule.path
+        rules.append(rule)
+    rules.sort(key=lambda r: r.code)
+    pack = RulePack(rules, kb, lexicon, cues, precedence or ["negated", "reported", "hypothetical", "research",
+                                                              "question", "hedged"], problems, directories)
+    for rule in rules:
+        rule.check = _kind_module(rule.kind).compile(rule, pack)
+    return pack
+
+
+def severity_step_down(severity: str) -> str:
+    index = SEVERITIES.index(severity)
+    return SEVERITIES[min(index + 1, len(SEVERITIES) - 1)]
