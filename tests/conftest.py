@@ -1,0 +1,31 @@
+"""Shared test helpers: the built-in pack and a one-call way to check text."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from claimcheck.model import Source
+from claimcheck.rulepack import load_pack
+from claimcheck.runner import check_sources
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def pack():
+    return load_pack()
+
+
+def check_text(text: str, media_type: str = "text/plain", pack=None, origin="sample"):
+    """Run the whole pipeline on one text; returns the CheckedDocument."""
+    pack = pack or load_pack()
+    problems = []
+    checked = list(check_sources([Source(origin, media_type, text)], pack, problems))
+    assert not [p for p in problems if p.fatal], problems
+    return checked[0]
+
+
+def codes(text: str, media_type: str = "text/plain") -> set[str]:
+    return {f.code for f in check_text(text, media_type).result.findings}

@@ -1,0 +1,47 @@
+"""Every rule's annotated fixture, as one parametrized test per rule."""
+from __future__ import annotations
+
+import pytest
+
+from claimcheck.rulepack import load_pack
+from claimcheck.ruletest import expectations, run_rule_tests
+
+PACK = load_pack()
+
+
+def test_pack_loads_without_problems():
+    assert PACK.problems == []
+    assert len(PACK.rules) >= 12
+
+
+@pytest.mark.parametrize("rule", PACK.rules, ids=lambda r: r.code)
+def test_rule_fixture(rule):
+    (result,) = run_rule_tests(PACK, [rule])
+    assert not result.problems, result.problems
+    failures = [f"{e.path}:{e.line}: {e.kind} {e.code}: {why}" for e, why in result.failed]
+    assert not failures, "\n".join(failures)
+    assert result.passed, "no expectation was checked"
+
+
+def test_every_category_has_a_rule():
+    categories = {r.category for r in PACK.rules}
+    assert {"unapproved-use", "cure-guarantee", "regeneration-overclaim", "comparative-claim", "false-approval",
+            "regulatory-misrepresentation", "safety-overclaim", "rejection-overclaim", "missing-risk-disclosure",
+            "missing-regulatory-disclaimer", "evidence-overclaim", "testimonial"} <= categories
+
+
+def test_annotation_targets_next_text_line(tmp_path):
+    raw = "<!-- ruleid: CC101, CC102 -->\n\nStem cells cure MS.\n<!-- ok: CC103 -->\nfine\n"
+    found = expectations(tmp_path / "x.md", raw)
+    assert [(e.kind, e.code, e.line) for e in found] == [
+        ("ruleid", "CC101", 3), ("ruleid", "CC102", 3), ("ok", "CC103", 5)]
+
+
+def test_rule_without_ok_example_fails(tmp_path):
+    rule = PACK.rule("CC101")
+    fixture = tmp_path / "CC101-unapproved-use.md"
+    fixture.write_text("<!-- ruleid: CC101 -->\nOur stem cell injections heal arthritic knees.\n")
+    copy = rule.with_severity(rule.severity)
+    copy.path = str(tmp_path / "CC101-unapproved-use.yaml")
+    (result,) = run_rule_tests(PACK, [copy])
+    assert any("no 'ok: CC101'" in p for p in result.problems)
