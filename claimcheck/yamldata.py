@@ -6,6 +6,8 @@ each JSON Schema error's path to that line.
 """
 from __future__ import annotations
 
+import difflib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,9 +34,12 @@ def _node_at(node: yaml.Node | None, path) -> yaml.Node | None:
 def _friendly(error) -> str:
     where = "/".join(str(p) for p in error.absolute_path)
     if error.validator == "additionalProperties":
-        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
-        allowed = ", ".join(sorted(error.schema.get("properties", {})))
-        message = f"unknown key {', '.join(repr(e) for e in extra)} (expected one of: {allowed})"
+        known = error.schema.get("properties", {})
+        extra = sorted(set(error.instance) - set(known))
+        guesses = difflib.get_close_matches(str(extra[0]), list(known), n=1) if len(extra) == 1 else []
+        hint = f"did you mean {guesses[0]!r}? " if guesses else ""
+        message = (f"unknown key {', '.join(repr(e) for e in extra)} "
+                   f"({hint}expected one of: {', '.join(sorted(known))})")
     elif error.validator == "required":
         message = error.message.replace("is a required property", "is required")
     elif error.validator == "enum":
@@ -61,13 +66,37 @@ def load_validated(path: Path, schema_name: str, code: str = "CC910") -> tuple[A
         line = mark.line + 1 if mark else None
         problem = getattr(exc, "problem", None) or str(exc)
         return None, [InputProblem(origin, code, f"invalid YAML: {problem}", line=line)]
+    problems = schema_problems(data, schema_name, origin, code, lambda keys: line_in_tree(root, keys))
+    return (None if problems else data), problems
+
+
+def schema_problems(data: Any, schema_name: str, origin: str, code: str,
+                    line_at: Callable[[list], int | None] = lambda path: None) -> list[InputProblem]:
+    """Validate already-parsed data (YAML or TOML) against a shipped schema;
+    ``line_at`` maps an error's key path to the line that holds it."""
     validator = Draft202012Validator(load_schema(schema_name))
     problems = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
-        node = _node_at(root, error.absolute_path)
-        line = node.start_mark.line + 1 if node is not None else None
-        problems.append(InputProblem(origin, code, _friendly(error), line=line))
-    return (None if problems else data), problems
+        keys = list(error.absolute_path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            # Point at the unknown key itself, not at the mapping that holds it.
+            extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+            keys += extra[:1]
+        problems.append(InputProblem(origin, code, _friendly(error), line=line_at(keys)))
+    return problems
+
+
+def line_in_tree(root: yaml.Node | None, keys: list) -> int | None:
+    """Line of ``keys`` in a composed YAML tree: the key's own line when the last
+    step is a mapping key (a block value starts on the next line)."""
+    if keys:
+        parent = _node_at(root, keys[:-1])
+        if isinstance(parent, yaml.MappingNode):
+            key = next((k for k, _ in parent.value if k.value == keys[-1]), None)
+            if key is not None:
+                return key.start_mark.line + 1
+    node = _node_at(root, keys)
+    return node.start_mark.line + 1 if node is not None else None
 
 
 def line_of(path: Path, keys: list) -> int | None:

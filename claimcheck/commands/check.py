@@ -1,24 +1,129 @@
-"""``claimcheck check PATHS``: lint ad copy and grade each document."""
+"""``claimcheck check PATHS``: lint ad copy and grade each document.
+
+Also home of the options ``check`` and ``baseline`` share (configuration,
+rule selection), so that a baseline records what ``check`` would report.
+Command-line flags win over the configuration files, as in ruff.
+"""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
-from claimcheck.commands.common import (EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, fail_on_option, load_pack_or_exit,
-                                        print_problems, rule_path_option, write_output)
+from claimcheck.commands.common import (EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, fail_on_option, print_problems,
+                                        rule_path_option, write_output)
 from claimcheck.load import DEFAULT_MAX_BYTES
-from claimcheck.model import SEVERITY_RANK
+from claimcheck.model import SEVERITIES, SEVERITY_RANK
 from claimcheck.report import available
 
 
-def exit_code(run) -> int:
+def exit_code(run, fail_on_by_path: dict | None = None) -> int:
+    """2 on input errors; 1 when a document has an unsuppressed finding at or above
+    its own fail-on (each file's configuration may set one); else 0."""
     if any(p.fatal for p in run.problems):
         return EXIT_ERROR
-    threshold = SEVERITY_RANK[run.fail_on]
-    if any(f.suppressed is None and SEVERITY_RANK[f.severity] >= threshold for d in run.documents for f in d.findings):
-        return EXIT_FINDINGS
+    for document in run.documents:
+        threshold = SEVERITY_RANK[(fail_on_by_path or {}).get(document.path, run.fail_on)]
+        if any(f.suppressed is None and SEVERITY_RANK[f.severity] >= threshold for f in document.findings):
+            return EXIT_FINDINGS
     return EXIT_OK
+
+
+def _selectors(values) -> tuple[str, ...] | None:
+    """``--select CC1,CC2 --select CC3`` -> (CC1, CC2, CC3); None when not given."""
+    if not values:
+        return None
+    return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
+
+
+def _per_file_ignores(values, option: str):
+    from claimcheck.config import PerFileIgnore
+
+    entries = []
+    for value in values:
+        pattern, separator, codes = value.rpartition(":")
+        if not separator or not pattern or not codes.strip():
+            raise click.BadParameter(f"{value!r}: expected GLOB:CODES, e.g. 'legal/*.md:CC303,CC304'",
+                                     param_hint=option)
+        entries.append(PerFileIgnore(pattern, _selectors([codes]), Path.cwd()))
+    return tuple(entries)
+
+
+def _severities(values):
+    pairs = []
+    for value in values:
+        code, separator, severity = value.partition("=")
+        if not separator or severity not in SEVERITIES:
+            raise click.BadParameter(f"{value!r}: expected CODE=SEVERITY, severity one of {', '.join(SEVERITIES)}",
+                                     param_hint="--severity")
+        pairs.append((code.strip(), severity))
+    return tuple(pairs)
+
+
+def lint_options(command):
+    """The options shared by ``check`` and ``baseline``."""
+    options = [
+        click.option("--config", "config_file", type=click.Path(dir_okay=False),
+                     help="Use this .claimcheck.yaml or pyproject.toml for every file, instead of "
+                          "the nearest one above each file."),
+        click.option("--isolated", is_flag=True, help="Ignore all configuration files."),
+        click.option("--select", multiple=True, metavar="CODES",
+                     help="Run only these rules: codes, prefixes (CC1), names or ALL, comma-separated."),
+        click.option("--extend-select", multiple=True, metavar="CODES", help="Run these rules as well."),
+        click.option("--ignore", multiple=True, metavar="CODES", help="Do not run these rules."),
+        click.option("--per-file-ignores", multiple=True, metavar="GLOB:CODES",
+                     help="Rules not to run on matching files, instead of the configuration's."),
+        click.option("--extend-per-file-ignores", multiple=True, metavar="GLOB:CODES",
+                     help="Rules not to run on matching files, besides the configuration's."),
+        click.option("--severity", "severity_overrides", multiple=True, metavar="CODE=SEVERITY",
+                     help="Give every finding of a rule this severity."),
+        fail_on_option,
+        rule_path_option,
+        click.option("--knowledge-base", "knowledge_base", multiple=True, type=click.Path(dir_okay=False),
+                     help="An extra knowledge-base YAML file (repeatable)."),
+        click.option("--jurisdiction", type=click.Choice(["US"]), help="Whose rules apply (only US for now)."),
+        click.option("--stdin-filename", help="Name (and so type: .md, .html) of the text read from '-'."),
+        click.option("--max-file-size", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES // 1_048_576,
+                     show_default=True, help="Largest file to read, in MB."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def lint_request(paths, *, config_file, isolated, select, extend_select, ignore, per_file_ignores,
+                 extend_per_file_ignores, severity_overrides, fail_on, rule_paths, knowledge_base, jurisdiction,
+                 stdin_filename, max_file_size, baseline=None):
+    from claimcheck.config import Config
+    from claimcheck.project import LintRequest
+
+    cwd = Path.cwd()
+    command_line = Config(
+        path=None, root=cwd, select=_selectors(select), extend_select=_selectors(extend_select) or (),
+        ignore=_selectors(ignore) or (), severity=_severities(severity_overrides), fail_on=fail_on,
+        per_file_ignores=(_per_file_ignores(per_file_ignores, "--per-file-ignores")
+                          + _per_file_ignores(extend_per_file_ignores, "--extend-per-file-ignores")),
+        rule_paths=tuple(str((cwd / p).resolve()) for p in rule_paths),
+        knowledge_base=tuple(str((cwd / p).resolve()) for p in knowledge_base), jurisdiction=jurisdiction)
+    return LintRequest(paths=tuple(paths), command_line=command_line, config_file=config_file, isolated=isolated,
+                       replace_per_file_ignores=bool(per_file_ignores), baseline=baseline,
+                       stdin_filename=stdin_filename, max_bytes=max_file_size * 1_048_576)
+
+
+def run_lint(request):
+    """``project.lint`` with its stopping problems turned into one line each and exit 2."""
+    from claimcheck.baseline import BaselineError
+    from claimcheck.config import ConfigError
+    from claimcheck.project import lint
+
+    try:
+        return lint(request)
+    except ConfigError as exc:
+        print_problems(exc.problems)
+    except BaselineError as exc:
+        print_problems([exc.problem])
+    sys.exit(EXIT_ERROR)
 
 
 @click.command("check")
@@ -26,38 +131,27 @@ def exit_code(run) -> int:
 @click.option("--format", "fmt", type=click.Choice(available()), default="text", show_default=True,
               help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
-@fail_on_option
-@click.option("--stdin-filename", help="Name (and so type: .md, .html) of the text read from '-'.")
-@click.option("--max-file-size", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES // 1_048_576,
-              show_default=True, help="Largest file to read, in MB.")
-@rule_path_option
+@click.option("--baseline", type=click.Path(dir_okay=False),
+              help="Report only findings not recorded in this baseline (see 'claimcheck baseline').")
+@lint_options
 @click.option("--color/--no-color", default=None, help="Colour the text report (default: when a terminal).")
-def check_command(paths, fmt, output, fail_on, stdin_filename, max_file_size, rule_paths, color):
+def check_command(paths, fmt, output, baseline, color, **options):
     """Check ad copy for problematic claims and grade each document.
 
     PATHS are files or folders (folders are searched for .txt .md .markdown .html .htm);
-    '-' reads standard input. Exit status: 0 nothing at or above --fail-on, 1 findings at or
-    above it, 2 usage or input errors.
+    '-' reads standard input. Settings come from the nearest .claimcheck.yaml or
+    pyproject.toml [tool.claimcheck] above each file; flags win over them. Exit status:
+    0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input errors.
     """
-    from claimcheck.load import iter_sources
     from claimcheck.report import Run, render
-    from claimcheck.runner import check_sources
+    from claimcheck.suppress import META_RULES
 
-    pack = load_pack_or_exit(rule_paths)
-    problems = list(pack.problems)
-    sources = {}
-    documents = []
-
-    def remember(stream):
-        for source in stream:
-            sources[source.origin] = source.raw
-            yield source
-
-    stream = iter_sources(paths, problems, stdin_filename=stdin_filename, max_bytes=max_file_size * 1_048_576)
-    for checked in check_sources(remember(stream), pack, problems):
-        documents.append(checked.result)
-    run = Run(documents=documents, problems=problems, rules=pack.rules, fail_on=fail_on or "major",
-              color=(sys.stdout.isatty() and not output) if color is None else color, sources=sources)
-    print_problems(problems)
+    result = run_lint(lint_request(paths, baseline=baseline, **options))
+    run = Run(documents=result.documents, problems=result.problems, rules=list(result.pack.rules) + META_RULES,
+              fail_on=options["fail_on"] or result.strictest_fail_on,
+              color=(sys.stdout.isatty() and not output) if color is None else color, sources=result.sources,
+              notes=result.notes, jurisdiction=result.jurisdiction, configs=result.configs,
+              baseline=result.baseline.summary() if result.baseline else None)
+    print_problems(result.problems)
     write_output(render(fmt, run), output)
-    sys.exit(exit_code(run))
+    sys.exit(exit_code(run, result.fail_on))

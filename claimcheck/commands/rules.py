@@ -13,14 +13,17 @@ from claimcheck.commands.common import EXIT_ERROR, load_pack_or_exit, print_prob
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def rules_command(rule_paths, fmt):
     """List the rules: code, name, category, severity, scope."""
+    from claimcheck.suppress import META_RULES
+
     pack = load_pack_or_exit(rule_paths)
     print_problems(pack.problems)
+    rules = list(pack.rules) + META_RULES  # the suppression meta-rules have codes too
     if fmt == "json":
         import json
         click.echo(json.dumps([{"code": r.code, "name": r.name, "category": r.category, "severity": r.severity,
-                                "scope": r.scope, "kind": r.kind, "path": r.path} for r in pack.rules], indent=2))
+                                "scope": r.scope, "kind": r.kind, "path": r.path} for r in rules], indent=2))
         return
-    for rule in pack.rules:
+    for rule in rules:
         click.echo(f"{rule.code}  {rule.name:34s} {rule.category:30s} {rule.severity:9s} {rule.scope}")
 
 
@@ -44,8 +47,10 @@ def rule_text(rule, kb) -> str:
 @rule_path_option
 def rule_command(code, rule_paths):
     """Show one rule's documentation (by code, e.g. CC101, or by name)."""
+    from claimcheck.suppress import META_RULES
+
     pack = load_pack_or_exit(rule_paths)
-    rule = pack.rule(code)
+    rule = pack.rule(code) or next((r for r in META_RULES if code.upper() == r.code or code == r.name), None)
     if rule is None:
         click.echo(f"claimcheck: error: no rule {code!r}; see 'claimcheck rules'", err=True)
         sys.exit(EXIT_ERROR)

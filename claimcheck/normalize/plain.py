@@ -1,7 +1,8 @@
 """Plain text: paragraphs are separated by blank lines; a single line break
 inside a paragraph is a space (hard-wrapped prose), except that a list item, or
 a line with no closing punctuation followed by a line starting a new sentence
-(a heading, a slogan), stands as its own block.
+(a heading, a slogan), stands as its own block. A line that is only an
+HTML-style comment (``<!-- ... -->``) is a comment, as in Markdown.
 """
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ import re
 from claimcheck.normalize.builder import TextBuilder
 from claimcheck.model import NormalizedText
 
+# A line that is only an HTML-style comment is a suppression comment's home in
+# plain text (the same syntax as in Markdown); it is recorded, never linted.
+_COMMENT_LINE = re.compile(r"^\s*<!--(.*?)-->\s*$")
 _LIST_MARKER = re.compile(r"^\s*(?:[-*•·▪◦‣+]|\d{1,3}[.)])\s+")
 _SENTENCE_END = (".", ",", ";", ":", "!", "?", "\u201d", '"', ")")
 
@@ -35,7 +39,11 @@ def normalize_plain(raw: str) -> NormalizedText:
     offset = 0
     for index, line in enumerate(lines):
         next_line = lines[index + 1] if index + 1 < len(lines) else None
-        if not line.strip():
+        comment = _COMMENT_LINE.match(line)
+        if comment:
+            builder.end_block()
+            builder.comment(offset + line.index("<!--"), offset + line.rindex("-->") + 3, comment.group(1))
+        elif not line.strip():
             builder.end_block()
         else:
             marker = _LIST_MARKER.match(line)

@@ -34,6 +34,23 @@ class Run:
     color: bool = False
     sources: dict = field(default_factory=dict)  # path -> raw text, for formats that show it
     notes: list[str] = field(default_factory=list)  # e.g. baseline counts
+    jurisdiction: str = "US"
+    configs: list[str] = field(default_factory=list)  # the configuration files used
+    baseline: dict | None = None  # counts when --baseline was given
+
+    def reported(self) -> list[tuple[DocumentResult, object]]:
+        """(document, finding) for every finding not suppressed by a comment or the baseline."""
+        return [(d, f) for d in self.documents for f in d.findings if f.suppressed is None]
+
+    def suppressed_counts(self) -> dict[str, int]:
+        """How many findings each kind of suppression (comment, baseline) hid."""
+        counts: dict[str, int] = {}
+        for document in self.documents:
+            for finding in document.findings:
+                if finding.suppressed is not None:
+                    kind = finding.suppressed.get("kind", "comment")
+                    counts[kind] = counts.get(kind, 0) + 1
+        return counts
 
     def summary(self) -> dict:
         findings = [f for d in self.documents for f in d.findings if f.suppressed is None]

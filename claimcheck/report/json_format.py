@@ -12,6 +12,9 @@ from claimcheck import __version__
 def as_dict(run) -> dict:
     return {
         "tool": {"name": "claimcheck", "version": __version__},
+        "jurisdiction": run.jurisdiction,
+        "configs": run.configs,
+        **({"baseline": run.baseline} if run.baseline is not None else {}),
         "documents": [d.to_dict() for d in run.documents],
         "errors": [p.to_dict() for p in run.problems],
         "summary": run.summary(),

@@ -61,7 +61,9 @@ def render(run) -> str:
     threshold = SEVERITY_RANK[run.fail_on]
     for doc in run.documents:
         for finding in doc.findings:
-            lines.extend(_finding(run, doc.path, finding))
+            # Baselined findings are the accepted past: counted in the notes, not listed.
+            if (finding.suppressed or {}).get("kind") != "baseline":
+                lines.extend(_finding(run, doc.path, finding))
         counts = {}
         for finding in doc.findings:
             if finding.suppressed is None:

@@ -1,0 +1,116 @@
+"""A linting run as a project sees it: each file's configuration, rule
+selection, suppression comments and the baseline, around ``runner.check_sources``.
+
+``check`` and ``baseline`` both go through ``lint``, so a baseline records
+exactly what ``check`` would report. Problems that stop the run before any
+work (a bad configuration, an unknown selector, an unusable baseline) raise
+``ConfigError`` or ``BaselineError``; the command prints them and exits 2.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from claimcheck.config import Config, ConfigFinder, load_config_file
+from claimcheck.errors import InputProblem
+from claimcheck.load import DEFAULT_MAX_BYTES
+
+
+@dataclass
+class LintRequest:
+    """What the command line asked for."""
+
+    paths: tuple[str, ...]
+    command_line: Config  # the flags, as a configuration layer that wins
+    config_file: str | None = None
+    isolated: bool = False
+    replace_per_file_ignores: bool = False
+    baseline: str | None = None
+    stdin_filename: str | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+@dataclass
+class LintResult:
+    documents: list
+    problems: list[InputProblem]
+    pack: object
+    sources: dict  # path -> raw text
+    fail_on: dict  # path -> that file's fail-on severity
+    configs: list[str]  # the configuration files used
+    jurisdiction: str = "US"
+    baseline: object = None  # baseline.Baseline when --baseline was given
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def strictest_fail_on(self) -> str:
+        from claimcheck.model import SEVERITY_RANK
+        from claimcheck.selection import DEFAULT_FAIL_ON
+        return min(self.fail_on.values(), key=SEVERITY_RANK.__getitem__, default=DEFAULT_FAIL_ON)
+
+
+def _configs_for(sources, request: LintRequest) -> dict[str, Config | None]:
+    if request.isolated:
+        return {source.origin: None for source in sources}
+    if request.config_file:
+        config = load_config_file(Path(request.config_file))
+        return {source.origin: config for source in sources}
+    finder = ConfigFinder()
+    return {source.origin: finder.for_path(source.origin) for source in sources}
+
+
+def _unique(items) -> tuple:
+    return tuple(dict.fromkeys(items))
+
+
+def lint(request: LintRequest) -> LintResult:
+    from claimcheck.commands.common import load_pack_or_exit
+    from claimcheck.load import iter_sources
+    from claimcheck.runner import CheckOptions, check_sources
+    from claimcheck.selection import RuleSelector
+    from claimcheck.suppress import META_RULES, apply_suppressions, code_index
+
+    problems: list[InputProblem] = []
+    # Sources are read first (cheap, no spaCy): each one's folder decides its
+    # configuration, and the configurations decide which rule packs to load.
+    sources = list(iter_sources(request.paths, problems, stdin_filename=request.stdin_filename,
+                                max_bytes=request.max_bytes))
+    configs = _configs_for(sources, request)
+    if request.config_file and not sources:  # still validate it: a typo must not pass silently
+        load_config_file(Path(request.config_file))
+    in_play = [c for c in _unique(configs.values()) if c is not None]
+    cli = request.command_line
+    pack = load_pack_or_exit(_unique([*cli.rule_paths, *(p for c in in_play for p in c.rule_paths)]),
+                             _unique([*cli.knowledge_base, *(p for c in in_play for p in c.knowledge_base)]))
+    problems[:0] = pack.problems
+    selector = RuleSelector(pack, META_RULES, cli, request.replace_per_file_ignores)
+    for config in in_play:
+        selector.check(config)
+    baseline = None
+    if request.baseline:
+        from claimcheck.baseline import Baseline
+        baseline = Baseline.load(Path(request.baseline))
+
+    known_codes = code_index(selector.all_rules)
+    file_rules = {origin: selector.for_file(origin, config) for origin, config in configs.items()}
+
+    def suppress(checked) -> None:
+        chosen = file_rules[checked.source.origin]
+        enabled = {rule.code for rule in chosen.rules}
+        meta = apply_suppressions(checked.result.findings, checked.text.comments, checked.source.raw,
+                                  known_codes, chosen.meta, enabled)
+        checked.result.findings = sorted(checked.result.findings + meta, key=lambda f: (f.start, f.code))
+
+    steps = [suppress] + ([baseline.apply] if baseline else [])
+    options = CheckOptions(rules_for=lambda source: file_rules[source.origin].rules, postprocess=steps)
+    documents = [checked.result for checked in check_sources(sources, pack, problems, options)]
+    jurisdictions = {cli.jurisdiction} if cli.jurisdiction else {c.jurisdiction for c in in_play if c.jurisdiction}
+    result = LintResult(
+        documents=documents, problems=problems, pack=pack,
+        sources={source.origin: source.raw for source in sources},
+        fail_on={origin: chosen.fail_on for origin, chosen in file_rules.items()},
+        configs=[c.path for c in in_play], jurisdiction=next(iter(sorted(jurisdictions)), "US"),
+        baseline=baseline)
+    if baseline:
+        result.notes.append(baseline.note())
+    return result

@@ -1,0 +1,34 @@
+"""``--format csv``: one row per finding, for spreadsheets and audits.
+
+Every finding is a row, suppressed ones included (with the kind and reason of
+the suppression), so that a reviewer can filter them; each row repeats its
+document's score, grade and status. Input problems are not findings: they go
+to standard error as always.
+"""
+from __future__ import annotations
+
+import csv
+import io
+
+COLUMNS = ("path", "line", "column", "end_line", "end_column", "code", "name", "category", "severity", "scope",
+           "message", "text", "modality", "suggestion", "suppressed", "suppression_reason",
+           "document_score", "document_grade", "document_status")
+
+
+def rows(run):
+    for document in run.documents:
+        for finding in document.findings:
+            suppressed = finding.suppressed or {}
+            yield (document.path, finding.line, finding.column, finding.end_line, finding.end_column,
+                   finding.code, finding.name, finding.category, finding.severity, finding.scope,
+                   finding.message, finding.text, (finding.claim or {}).get("modality", ""), finding.suggestion,
+                   suppressed.get("kind", ""), suppressed.get("reason", ""),
+                   document.score, document.grade, document.status)
+
+
+def render(run) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(rows(run))
+    return buffer.getvalue()
