@@ -35,12 +35,16 @@ DEFAULT_FAIL_ON = "major"
 COMMAND_LINE = "command line"
 
 
+_CODE_PREFIX = re.compile(r"[A-Za-z]{1,4}[0-9]{0,2}")  # shorter than a whole code (CC101)
+
+
 def specificity(selector: str) -> int:
+    """0 for ALL, the length for a code prefix, EXACT for a code or a rule name."""
     if selector.upper() == ALL:
         return 0
-    if re.fullmatch(r"[A-Za-z]{2,4}[0-9]{3}", selector) or "-" in selector or selector.islower():
-        return EXACT
-    return len(selector)
+    if _CODE_PREFIX.fullmatch(selector):
+        return len(selector)
+    return EXACT
 
 
 def matches(selector: str, rule) -> bool:
@@ -48,7 +52,7 @@ def matches(selector: str, rule) -> bool:
     if wanted == ALL:
         return True
     if specificity(selector) == EXACT:
-        return rule.code == wanted or rule.name == selector
+        return rule.code == wanted or rule.name == selector.lower()
     return rule.code.startswith(wanted)
 
 

@@ -1,0 +1,147 @@
+"""Every output format on the same run: SARIF against the official 2.1.0 schema,
+GitHub workflow commands, CSV, JUnit XML and the pull-request Markdown."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from clitools import RISKS_LINE, VIOLATING_LINE, check_json, findings, invoke, write
+from jsonschema import Draft7Validator, FormatChecker
+
+SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"
+REASON = "approved by legal, MR-12"
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("formats")
+    ad = write(folder / "spring, 2024.md", f"""
+        # Knee care
+
+        <!-- claimcheck-disable-next-line CC101,CC102 -- {REASON} -->
+        {VIOLATING_LINE}
+
+        Exosome therapy can reverse the damage of COPD.
+
+        {RISKS_LINE}
+        """)
+    clean = write(folder / "news.txt", "The FDA warns patients about unapproved stem cell clinics.\n")
+    report, _ = check_json(ad, clean)
+    return [ad, clean], report
+
+
+def render(fmt, paths, *extra):
+    result = invoke("check", "--format", fmt, *extra, *paths)
+    assert result.exit_code in (0, 1), result.output
+    return result.stdout
+
+
+def test_sarif_is_valid_against_the_official_schema(inputs):
+    paths, report = inputs
+    log = json.loads(render("sarif", paths))
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+              for e in Draft7Validator(schema, format_checker=FormatChecker()).iter_errors(log)]
+    assert not errors, errors
+    run = log["runs"][0]
+    assert len(run["results"]) == len(findings(report, suppressed=None))
+    rules = run["tool"]["driver"]["rules"]
+    for result in run["results"]:
+        rule = rules[result["ruleIndex"]]
+        assert rule["id"] == result["ruleId"]
+        assert rule["helpUri"].endswith(f"/{rule['id']}-{rule['name']}.md")
+        assert rule["help"]["text"] and rule["help"]["markdown"]
+        expected = {"critical": "error", "major": "error", "minor": "warning", "info": "note"}
+        assert result["level"] == expected[result["properties"]["severity"]]
+        assert result["partialFingerprints"]["claimcheckClaim/v1"]
+    suppressed = [r for r in run["results"] if "suppressions" in r]
+    assert {r["ruleId"] for r in suppressed} == {"CC101", "CC102"}
+    assert all(r["suppressions"] == [{"kind": "inSource", "state": "accepted", "justification": REASON}]
+               for r in suppressed)
+    uri = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert " " not in uri and unquote(uri).endswith("/spring, 2024.md")  # a valid URI of the file
+
+
+def test_sarif_reports_input_problems_and_stays_valid(tmp_path):
+    result = invoke("check", "--format", "sarif", tmp_path / "missing.md",
+                    write(tmp_path / "ad.md", VIOLATING_LINE + "\n"))
+    assert result.exit_code == 2
+    log = json.loads(result.stdout)
+    schema = json.loads(SARIF_SCHEMA.read_text(encoding="utf-8"))
+    assert not list(Draft7Validator(schema, format_checker=FormatChecker()).iter_errors(log))
+    (invocation,) = log["runs"][0]["invocations"]
+    assert invocation["executionSuccessful"] is False
+    assert invocation["toolExecutionNotifications"][0]["descriptor"]["id"] == "CC901"
+
+
+def test_sarif_fingerprints_survive_moving_a_claim(tmp_path):
+    def fingerprints(text):
+        ad = write(tmp_path / "ad.md", text)
+        log = json.loads(render("sarif", [ad]))
+        return {(r["ruleId"], r["partialFingerprints"]["claimcheckClaim/v1"]) for r in log["runs"][0]["results"]}
+    assert fingerprints(f"# A\n\n{VIOLATING_LINE}\n") == fingerprints(f"# A\n\nIntro.\n\nMore.\n\n{VIOLATING_LINE}\n")
+
+
+def test_github_annotations(inputs):
+    paths, report = inputs
+    lines = render("github", paths).splitlines()
+    pattern = re.compile(r"::(error|warning|notice) file=[^,]+,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,"
+                         r"title=claimcheck CC\d{3} \([a-z-]+\)::\[(critical|major|minor|info)\] .+")
+    assert lines and all(pattern.fullmatch(line) for line in lines), lines
+    assert len(lines) == len(findings(report))  # suppressed findings are not annotated
+    assert all("spring%2C 2024.md" in line for line in lines if "spring" in line)  # commas escaped in properties
+    assert all("\n" not in line and "%0AHelp: " in line for line in lines)
+
+
+def test_csv_has_every_finding_with_its_suppression(inputs):
+    paths, report = inputs
+    rows = list(csv.DictReader(io.StringIO(render("csv", paths))))
+    assert len(rows) == len(findings(report, suppressed=None))
+    assert {r["code"] for r in rows if r["suppressed"] == "comment"} == {"CC101", "CC102"}
+    assert all(r["suppression_reason"] == REASON for r in rows if r["suppressed"])
+    assert rows[0]["path"].endswith("spring, 2024.md")
+    assert {"document_grade", "severity", "message", "text"} <= set(rows[0])
+
+
+def test_junit_has_a_failure_per_reported_finding(inputs):
+    paths, report = inputs
+    root = ET.fromstring(render("junit", paths))
+    assert root.tag == "testsuites"
+    assert int(root.get("failures")) == len(findings(report)) == len(root.findall(".//failure"))
+    suites = root.findall("testsuite")
+    assert [s.get("name") for s in suites] == [str(p) for p in paths]
+    clean_suite = suites[1]
+    assert clean_suite.get("failures") == "0" and clean_suite.find("testcase").get("name") == "no findings"
+
+
+def test_markdown_summary_for_a_pull_request(inputs):
+    paths, report = inputs
+    text = render("markdown", paths)
+    reported = findings(report)
+    assert text.startswith(f"## claimcheck: {len(reported)} finding")
+    assert "| Document | Grade | Score | Status | Findings |" in text
+    for finding in reported:
+        assert f"| {finding['line']}:{finding['column']} | [{finding['code']}](" in text
+    assert "Not listed: 2 suppressed by comments." in text
+
+
+def test_output_option_writes_the_report_to_a_file(inputs, tmp_path):
+    paths, _ = inputs
+    target = tmp_path / "report.sarif"
+    result = invoke("check", "--format", "sarif", "-o", target, *paths)
+    assert result.stdout == ""
+    assert json.loads(target.read_text())["version"] == "2.1.0"
+
+
+def test_json_marks_suppressed_findings_and_records_jurisdiction(inputs):
+    _, report = inputs
+    assert report["jurisdiction"] == "US"
+    marked = findings(report, suppressed=True)
+    assert marked and all(f["suppressed"]["reason"] == REASON for f in marked)
+    assert report["summary"]["findings"] == len(findings(report))

@@ -1,0 +1,38 @@
+"""The pre-commit hook runs on every commit: --version, --help and configuration
+errors must not import spaCy (about a second), nor jsonschema or YAML where
+they are not needed. Each case runs in a fresh interpreter."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+PROBE = """
+import sys
+from claimcheck.cli import cli
+try:
+    cli.main(args=sys.argv[1:], prog_name="claimcheck")
+except SystemExit:
+    pass
+print("LOADED=" + ",".join(m for m in ("spacy", "thinc", "numpy", "jsonschema", "yaml") if m in sys.modules))
+"""
+
+
+def loaded_modules(*args, cwd=None) -> set[str]:
+    output = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, cwd=cwd,
+                            check=True).stdout
+    line = next(line for line in output.splitlines() if line.startswith("LOADED="))
+    return set(filter(None, line[len("LOADED="):].split(",")))
+
+
+@pytest.mark.parametrize("args", [["--version"], ["--help"], ["check", "--help"], ["baseline", "--help"],
+                                  ["test", "--help"], ["docs", "--help"]])
+def test_version_and_help_import_nothing_heavy(args):
+    assert loaded_modules(*args) == set()
+
+
+def test_a_configuration_error_stops_before_spacy(tmp_path):
+    (tmp_path / ".claimcheck.yaml").write_text("selct: [CC1]\n")
+    (tmp_path / "ad.md").write_text("Our stem cell injections cure knee arthritis.\n")
+    assert "spacy" not in loaded_modules("check", str(tmp_path / "ad.md"))
