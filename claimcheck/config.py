@@ -64,9 +64,9 @@ class Config:
             return _toml_line(path, keys)
         import yaml
 
-        from claimcheck.yamldata import line_in_tree
+        from claimcheck.yamldata import line_in_tree, parse
         try:
-            return line_in_tree(yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader), list(keys))
+            return line_in_tree(parse(path.read_text(encoding="utf-8"))[0], list(keys))
         except (OSError, UnicodeDecodeError, yaml.YAMLError):
             return None
 
@@ -150,7 +150,7 @@ def _toml_line(path: Path, keys) -> int | None:
 
 def load_config_file(path: Path) -> Config:
     """Read and validate one configuration file; raises ``ConfigError``."""
-    from claimcheck.yamldata import line_in_tree, schema_problems
+    from claimcheck.yamldata import line_in_tree, parse, schema_problems
 
     origin = str(path)
     root = path.resolve().parent
@@ -163,8 +163,7 @@ def load_config_file(path: Path) -> Config:
     else:
         import yaml
         try:
-            root_node = yaml.compose(text, Loader=yaml.SafeLoader)
-            data = yaml.safe_load(text)
+            root_node, data = parse(text)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             raise ConfigError([InputProblem(origin, CONFIG_CODE, f"invalid YAML: {getattr(exc, 'problem', exc)}",

@@ -167,9 +167,8 @@ class RuleSelector:
         problems = []
 
         def report(key, message):
-            where = "" if config.path else f"--{key}: "
-            problems.append(InputProblem(origin, CONFIG_CODE, f"{where}{message}" if where else f"{key}: {message}",
-                                         line=config.line_of(key)))
+            option = key if config.path else f"--{key}"  # a key in a file, a flag on the command line
+            problems.append(InputProblem(origin, CONFIG_CODE, f"{option}: {message}", line=config.line_of(key)))
 
         for key, selectors in (("select", config.select or ()), ("extend-select", config.extend_select),
                                ("ignore", config.ignore)):

@@ -18,6 +18,21 @@ from claimcheck.errors import InputProblem
 from claimcheck.resources import load_schema
 
 
+# libyaml's parser when PyYAML has it (its wheels do): several times faster,
+# and the rule pack is parsed on every run.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def parse(text: str) -> tuple[yaml.Node | None, Any]:
+    """One parse gives both the node tree (for line numbers) and the data."""
+    loader = _Loader(text)
+    try:
+        root = loader.get_single_node()
+        return root, (loader.construct_document(root) if root is not None else None)
+    finally:
+        loader.dispose()
+
+
 def _node_at(node: yaml.Node | None, path) -> yaml.Node | None:
     for part in path:
         if isinstance(node, yaml.MappingNode):
@@ -59,8 +74,7 @@ def load_validated(path: Path, schema_name: str, code: str = "CC910") -> tuple[A
     except (OSError, UnicodeDecodeError) as exc:
         return None, [InputProblem(origin, code, f"cannot read: {exc}")]
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        root, data = parse(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
@@ -102,8 +116,8 @@ def line_in_tree(root: yaml.Node | None, keys: list) -> int | None:
 def line_of(path: Path, keys: list) -> int | None:
     """Line of the value at ``keys`` in a YAML file (for errors found after validation)."""
     try:
-        root = yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
-    except (OSError, yaml.YAMLError):
+        root, _ = parse(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return None
     node = _node_at(root, keys)
     return node.start_mark.line + 1 if node is not None else None
