@@ -94,8 +94,11 @@ def from_mapping(data: dict, path: str | None, root: Path) -> Config:
 def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError([InputProblem(str(path), CONFIG_CODE, f"cannot read configuration: {exc}")]) from None
+    except OSError as exc:
+        raise ConfigError([InputProblem(str(path), CONFIG_CODE,
+                                        f"cannot read configuration: {exc.strerror or exc}")]) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError([InputProblem(str(path), CONFIG_CODE, f"not valid UTF-8: {exc.reason}")]) from None
 
 
 def _toml_table(path: Path, text: str) -> dict | None:
