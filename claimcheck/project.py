@@ -96,10 +96,10 @@ def lint(request: LintRequest) -> LintResult:
 
     def suppress(checked) -> None:
         chosen = file_rules[checked.source.origin]
-        enabled = {rule.code for rule in chosen.rules}
-        meta = apply_suppressions(checked.result.findings, checked.text.comments, checked.source.raw,
-                                  known_codes, chosen.meta, enabled)
-        checked.result.findings = sorted(checked.result.findings + meta, key=lambda f: (f.start, f.code))
+        kept = chosen.drop_unreported(checked.result.findings)
+        meta = apply_suppressions(kept, checked.text.comments, checked.source.raw, known_codes, chosen.meta,
+                                  chosen.reported)
+        checked.result.findings = sorted(kept + meta, key=lambda f: (f.start, f.code))
 
     steps = [suppress] + ([baseline.apply] if baseline else [])
     options = CheckOptions(rules_for=lambda source: file_rules[source.origin].rules, postprocess=steps)

@@ -128,12 +128,22 @@ def enabled_codes(rules, layers: list[Layer]) -> set[str]:
 
 @dataclass
 class FileRules:
-    """What runs on one file."""
+    """What runs on one file, and what is reported.
 
-    rules: list  # the pack rules, severity overrides applied
+    Document-scope rules (a page with claims and no risk disclosure) judge the
+    claim findings of the page, so every claim rule runs whatever is selected:
+    ``--select CC303`` must still see the claims CC101 finds. Findings of the
+    rules not in ``reported`` are dropped after evaluation (``drop_unreported``).
+    """
+
+    rules: list  # the pack rules to evaluate, severity overrides applied
+    reported: set  # the codes whose findings are kept
     meta: dict  # code -> the suppression meta-rules that are on
     fail_on: str
     config: Config | None
+
+    def drop_unreported(self, findings: list) -> list:
+        return [f for f in findings if f.code in self.reported]
 
 
 class RuleSelector:
@@ -211,6 +221,8 @@ class RuleSelector:
         chosen = []
         for rule in universe:
             if rule.code not in enabled:
+                if rule.scope == "claim":
+                    chosen.append(rule)  # evaluated for the document rules' sake, not reported
                 continue
             severity = overrides.get(rule.code) or overrides.get(rule.name)
             if severity:
@@ -220,8 +232,8 @@ class RuleSelector:
             chosen.append(rule)
         meta_codes = {rule.code for rule in self.meta_rules}
         fail_on = self.command_line.fail_on or (config.fail_on if config else None) or DEFAULT_FAIL_ON
-        return FileRules(rules=[r for r in chosen if r.code not in meta_codes],
-                         meta={r.code: r for r in chosen if r.code in meta_codes},
+        return FileRules(rules=[r for r in chosen if r.code not in meta_codes], reported=enabled,
+                         meta={r.code: r for r in chosen if r.code in meta_codes and r.code in enabled},
                          fail_on=fail_on, config=config)
 
 

@@ -188,3 +188,9 @@ def test_empty_configuration_file_means_defaults(tmp_path):
     write(tmp_path / ".claimcheck.yaml", "# nothing yet\n")
     report, _ = check_json(write(tmp_path / "knee.md", AD))
     assert {"CC101", "CC102"} <= codes(report)
+
+
+def test_document_rules_still_see_the_claims_of_rules_not_selected(tmp_path):
+    no_risks = write(tmp_path / "page.md", f"# Knee care\n\n{VIOLATING_LINE}\n\nBook today.\n")
+    assert codes(check_json("--isolated", "--select", "CC303", no_risks)[0]) == {"CC303"}
+    assert "CC303" in codes(check_json("--isolated", "--ignore", "CC1", no_risks)[0])

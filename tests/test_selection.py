@@ -33,6 +33,10 @@ def test_default_is_every_rule_on_by_default():
     assert resolve() == DEFAULT
 
 
+def test_all_includes_rules_that_are_off_by_default():
+    assert resolve(Layer(select=("ALL",))) == DEFAULT | {"CC999"}
+
+
 def test_select_replaces_extend_select_adds_ignore_removes():
     assert resolve(Layer(select=("CC1",))) == {"CC101", "CC102"}
     assert resolve(Layer(select=("CC1",), extend_select=("CC201",))) == {"CC101", "CC102", "CC201"}
