@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from claimcheck.config import Config, ConfigFinder, load_config_file
+from claimcheck.config import Config, ConfigError, ConfigFinder, load_config_file
 from claimcheck.errors import InputProblem
 from claimcheck.load import DEFAULT_MAX_BYTES
 
@@ -64,8 +64,8 @@ def _unique(items) -> tuple:
 
 
 def lint(request: LintRequest) -> LintResult:
-    from claimcheck.commands.common import load_pack_or_exit
     from claimcheck.load import iter_sources
+    from claimcheck.rulepack import load_pack
     from claimcheck.runner import CheckOptions, check_sources
     from claimcheck.selection import RuleSelector
     from claimcheck.suppress import META_RULES, apply_suppressions, code_index
@@ -80,8 +80,10 @@ def lint(request: LintRequest) -> LintResult:
         load_config_file(Path(request.config_file))
     in_play = [c for c in _unique(configs.values()) if c is not None]
     cli = request.command_line
-    pack = load_pack_or_exit(_unique([*cli.rule_paths, *(p for c in in_play for p in c.rule_paths)]),
-                             _unique([*cli.knowledge_base, *(p for c in in_play for p in c.knowledge_base)]))
+    pack = load_pack(_unique([*cli.rule_paths, *(p for c in in_play for p in c.rule_paths)]),
+                     _unique([*cli.knowledge_base, *(p for c in in_play for p in c.knowledge_base)]))
+    if not pack.rules:
+        raise ConfigError(pack.problems + [InputProblem("claimcheck", "CC910", "no usable rules")])
     problems[:0] = pack.problems
     selector = RuleSelector(pack, META_RULES, cli, request.replace_per_file_ignores)
     for config in in_play:

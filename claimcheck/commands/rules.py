@@ -31,7 +31,7 @@ def rule_text(rule, kb) -> str:
     docs = rule.docs
     lines = [f"{rule.code} {rule.name}", "",
              f"category: {rule.category}    severity: {rule.severity}    scope: {rule.scope}    kind: {rule.kind}",
-             f"applies to: {', '.join(rule.modalities)} claims", "",
+             *([f"applies to: {', '.join(rule.modalities)} claims"] if rule.modalities else []), "",
              "What it does", f"  {docs['what'].strip()}", "",
              "Why it matters", f"  {docs['why'].strip()}", "",
              "Example", f"  {docs['example'].strip()}", "",
