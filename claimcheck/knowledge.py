@@ -112,6 +112,9 @@ class KnowledgeBase:
         entry = self.products.get(product, {})
         return bool(entry.get("hematopoietic")) or bool(entry.get("generic"))
 
+    def is_hematopoietic_product(self, product: str | None) -> bool:
+        return bool(self.products.get(product or "", {}).get("hematopoietic"))
+
     def is_donor_product(self, product: str | None) -> bool:
         return self.products.get(product or "", {}).get("origin") == "allogeneic"
 

@@ -13,7 +13,6 @@ applied is recorded on the claim, so a finding can say what changed it.
 from __future__ import annotations
 
 from spacy.matcher import Matcher, PhraseMatcher
-from spacy.util import filter_spans
 from spacy.tokens import Span
 
 
@@ -45,7 +44,11 @@ class ModalityTagger:
         # A pseudo cue swallows any other cue it overlaps ("not only" is not "not").
         kept = [s for s in found if s.label_ == "pseudo"
                 or not any(p.start <= s.start and s.end <= p.end for p in pseudo)]
-        return sorted(filter_spans(kept), key=lambda s: s.start)
+        # A terminator inside a longer cue is part of that cue ("not yet").
+        kept = [s for s in kept if s.label_ != "terminate"
+                or not any(o.label_ != "terminate" and o.start <= s.start and s.end <= o.end and len(o) > len(s)
+                           for o in kept)]
+        return sorted(kept, key=lambda s: (s.start, s.end))
 
     def __call__(self, doc):
         cues = self._cue_spans(doc)
@@ -61,7 +64,7 @@ class ModalityTagger:
         for cue in cues:
             if cue.label_ in ("pseudo", "terminate"):
                 continue
-            if cue.start < anchor.end and anchor.start < cue.end:
+            if anchor.start <= cue.start and cue.end <= anchor.end:
                 continue  # part of the predicate itself
             spec = self.cues[cue.id_]
             if self._reaches(cue, anchor, spec, terminators):
@@ -75,6 +78,8 @@ class ModalityTagger:
 
     @staticmethod
     def _reaches(cue, anchor, spec, terminators) -> bool:
+        if cue.start < anchor.end and anchor.start < cue.end:
+            return True  # the cue wraps the predicate ("may help", "emerging treatment")
         scope = spec.max_scope
         forward = cue.end <= anchor.start
         if forward and spec.direction in ("forward", "bidirectional"):

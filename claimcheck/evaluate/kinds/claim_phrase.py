@@ -6,7 +6,7 @@ is left alone when ``skip_approved_uses`` is set."""
 from __future__ import annotations
 
 from claimcheck.evaluate.hits import (CELL_CONTEXT_SCHEMA, PREDICATES_SCHEMA, Hit, approved_conditions,
-                                      claims_for, in_cell_context)
+                                      claims_for, in_cell_context, skip)
 
 PARAMETERS = {
     "type": "object", "additionalProperties": False, "required": ["predicates"],
@@ -27,11 +27,15 @@ def compile(rule, pack):
     def check(analysis, findings=()):
         for claim in claims_for(rule, analysis):
             if not in_cell_context(claim, analysis, context):
+                yield skip(claim, "not about a cell product")
                 continue
             if params.get("requires_condition") and not claim.conditions:
+                yield skip(claim, "no condition named")
                 continue
             if params.get("skip_approved_uses") and claim.conditions:
-                if len(approved_conditions(kb, claim)) == len(claim.conditions):
+                approved = approved_conditions(kb, claim)
+                if len(approved) == len(claim.conditions):
+                    yield skip(claim, "approved use: " + ", ".join(m.entry_id for m in approved.values()))
                     continue
             names = [kb.name_of("conditions", c) for c in claim.conditions]
             yield Hit(claim.start, claim.end, claim,
