@@ -15,6 +15,8 @@ PARAMETERS = {
         "cell_context": CELL_CONTEXT_SCHEMA,
         "skip_approved_uses": {"type": "boolean", "description": "Pass claims whose conditions are all approved uses."},
         "requires_condition": {"type": "boolean", "description": "Fire only when a condition is named."},
+        "requires_promotion": {"type": "boolean",
+                               "description": "Fire only on a page that sells something (the topic signal)."},
     },
 }
 
@@ -28,6 +30,9 @@ def compile(rule, pack):
         for claim in claims_for(rule, analysis):
             if not in_cell_context(claim, analysis, context):
                 yield skip(claim, "not about a cell product")
+                continue
+            if params.get("requires_promotion") and not analysis.topic.get("promotional"):
+                yield skip(claim, "the page does not sell a treatment")
                 continue
             if params.get("requires_condition") and not claim.conditions:
                 yield skip(claim, "no condition named")
