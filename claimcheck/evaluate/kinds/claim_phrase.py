@@ -17,6 +17,9 @@ PARAMETERS = {
         "requires_condition": {"type": "boolean", "description": "Fire only when a condition is named."},
         "requires_promotion": {"type": "boolean",
                                "description": "Fire only on a page that sells something (the topic signal)."},
+        "requires_asserted": {"type": "array", "items": {"type": "string"},
+                              "description": "Fire only on a page that also asserts a claim of one of these "
+                                             "predicate classes (the page sells the treatment's effect)."},
     },
 }
 
@@ -33,6 +36,10 @@ def compile(rule, pack):
                 continue
             if params.get("requires_promotion") and not analysis.topic.get("promotional"):
                 yield skip(claim, "the page does not sell a treatment")
+                continue
+            wanted = params.get("requires_asserted")
+            if wanted and not any(c.predicate in wanted and c.modality == "asserted" for c in analysis.claims):
+                yield skip(claim, "the page asserts no benefit of the treatment")
                 continue
             if params.get("requires_condition") and not claim.conditions:
                 yield skip(claim, "no condition named")
