@@ -83,6 +83,7 @@ class Cue:
     patterns: list[list[dict]]
     max_scope: int | None
     path: str
+    ignore_on_promotional_pages: bool = False
 
 
 @dataclass
@@ -191,7 +192,8 @@ def _load_pack_cached(extra_dirs: tuple[str, ...], extra_kb: tuple[str, ...], in
             affirmations += [word.lower() for word in data.get("affirmations", [])]
             for cue in data["cues"]:
                 cues.append(Cue(cue["id"], cue["category"], cue["direction"], cue.get("phrases", []),
-                                cue.get("patterns", []), cue.get("max_scope"), str(path)))
+                                cue.get("patterns", []), cue.get("max_scope"), str(path),
+                                cue.get("ignore_on_promotional_pages", False)))
 
     rules: list[Rule] = []
     seen: dict[str, str] = {}

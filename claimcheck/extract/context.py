@@ -2,6 +2,8 @@
 
 Three things a reader does that a sentence-level tagger cannot:
 
+* **Voices.** On a page that sells, "she says" introduces a testimonial, so
+  speech-verb cues marked ``ignore_on_promotional_pages`` are dropped there.
 * **Quotations.** On a page that sells nothing (no call to action, no "we
   offer" outside quotation marks), a claim inside quotation marks is someone
   else's claim being reported: a news story or a regulator quoting an ad. On a
@@ -37,15 +39,29 @@ def _inside(offset: int, spans) -> tuple[int, int] | None:
     return next((s for s in spans if s[0] <= offset < s[1]), None)
 
 
-def apply_context(analysis: Analysis, affirmations: frozenset[str]) -> None:
+def apply_context(analysis: Analysis, affirmations: frozenset[str], precedence: list[str],
+                  news_only_cues: frozenset[str] = frozenset()) -> None:
     text = analysis.text.text
     quotes = quoted_spans(text)
     promotion = [t for t in analysis.terms if t.label == "PROMOTION" and not _inside(t.start, quotes)]
     analysis.topic["promotional"] = bool(promotion)
-    if not promotion:
+    if promotion:
+        _drop_cues(analysis, news_only_cues, precedence)
+    else:
         _quotes_are_reported(analysis, quotes)
     _inherit_lead_ins(analysis)
     _answer_questions(analysis, affirmations)
+
+
+def _drop_cues(analysis: Analysis, cue_ids: frozenset[str], precedence: list[str]) -> None:
+    """On a page that sells, speech verbs introduce testimonials: they set no modality."""
+    rank = {category: index for index, category in enumerate(precedence)}
+    for claim in analysis.claims:
+        kept = [c for c in claim.cues if c["cue"] not in cue_ids]
+        if len(kept) != len(claim.cues):
+            claim.cues = kept
+            claim.modality = min((c["category"] for c in kept), key=lambda c: rank.get(c, len(rank)),
+                                 default="asserted")
 
 
 def _quotes_are_reported(analysis: Analysis, quotes) -> None:

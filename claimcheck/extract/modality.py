@@ -52,6 +52,11 @@ class ModalityTagger:
 
     def __call__(self, doc):
         cues = self._cue_spans(doc)
+        # A cue word inside a predicate phrase belongs to that claim ("no" in "no surgery")
+        # and modifies no other claim.
+        predicates = [s for s in doc.spans["cc_terms"] if s.label_ == "PREDICATE"]
+        cues = [c for c in cues if not any(p.start <= c.start and c.end <= p.end and len(p) > len(c)
+                                           for p in predicates)]
         doc.spans[CUES_KEY] = cues
         for claim in doc._.cc_claims or []:
             anchor = doc.char_span(claim.predicate_start, claim.predicate_end)
@@ -64,8 +69,6 @@ class ModalityTagger:
         for cue in cues:
             if cue.label_ in ("pseudo", "terminate"):
                 continue
-            if anchor.start <= cue.start and cue.end <= anchor.end:
-                continue  # part of the predicate itself
             spec = self.cues[cue.id_]
             if self._reaches(cue, anchor, spec, terminators):
                 applied.append(cue)

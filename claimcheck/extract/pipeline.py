@@ -41,7 +41,7 @@ def _builtin_dir() -> str:
     return str(rules_dir())
 
 
-def to_analysis(doc, text: NormalizedText, affirmations: frozenset[str] = frozenset()) -> Analysis:
+def to_analysis(doc, text: NormalizedText, pack: RulePack) -> Analysis:
     sentences = list(doc.sents)
     starts = [s.start for s in sentences]
 
@@ -58,7 +58,8 @@ def to_analysis(doc, text: NormalizedText, affirmations: frozenset[str] = frozen
         topic=dict(doc._.cc_topic or {}),
         words=sum(1 for t in doc if not (t.is_space or t.is_punct)),
     )
-    apply_context(analysis, affirmations)
+    apply_context(analysis, frozenset(pack.affirmations), pack.precedence,
+                  frozenset(c.id for c in pack.cues if c.ignore_on_promotional_pages))
     analysis.claims = remove_duplicates(analysis.claims)
     return analysis
 
@@ -67,10 +68,9 @@ def analyze_pairs(items: Iterable[tuple[object, NormalizedText]], pack: RulePack
                   ) -> Iterator[tuple[object, NormalizedText, Analysis]]:
     """Analyze (context, text) pairs in batches, keeping each context with its result."""
     nlp = build_pipeline(pack)
-    affirmations = frozenset(pack.affirmations)
     stream = ((text.text, (context, text)) for context, text in items)
     for doc, (context, text) in nlp.pipe(stream, as_tuples=True, batch_size=BATCH_SIZE):
-        yield context, text, to_analysis(doc, text, affirmations)
+        yield context, text, to_analysis(doc, text, pack)
 
 
 def analyze(texts: Iterable[NormalizedText], pack: RulePack) -> Iterator[Analysis]:
