@@ -127,7 +127,8 @@ def _answer_questions(analysis: Analysis, affirmations: frozenset[str]) -> None:
     for claim in analysis.claims:
         if claim.modality != "question":
             continue
-        following = next((s for s in analysis.sentences if s[0] >= claim.sentence_end), None)
+        following = next((s for s in analysis.sentences
+                          if s[0] >= claim.sentence_end and text[s[0]:s[1]].strip()), None)
         if following is None:
             continue
         first_word = re.match(r"\W*(\w+)", text[following[0]:following[1]])
