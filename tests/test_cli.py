@@ -131,14 +131,6 @@ def test_empty_file_is_a_warning_not_an_error(tmp_path):
     assert "empty file" in result.stderr
 
 
-def test_unreadable_file(tmp_path):
-    if os.geteuid() == 0:
-        pytest.skip("root can read any file")
-    locked = tmp_path / "locked.md"
-    locked.write_text(VIOLATING)
-    locked.chmod(0)
-    result = run("check", str(locked))
-    assert result.exit_code == 2 and "cannot read file" in result.stderr
 
 
 def test_large_file_is_refused_with_its_size(tmp_path):

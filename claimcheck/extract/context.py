@@ -13,7 +13,8 @@ Three things a reader does that a sentence-level tagger cannot:
   with a colon above the list ("Stem cells can treat:" then "- arthritis").
   It inherits the lead-in's modality too, so a list under "The FDA has not
   approved stem cells for:" stays negated.
-* **Questions.** A question headline ("Can stem cells cure arthritis?") says
+* **Questions.** A rhetorical question ("Why suffer with knee pain when ...?")
+  asserts what it asks. A question headline ("Can stem cells cure arthritis?") says
   nothing by itself; an affirmative answer right after it ("Yes.") turns it
   into an asserted claim.
 """
@@ -40,7 +41,7 @@ def _inside(offset: int, spans) -> tuple[int, int] | None:
 
 
 def apply_context(analysis: Analysis, affirmations: frozenset[str], precedence: list[str],
-                  news_only_cues: frozenset[str] = frozenset()) -> None:
+                  news_only_cues: frozenset[str] = frozenset(), rhetorical: tuple[str, ...] = ()) -> None:
     text = analysis.text.text
     quotes = quoted_spans(text)
     promotion = [t for t in analysis.terms if t.label == "PROMOTION" and not _inside(t.start, quotes)]
@@ -50,6 +51,7 @@ def apply_context(analysis: Analysis, affirmations: frozenset[str], precedence: 
     else:
         _quotes_are_reported(analysis, quotes)
     _inherit_lead_ins(analysis)
+    _rhetorical_questions(analysis, rhetorical)
     _answer_questions(analysis, affirmations)
 
 
@@ -119,6 +121,20 @@ def _inherit_lead_ins(analysis: Analysis) -> None:
             + list(source.cues),
             inherited_from="lead-in"))
     analysis.claims.extend(added)
+
+
+def _rhetorical_questions(analysis: Analysis, openings: tuple[str, ...]) -> None:
+    """"Why suffer with knee pain when ...?" asserts what it asks."""
+    text = analysis.text.text
+    for claim in analysis.claims:
+        if claim.modality != "question":
+            continue
+        sentence = " ".join(text[claim.sentence_start:claim.sentence_end].lower().split())
+        opening = next((o for o in openings if sentence.startswith(o)), None)
+        if opening:
+            claim.modality = "asserted"
+            claim.cues = [{"cue": "rhetorical-question", "text": opening, "category": "asserted",
+                           "direction": "sentence"}]
 
 
 def _answer_questions(analysis: Analysis, affirmations: frozenset[str]) -> None:

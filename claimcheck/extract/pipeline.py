@@ -59,7 +59,8 @@ def to_analysis(doc, text: NormalizedText, pack: RulePack) -> Analysis:
         words=sum(1 for t in doc if not (t.is_space or t.is_punct)),
     )
     apply_context(analysis, frozenset(pack.affirmations), pack.precedence,
-                  frozenset(c.id for c in pack.cues if c.ignore_on_promotional_pages))
+                  frozenset(c.id for c in pack.cues if c.ignore_on_promotional_pages),
+                  tuple(pack.rhetorical_questions))
     analysis.claims = remove_duplicates(analysis.claims)
     return analysis
 
