@@ -82,7 +82,9 @@ class ModalityTagger:
     @staticmethod
     def _reaches(cue, anchor, spec, terminators) -> bool:
         if cue.start < anchor.end and anchor.start < cue.end:
-            return True  # the cue wraps the predicate ("may help", "emerging treatment")
+            # A hedge or frame wrapping the predicate applies ("may help", "emerging treatment");
+            # a negation sharing a word with it is the predicate's own ("there are no" / "no side effects").
+            return spec.category != "negated" or (cue.start <= anchor.start and anchor.end <= cue.end)
         scope = spec.max_scope
         forward = cue.end <= anchor.start
         if forward and spec.direction in ("forward", "bidirectional"):
