@@ -16,6 +16,7 @@ from claimcheck.commands.common import EXIT_ERROR, load_pack_or_exit, print_prob
 
 def _explain(checked, pack, trace) -> dict:
     analysis = checked.analysis
+    rules = {rule.code: rule for rule in pack.rules}
     text = analysis.text.text
     findings = checked.result.findings
     sentences = []
@@ -23,11 +24,17 @@ def _explain(checked, pack, trace) -> dict:
         claims = [c for c in analysis.claims if start <= c.predicate_start < end]
         terms = [t for t in analysis.terms if t.sentence == index and t.label != "PREDICATE"]
         out_claims = []
+        in_sentence = [f for f in findings if f.scope == "claim"
+                       and start <= f.explanation.get("normalized_span", [-1])[0] < end]
         for claim in claims:
-            fired = [f"{f.code} {f.severity}" for f in findings
-                     if f.claim is not None and f.explanation.get("normalized_span", [None])[0] is not None
-                     and start <= f.explanation["normalized_span"][0] < end
-                     and f.claim["predicate"] == claim.predicate]
+            # One finding per rule per sentence: a claim "fired" a rule when the rule selects
+            # its predicate and reported this sentence (possibly through a sibling claim).
+            fired = [f"{f.code} {f.severity}" + ("" if f.claim and f.claim["predicate"] == claim.predicate
+                                                 and f.claim["modality"] == claim.modality
+                                                 else " (one finding for the sentence)")
+                     for f in in_sentence
+                     if claim.modality in rules[f.code].modalities
+                     and claim.predicate in rules[f.code].parameters.get("predicates", ())]
             passed = [f"{rule.code}: {reason}" for rule, traced, reason in trace if traced is claim]
             modal = [f"{rule.code}: {claim.modality} claims are not reported"
                      for rule in pack.rules

@@ -78,8 +78,8 @@ class ClaimFinder:
             predicate = Span(doc, first.start, first.end, label="PREDICATE", kb_id="treat", span_id="condition-list")
         products = [s for s in parts.get("PRODUCT", []) if not (s.start < predicate.end and predicate.start < s.end)]
         product = _nearest(products, predicate)
-        conditions = [s for s in parts.get("CONDITION", []) if predicate.id_ == "condition-list"
-                      or not (s.start < predicate.end and predicate.start < s.end)]
+        # A condition inside the predicate ("pain relief", "reverse aging") is the claim's condition too.
+        conditions = parts.get("CONDITION", [])
         approved = parts.get("APPROVED", [])
         procedures = parts.get("PROCEDURE", [])
         treatments = [s for s in parts.get("TREATMENT", []) if not (s.start < predicate.end and predicate.start < s.end)]
