@@ -83,3 +83,12 @@ def test_quotes_are_reported_on_pages_that_sell_nothing_but_not_on_clinic_pages(
     assert only(news, "cure")[0].modality == "reported"
     clinic = claims('"Stem cells cured my multiple sclerosis," says Ann. Book your consultation today.')
     assert only(clinic, "cure")[0].modality == "asserted"
+
+
+def test_page_clutter_makes_no_findings():
+    from tests.conftest import check_text
+    clutter = ("Skip to Main Content\nMenu\nHome | About | Conditions | Contact\n"
+               "We use cookies to improve your experience on our site. Accept all cookies\n"
+               "Thank you! Your submission has been received!\nOops! Something went wrong while submitting the form.\n"
+               "Copyright 2025. All rights reserved. Privacy Policy\n")
+    assert check_text(clutter).result.findings == []
