@@ -68,6 +68,7 @@ class Outcome:
     example: Example
     passed: bool
     detail: str  # what the pipeline saw, or why the example could not be checked
+    invalid: bool = False  # the annotation itself is wrong (unknown id, wrong kind): never run
 
 
 @dataclass
@@ -78,12 +79,12 @@ class CueTestReport:
 
     @property
     def failed(self) -> list[Outcome]:
-        return [o for o in self.outcomes if not o.passed and not o.example.todo]
+        return [o for o in self.outcomes if not o.passed and not o.example.todo and not o.invalid]
 
     @property
     def todo(self) -> list[tuple[Outcome, str]]:
         return [(o, "now passes: remove the todo" if o.passed else "known failure")
-                for o in self.outcomes if o.example.todo]
+                for o in self.outcomes if o.example.todo and not o.invalid]
 
     @property
     def ok(self) -> bool:
@@ -178,15 +179,19 @@ class _Match:
     end: int
 
 
-def _matches(tagger, doc) -> tuple[list[_Match], list[_Match]]:
-    """Every cue match in ``doc`` (raw), and those the tagger keeps (pseudo cues applied)."""
+def _matches(tagger, doc, analysis) -> tuple[list[_Match], list[_Match]]:
+    """Every cue match in ``doc`` (raw), and those the tagger keeps: pseudo cues applied, and
+    cues inside a longer predicate phrase ("no" in "no side effects") left out, as the tagger does."""
     raw = []
     for matcher in (tagger.phrases, tagger.patterns):
         if len(matcher):
             for match_id, start, end in matcher(doc):
                 cue = doc.vocab.strings[match_id]
                 raw.append(_Match(cue, tagger.cues[cue].category, doc[start].idx, doc[start:end].end_char))
-    kept = [_Match(s.id_, s.label_, s.start_char, s.end_char) for s in tagger._cue_spans(doc)]
+    predicates = [t for t in analysis.terms if t.label == "PREDICATE"]
+    kept = [_Match(s.id_, s.label_, s.start_char, s.end_char) for s in tagger._cue_spans(doc)
+            if not any(p.start <= s.start_char and s.end_char <= p.end and p.end - p.start > s.end_char - s.start_char
+                       for p in predicates)]
     return raw, kept
 
 
@@ -201,9 +206,11 @@ def _describe(analysis) -> str:
 
 
 def _check(example: Example, analysis, raw: list[_Match], kept: list[_Match], pack) -> tuple[bool, str]:
+    def carries(claim, cue_id):
+        return any(c["cue"] == cue_id for c in claim.cues)
+
     claims = analysis.claims
     seen = _describe(analysis)
-    carries = lambda claim, cue_id: any(c["cue"] == cue_id for c in claim.cues)  # noqa: E731
     kind, target = example.kind, example.target
 
     if kind in ("pattern", "no-pattern"):
@@ -227,7 +234,7 @@ def _check(example: Example, analysis, raw: list[_Match], kept: list[_Match], pa
             return not any(carries(c, target) for c in claims), seen
         if any(m.cue == target for m in (raw if category == "pseudo" else kept)):
             return False, f"the {category} cue {target} matches the line; {seen}"
-        return any(c.cues for c in claims), f"{seen} (expected a cue to reach a claim)"
+        return any(c.cues for c in claims), f"{seen} (wanted: some cue reaches a claim)"
     if kind == "pseudo":
         spans = [m for m in raw if m.cue == target]
         if not spans:
@@ -265,7 +272,7 @@ def evaluate(found: list[Example], pack) -> list[Outcome]:
     for example in found:
         why = problem(example, pack)
         if why:
-            outcomes.append(Outcome(example, False, why))
+            outcomes.append(Outcome(example, False, why, invalid=True))
         else:
             runnable.append(example)
     lines = list(dict.fromkeys(e.text for e in runnable))
@@ -273,7 +280,7 @@ def evaluate(found: list[Example], pack) -> list[Outcome]:
     analyses = dict(zip(lines, analyze(texts, pack)))
     nlp = build_pipeline(pack)
     tagger = nlp.get_pipe("claimcheck_modality")
-    matches = {line: _matches(tagger, nlp.make_doc(analyses[line].text.text)) for line in lines}
+    matches = {line: _matches(tagger, nlp.make_doc(analyses[line].text.text), analyses[line]) for line in lines}
     for example in runnable:
         passed, detail = _check(example, analyses[example.text], *matches[example.text], pack)
         outcomes.append(Outcome(example, passed, detail))
@@ -284,10 +291,8 @@ def evaluate(found: list[Example], pack) -> list[Outcome]:
 def run_cue_tests(pack) -> CueTestReport:
     found = load_examples(pack)
     outcomes = evaluate(found, pack)
-    report = CueTestReport(outcomes=outcomes, missing=coverage(pack, found))
-    report.problems = [f"{o.example.where()}: {o.detail}" for o in outcomes
-                       if problem(o.example, pack) is not None]
-    return report
+    return CueTestReport(outcomes=outcomes, missing=coverage(pack, found),
+                         problems=[f"{o.example.where()}: {o.detail}" for o in outcomes if o.invalid])
 
 
 def render(report: CueTestReport) -> str:
@@ -296,7 +301,7 @@ def render(report: CueTestReport) -> str:
     lines += [f"TODO {o.example.where()}: {why}\n     {o.example.text}\n     {o.detail}" for o, why in report.todo]
     lines += [f"MISSING {m}" for m in report.missing]
     lines += [f"PROBLEM {p}" for p in report.problems]
-    passed = sum(1 for o in report.outcomes if o.passed and not o.example.todo)
+    passed = sum(1 for o in report.outcomes if o.passed and not o.example.todo and not o.invalid)
     lines.append(f"{passed} passed, {len(report.failed)} failed, {len(report.todo)} todo, "
                  f"{len(report.missing)} missing, {len(report.problems)} problems")
     return "\n".join(lines) + "\n"

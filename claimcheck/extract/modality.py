@@ -41,9 +41,10 @@ class ModalityTagger:
                 cue_id = doc.vocab.strings[match_id]
                 found.append(Span(doc, start, end, label=self.cues[cue_id].category, span_id=cue_id))
         pseudo = [s for s in found if s.label_ == "pseudo"]
-        # A pseudo cue swallows any other cue it overlaps ("not only" is not "not").
+        # A pseudo cue swallows any other cue it overlaps ("not only" is not "not",
+        # "do not merely" is not "do not").
         kept = [s for s in found if s.label_ == "pseudo"
-                or not any(p.start <= s.start and s.end <= p.end for p in pseudo)]
+                or not any(p.start < s.end and s.start < p.end for p in pseudo)]
         # A terminator inside a longer cue is part of that cue ("not yet").
         kept = [s for s in kept if s.label_ != "terminate"
                 or not any(o.label_ != "terminate" and o.start <= s.start and s.end <= o.end and len(o) > len(s)
