@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from claimcheck.model import Source
+from claimcheck.ruletest import annotations as annotated_lines
 
 KINDS = ("cue", "no-cue", "pseudo", "terminates", "modality", "pattern", "no-pattern")
 ANNOTATION = re.compile(r"<!--\s*((?:todo-)?(?:%s))\s*:\s*([A-Za-z0-9_,\s-]+?)\s*-->"
@@ -96,19 +97,10 @@ class CueTestReport:
 
 def examples(path: Path | str, raw: str) -> list[Example]:
     """Every annotation in ``raw``, each applied to the next text line."""
-    lines = raw.split("\n")
     found = []
-    for index, line in enumerate(lines):
-        for match in ANNOTATION.finditer(line):
-            target = index + 1
-            while target < len(lines) and (not lines[target].strip() or ANNOTATION.fullmatch(lines[target].strip())):
-                target += 1
-            text = lines[target].strip() if target < len(lines) else ""
-            kind = match.group(1)
-            todo = kind.startswith("todo-")
-            for name in re.split(r"[,\s]+", match.group(2).strip()):
-                if name:
-                    found.append(Example(str(path), target + 1, kind[5:] if todo else kind, name, text, todo))
+    for kind, names, line, text in annotated_lines(raw, ANNOTATION):
+        todo = kind.startswith("todo-")
+        found.extend(Example(str(path), line, kind[5:] if todo else kind, name, text, todo) for name in names)
     return found
 
 
