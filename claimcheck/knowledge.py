@@ -98,9 +98,10 @@ class KnowledgeBase:
                                          list(entry.get("sources", [])))
         group = self.conditions.get(condition, {}).get("group")
         for use in self.approved_uses.values():
-            if group not in use.get("condition_groups", []):
-                continue
-            if use["id"] in procedures or self.product_fits_use(product, use):
+            named = use["id"] in procedures
+            if group in use.get("condition_groups", []) and (named or self.product_fits_use(product, use)):
+                return ApprovalMatch(use["id"], use.get("summary", ""), list(use.get("sources", [])))
+            if named and condition in use.get("conditions_when_named", []):
                 return ApprovalMatch(use["id"], use.get("summary", ""), list(use.get("sources", [])))
         return None
 
@@ -111,6 +112,9 @@ class KnowledgeBase:
             return True  # "stem cells can treat leukemia": the transplant use is the plain reading
         entry = self.products.get(product, {})
         return bool(entry.get("hematopoietic")) or bool(entry.get("generic"))
+
+    def is_hematopoietic_product(self, product: str | None) -> bool:
+        return bool(self.products.get(product or "", {}).get("hematopoietic"))
 
     def is_donor_product(self, product: str | None) -> bool:
         return self.products.get(product or "", {}).get("origin") == "allogeneic"

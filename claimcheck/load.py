@@ -129,17 +129,10 @@ def iter_sources(paths: Iterable[str], problems: list[InputProblem], *,
     """Stream sources; problems are appended to ``problems`` as they are met."""
     for given in paths:
         if given == "-":
-            loaded = read_stdin(stdin_filename, max_bytes)
+            loaded = [read_stdin(stdin_filename, max_bytes)]
         else:
-            loaded = None
-        if loaded is not None:
-            if isinstance(loaded, InputProblem):
-                problems.append(loaded)
-            else:
-                yield loaded
-            continue
-        for path in discover([given], problems):
-            source = read_source(path, max_bytes)
+            loaded = (read_source(path, max_bytes) for path in discover([given], problems))
+        for source in loaded:
             if isinstance(source, InputProblem):
                 problems.append(source)
             else:

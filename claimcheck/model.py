@@ -109,11 +109,13 @@ class Claim:
     condition_texts: list[str] = field(default_factory=list)
     approved_products: list[str] = field(default_factory=list)
     procedures: list[str] = field(default_factory=list)
+    sentence_products: list[str] = field(default_factory=list)  # every cell product named in the sentence
+    other_treatment: str | None = None  # a non-cell treatment named instead of a cell product
     modality: str = "asserted"
     cues: list[dict] = field(default_factory=list)  # the modality cues that applied
     sentence_start: int = 0
     sentence_end: int = 0
-    inherited_from: str | None = None  # e.g. "lead-in" when context supplied a part
+    inherited_from: str | None = None  # "lead-in", "answer": when context supplied the predicate
 
     def summary(self) -> dict:
         return {

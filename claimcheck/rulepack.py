@@ -83,6 +83,7 @@ class Cue:
     patterns: list[list[dict]]
     max_scope: int | None
     path: str
+    ignore_on_promotional_pages: bool = False
 
 
 @dataclass
@@ -94,6 +95,8 @@ class RulePack:
     precedence: list[str]
     problems: list[InputProblem]
     directories: tuple[str, ...]
+    affirmations: list[str] = field(default_factory=list)
+    rhetorical_questions: list[str] = field(default_factory=list)
 
     def rule(self, code_or_name: str) -> Rule | None:
         wanted = code_or_name.upper()
@@ -181,14 +184,19 @@ def _load_pack_cached(extra_dirs: tuple[str, ...], extra_kb: tuple[str, ...], in
 
     cues: list[Cue] = []
     precedence: list[str] = []
+    affirmations: list[str] = []
+    rhetorical: list[str] = []
     for path in parts["cues"]:
         data, found = load_validated(path, "cues")
         problems.extend(found)
         if data:
             precedence = data.get("precedence", precedence)
+            affirmations += [word.lower() for word in data.get("affirmations", [])]
+            rhetorical += [opening.lower() for opening in data.get("rhetorical_questions", [])]
             for cue in data["cues"]:
                 cues.append(Cue(cue["id"], cue["category"], cue["direction"], cue.get("phrases", []),
-                                cue.get("patterns", []), cue.get("max_scope"), str(path)))
+                                cue.get("patterns", []), cue.get("max_scope"), str(path),
+                                cue.get("ignore_on_promotional_pages", False)))
 
     rules: list[Rule] = []
     seen: dict[str, str] = {}
@@ -205,7 +213,8 @@ def _load_pack_cached(extra_dirs: tuple[str, ...], extra_kb: tuple[str, ...], in
         rules.append(rule)
     rules.sort(key=lambda r: r.code)
     pack = RulePack(rules, kb, lexicon, cues, precedence or ["negated", "reported", "hypothetical", "research",
-                                                              "question", "hedged"], problems, directories)
+                                                              "question", "hedged"], problems, directories,
+                    affirmations, rhetorical)
     for rule in rules:
         rule.check = _kind_module(rule.kind).compile(rule, pack)
     return pack

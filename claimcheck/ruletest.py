@@ -15,6 +15,7 @@ leaves alone. Used by the test suite and by ``claimcheck test``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,18 +48,23 @@ class RuleTestResult:
         return not self.failed and not self.problems
 
 
-def expectations(path: Path, raw: str) -> list[Expectation]:
+def annotations(raw: str, pattern: re.Pattern = ANNOTATION) -> Iterator[tuple[str, list[str], int, str]]:
+    """(kind, names, 1-based line, text of that line) for every annotation comment in ``raw``:
+    each applies to the next line that is neither blank nor another annotation."""
     lines = raw.split("\n")
-    found = []
     for index, line in enumerate(lines):
-        for match in ANNOTATION.finditer(line):
+        for match in pattern.finditer(line):
             target = index + 1
-            while target < len(lines) and (not lines[target].strip() or ANNOTATION.fullmatch(lines[target].strip())):
+            while target < len(lines) and (not lines[target].strip() or pattern.fullmatch(lines[target].strip())):
                 target += 1
-            for code in re.split(r"[,\s]+", match.group(2).strip()):
-                if code:
-                    found.append(Expectation(str(path), target + 1, match.group(1), code.upper()))
-    return found
+            names = [name for name in re.split(r"[,\s]+", match.group(2).strip()) if name]
+            text = lines[target].strip() if target < len(lines) else ""
+            yield match.group(1), names, target + 1, text
+
+
+def expectations(path: Path, raw: str) -> list[Expectation]:
+    return [Expectation(str(path), line, kind, code.upper())
+            for kind, codes, line, _ in annotations(raw) for code in codes]
 
 
 def _fires(findings, code: str, line: int) -> bool:

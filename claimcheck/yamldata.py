@@ -59,6 +59,14 @@ def _friendly(error) -> str:
         message = error.message.replace("is a required property", "is required")
     elif error.validator == "enum":
         message = f"{error.instance!r} is not one of {', '.join(map(str, error.validator_value))}"
+    elif error.validator == "uniqueItems":
+        seen, repeated = set(), []
+        for item in error.instance:
+            key = repr(item)
+            if key in seen:
+                repeated.append(item)
+            seen.add(key)
+        message = f"repeated entries: {', '.join(repr(r) for r in repeated)}"
     elif error.validator == "type":
         message = f"expected {error.validator_value}, got {type(error.instance).__name__} {error.instance!r}"
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from clitools import RISKS_LINE, check_json, findings, invoke, write
+from tests.clitools import RISKS_LINE, check_json, findings, invoke, write
 
 from claimcheck.baseline import normalize_claim_text
 

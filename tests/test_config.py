@@ -2,7 +2,8 @@
 problem), and the options they share with the command line."""
 from __future__ import annotations
 
-from clitools import RISKS_LINE, VIOLATING_LINE, check_json, codes, findings, invoke, write, write_rule_pack
+from tests.clitools import (RISKS_LINE, VIOLATING_LINE, check_json, codes, findings, invoke, write,
+                            write_rule_pack)
 
 AD = f"# Knee care\n\n{VIOLATING_LINE}\n\n{RISKS_LINE}\n"
 

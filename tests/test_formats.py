@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from clitools import RISKS_LINE, VIOLATING_LINE, check_json, findings, invoke, write
+from tests.clitools import RISKS_LINE, VIOLATING_LINE, check_json, findings, invoke, write
 from jsonschema import Draft7Validator, FormatChecker
 
 SARIF_SCHEMA = Path(__file__).parent / "data" / "sarif-schema-2.1.0.json"

@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from clitools import RISKS_LINE, VIOLATING_LINE, check_json, findings, write
+from tests.clitools import RISKS_LINE, VIOLATING_LINE, check_json, findings, write
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_FILES = ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "claimcheck", "rules")

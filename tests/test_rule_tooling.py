@@ -6,7 +6,7 @@ from __future__ import annotations
 import filecmp
 from pathlib import Path
 
-from clitools import invoke, write, write_rule_pack
+from tests.clitools import invoke, write, write_rule_pack
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs" / "rules"

@@ -2,7 +2,7 @@
 no reason, unused codes and broken directives are findings of their own."""
 from __future__ import annotations
 
-from clitools import RISKS_LINE, VIOLATING_LINE, check_json, codes, findings, invoke, write
+from tests.clitools import RISKS_LINE, VIOLATING_LINE, check_json, codes, findings, invoke, write
 
 REASON = "approved by medical review, ticket MR-7"
 

@@ -97,15 +97,25 @@ def _one_per_sentence(findings: list[Finding], analysis: Analysis) -> list[Findi
     return list(best.values())
 
 
-def evaluate(analysis: Analysis, raw: str, pack: RulePack, rules: Iterable[Rule] | None = None) -> list[Finding]:
+def evaluate(analysis: Analysis, raw: str, pack: RulePack, rules: Iterable[Rule] | None = None,
+             trace: list | None = None) -> list[Finding]:
+    """Findings for one document. ``trace``, if given, receives (rule, claim, reason)
+    for every claim a rule considered and let pass (``claimcheck explain``)."""
     active = [r for r in (pack.rules if rules is None else rules) if r.enabled]
     lines = LineIndex(raw)
     findings: list[Finding] = []
+
+    def collect(rule, hits):
+        for hit in hits:
+            if hit.skipped is None:
+                findings.append(_finding(rule, hit, analysis, raw, lines, pack))
+            elif trace is not None:
+                trace.append((rule, hit.claim, hit.skipped))
+
     for rule in (r for r in active if r.scope == "claim"):
-        findings.extend(_finding(rule, hit, analysis, raw, lines, pack) for hit in rule.check(analysis))
+        collect(rule, rule.check(analysis))
     findings = _one_per_sentence(findings, analysis)
     for rule in (r for r in active if r.scope == "document"):
-        hits = list(rule.check(analysis, findings))
-        findings.extend(_finding(rule, hit, analysis, raw, lines, pack) for hit in hits)
+        collect(rule, list(rule.check(analysis, findings)))
     findings.sort(key=lambda f: (f.start, f.code))
     return findings

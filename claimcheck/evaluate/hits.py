@@ -22,14 +22,25 @@ class Hit:
     fields: dict = field(default_factory=dict)  # for the message and suggestion templates
     sources: list[str] = field(default_factory=list)  # extra kb source ids (conditions, risks ...)
     explanation: dict = field(default_factory=dict)
+    skipped: str | None = None  # set when the rule looked at the claim and let it pass: why
+
+
+def skip(claim: Claim, reason: str) -> Hit:
+    """A claim the rule considered and let pass; kept for ``claimcheck explain``."""
+    return Hit(claim.start, claim.end, claim, skipped=reason)
 
 
 def in_cell_context(claim: Claim, analysis, where: str) -> bool:
+    """Is the claim about a cell product? Named in its sentence, or (``document``) the
+    page's topic is a cell product, named or assumed; a sentence about another
+    treatment is not, except a comparison, which names the other treatment on purpose."""
     if where == "none":
         return True
-    if claim.product or claim.approved_products or claim.procedures:
+    if claim.product or claim.approved_products or claim.procedures or claim.sentence_products:
         return True
-    return where == "document" and bool(analysis.topic.get("cell_context"))
+    if claim.other_treatment and claim.predicate != "compare":
+        return False
+    return where == "document" and analysis.topic.get("cell_context") in ("named", "assumed")
 
 
 def claims_for(rule, analysis):

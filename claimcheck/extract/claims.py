@@ -3,13 +3,18 @@
 A claim is anchored on a predicate (a lexicon PREDICATE span: treats, cures,
 regrows, FDA approved, no risk, proven ...). Within its sentence it takes the
 nearest cell product (or approved product / transplant procedure) and every
-condition named. The document-level topic signal (is this text about a cell
+condition named; a sentence naming no cell product but another treatment
+("physical therapy helps") records that treatment, so rules can leave it alone.
+A sentence that is mostly a list of conditions ("MS; ALS; COPD; autism")
+is a claim by itself: an ad lists what it treats. The document-level topic signal (is this text about a cell
 product, and is it selling one?) is computed here too, because rules use it to
 read product-less sentences ("Life without knee pain!") on a stem-cell page.
 """
 from __future__ import annotations
 
 from collections import Counter
+
+from spacy.tokens import Span
 
 from claimcheck.extract.terms import SPANS_KEY
 from claimcheck.model import Claim
@@ -31,8 +36,10 @@ def _nearest(spans, anchor):
 
 
 class ClaimFinder:
-    def __init__(self, pack):
+    def __init__(self, pack, assume_cell_topic: bool = True, min_list_conditions: int = 3):
         self.kb = pack.kb
+        self.assume_cell_topic = assume_cell_topic
+        self.min_list_conditions = min_list_conditions
 
     def __call__(self, doc):
         spans = list(doc.spans[SPANS_KEY])
@@ -50,17 +57,33 @@ class ClaimFinder:
             parts = by_sentence[index]
             for predicate in parts.get("PREDICATE", []):
                 claims.append(self._claim(doc, sentence, predicate, parts))
+            if not parts.get("PREDICATE") and self._is_condition_list(sentence, parts.get("CONDITION", [])):
+                claims.append(self._claim(doc, sentence, None, parts))
         doc._.cc_claims = claims
         doc._.cc_topic = self._topic(spans)
         return doc
 
+    def _is_condition_list(self, sentence, conditions) -> bool:
+        """A run of condition names with little else ("MS; ALS; COPD; autism") lists what is treated."""
+        if len({c.kb_id_ for c in conditions}) < self.min_list_conditions:
+            return False
+        words = [t for t in sentence if not (t.is_punct or t.is_space)]
+        covered = sum(len(c) for c in conditions)
+        return covered >= 0.4 * len(words)
+
     def _claim(self, doc, sentence, predicate, parts) -> Claim:
+        """A claim anchored on ``predicate``; with no predicate, a condition list."""
+        if predicate is None:
+            first = parts["CONDITION"][0]
+            predicate = Span(doc, first.start, first.end, label="PREDICATE", kb_id="treat", span_id="condition-list")
         products = [s for s in parts.get("PRODUCT", []) if not (s.start < predicate.end and predicate.start < s.end)]
         product = _nearest(products, predicate)
-        conditions = [s for s in parts.get("CONDITION", [])
-                      if not (s.start < predicate.end and predicate.start < s.end)]
+        # A condition inside the predicate ("pain relief", "reverse aging") is the claim's condition too.
+        conditions = parts.get("CONDITION", [])
         approved = parts.get("APPROVED", [])
         procedures = parts.get("PROCEDURE", [])
+        treatments = [s for s in parts.get("TREATMENT", []) if not (s.start < predicate.end and predicate.start < s.end)]
+        other = _nearest(treatments, predicate) if product is None else None
         members = [predicate, *conditions] + ([product] if product is not None else [])
         start = min(s.start_char for s in members)
         end = max(s.end_char for s in members)
@@ -74,15 +97,29 @@ class ClaimFinder:
             condition_texts=list(dict.fromkeys(s.text for s in conditions)),
             approved_products=list(dict.fromkeys(s.kb_id_ for s in approved)),
             procedures=list(dict.fromkeys(s.kb_id_ for s in procedures)),
+            sentence_products=list(dict.fromkeys(s.kb_id_ for s in parts.get("PRODUCT", []))),
+            other_treatment=other.text if other is not None else None,
             sentence_start=sentence.start_char, sentence_end=sentence.end_char,
         )
 
     def _topic(self, spans) -> dict:
+        """Is this document about a cell product? ``named``: it names one; ``other``: it
+        names only other treatments; ``assumed``: it names no treatment at all, so it is
+        read as what claimcheck is given to check, a cell product's ad copy (unless the
+        pipeline is configured with ``assume_cell_topic = false``)."""
         products = Counter(s.kb_id_ for s in spans if s.label_ == "PRODUCT")
+        treatments = Counter(s.kb_id_ for s in spans if s.label_ == "TREATMENT")
         promotion = Counter(s.kb_id_ for s in spans if s.label_ == "PROMOTION")
+        if products:
+            context = "named"
+        elif treatments or not self.assume_cell_topic:
+            context = "other" if treatments else "none"
+        else:
+            context = "assumed"
         return {
             "products": dict(products),
-            "cell_context": bool(products),
+            "other_treatments": dict(treatments),
+            "cell_context": context,
             "promotion": dict(promotion),
             "promotional": sum(promotion.values()) > 0,
         }

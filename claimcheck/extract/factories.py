@@ -37,11 +37,12 @@ def make_terms(nlp, name, rule_paths, kb_paths, include_builtin):
     return TermMatcher(nlp, _pack(rule_paths, kb_paths, include_builtin))
 
 
-@Language.factory("claimcheck_claims", default_config=_PACK_CONFIG, assigns=["doc._.cc_claims", "doc._.cc_topic"],
-                  requires=["doc.spans", "token.is_sent_start"])
-def make_claims(nlp, name, rule_paths, kb_paths, include_builtin):
+@Language.factory("claimcheck_claims",
+                  default_config={**_PACK_CONFIG, "assume_cell_topic": True, "min_list_conditions": 3},
+                  assigns=["doc._.cc_claims", "doc._.cc_topic"], requires=["doc.spans", "token.is_sent_start"])
+def make_claims(nlp, name, rule_paths, kb_paths, include_builtin, assume_cell_topic, min_list_conditions):
     from claimcheck.extract.claims import ClaimFinder
-    return ClaimFinder(_pack(rule_paths, kb_paths, include_builtin))
+    return ClaimFinder(_pack(rule_paths, kb_paths, include_builtin), assume_cell_topic, min_list_conditions)
 
 
 @Language.factory("claimcheck_modality", default_config=_PACK_CONFIG, assigns=["doc._.cc_claims"],

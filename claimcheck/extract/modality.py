@@ -13,7 +13,6 @@ applied is recorded on the claim, so a finding can say what changed it.
 from __future__ import annotations
 
 from spacy.matcher import Matcher, PhraseMatcher
-from spacy.util import filter_spans
 from spacy.tokens import Span
 
 
@@ -42,13 +41,23 @@ class ModalityTagger:
                 cue_id = doc.vocab.strings[match_id]
                 found.append(Span(doc, start, end, label=self.cues[cue_id].category, span_id=cue_id))
         pseudo = [s for s in found if s.label_ == "pseudo"]
-        # A pseudo cue swallows any other cue it overlaps ("not only" is not "not").
+        # A pseudo cue swallows any other cue it overlaps ("not only" is not "not",
+        # "do not merely" is not "do not").
         kept = [s for s in found if s.label_ == "pseudo"
-                or not any(p.start <= s.start and s.end <= p.end for p in pseudo)]
-        return sorted(filter_spans(kept), key=lambda s: s.start)
+                or not any(p.start < s.end and s.start < p.end for p in pseudo)]
+        # A terminator inside a longer cue is part of that cue ("not yet").
+        kept = [s for s in kept if s.label_ != "terminate"
+                or not any(o.label_ != "terminate" and o.start <= s.start and s.end <= o.end and len(o) > len(s)
+                           for o in kept)]
+        return sorted(kept, key=lambda s: (s.start, s.end))
 
     def __call__(self, doc):
         cues = self._cue_spans(doc)
+        # A cue word inside a predicate phrase belongs to that claim ("no" in "no surgery")
+        # and modifies no other claim.
+        predicates = [s for s in doc.spans["cc_terms"] if s.label_ == "PREDICATE"]
+        cues = [c for c in cues if not any(p.start <= c.start and c.end <= p.end and len(p) > len(c)
+                                           for p in predicates)]
         doc.spans[CUES_KEY] = cues
         for claim in doc._.cc_claims or []:
             anchor = doc.char_span(claim.predicate_start, claim.predicate_end)
@@ -61,8 +70,6 @@ class ModalityTagger:
         for cue in cues:
             if cue.label_ in ("pseudo", "terminate"):
                 continue
-            if cue.start < anchor.end and anchor.start < cue.end:
-                continue  # part of the predicate itself
             spec = self.cues[cue.id_]
             if self._reaches(cue, anchor, spec, terminators):
                 applied.append(cue)
@@ -75,6 +82,10 @@ class ModalityTagger:
 
     @staticmethod
     def _reaches(cue, anchor, spec, terminators) -> bool:
+        if cue.start < anchor.end and anchor.start < cue.end:
+            # A hedge or frame wrapping the predicate applies ("may help", "emerging treatment");
+            # a negation sharing a word with it is the predicate's own ("there are no" / "no side effects").
+            return spec.category != "negated" or (cue.start <= anchor.start and anchor.end <= cue.end)
         scope = spec.max_scope
         forward = cue.end <= anchor.start
         if forward and spec.direction in ("forward", "bidirectional"):

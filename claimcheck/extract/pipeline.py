@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from claimcheck.extract import Analysis, Term
+from claimcheck.extract.context import apply_context, remove_duplicates
 from claimcheck.model import NormalizedText
 from claimcheck.rulepack import RulePack
 
@@ -40,7 +41,7 @@ def _builtin_dir() -> str:
     return str(rules_dir())
 
 
-def to_analysis(doc, text: NormalizedText) -> Analysis:
+def to_analysis(doc, text: NormalizedText, pack: RulePack) -> Analysis:
     sentences = list(doc.sents)
     starts = [s.start for s in sentences]
 
@@ -49,7 +50,7 @@ def to_analysis(doc, text: NormalizedText) -> Analysis:
 
     terms = [Term(s.start_char, s.end_char, s.label_, s.kb_id_, s.id_, s.text, sentence_index(s.start))
              for s in doc.spans["cc_terms"]]
-    return Analysis(
+    analysis = Analysis(
         text=text,
         claims=list(doc._.cc_claims or []),
         terms=terms,
@@ -57,6 +58,11 @@ def to_analysis(doc, text: NormalizedText) -> Analysis:
         topic=dict(doc._.cc_topic or {}),
         words=sum(1 for t in doc if not (t.is_space or t.is_punct)),
     )
+    apply_context(analysis, frozenset(pack.affirmations), pack.precedence,
+                  frozenset(c.id for c in pack.cues if c.ignore_on_promotional_pages),
+                  tuple(pack.rhetorical_questions))
+    analysis.claims = remove_duplicates(analysis.claims)
+    return analysis
 
 
 def analyze_pairs(items: Iterable[tuple[object, NormalizedText]], pack: RulePack
@@ -65,7 +71,7 @@ def analyze_pairs(items: Iterable[tuple[object, NormalizedText]], pack: RulePack
     nlp = build_pipeline(pack)
     stream = ((text.text, (context, text)) for context, text in items)
     for doc, (context, text) in nlp.pipe(stream, as_tuples=True, batch_size=BATCH_SIZE):
-        yield context, text, to_analysis(doc, text)
+        yield context, text, to_analysis(doc, text, pack)
 
 
 def analyze(texts: Iterable[NormalizedText], pack: RulePack) -> Iterator[Analysis]:

@@ -98,13 +98,15 @@ class _VisibleText(HTMLParser):
                 self.handle_endtag(tag)
 
     def handle_endtag(self, tag):
+        if tag == "title" and self.skipping and self.skipping[-1] == "#title":
+            self.skipping.pop()
+            self.builder.end_block()
+            return
         if self.skipping:
             if tag == self.skipping[-1]:
                 self.skipping.pop()
             elif tag in self.skipping:  # broken nesting: close up to the matching tag
                 del self.skipping[self.skipping.index(tag):]
-            if tag == "title":
-                self.builder.end_block()
             return
         if tag in BLOCKS:
             self.builder.end_block()
@@ -163,23 +165,10 @@ class _VisibleText(HTMLParser):
     def unknown_decl(self, data):
         pass
 
-    def close_title(self):
-        if self.skipping and self.skipping[-1] == "#title":
-            self.skipping.pop()
-
-
-class _Parser(_VisibleText):
-    def handle_endtag(self, tag):
-        if tag == "title" and self.skipping and self.skipping[-1] == "#title":
-            self.skipping.pop()
-            self.builder.end_block()
-            return
-        super().handle_endtag(tag)
-
 
 def parse_into(builder: TextBuilder, raw: str, base: int = 0) -> None:
     """Feed an HTML fragment that starts at raw offset ``base`` into ``builder``."""
-    parser = _Parser(raw, builder, base)
+    parser = _VisibleText(raw, builder, base)
     parser.feed(raw)
     parser.close()
 

@@ -4,7 +4,7 @@ real indications or an approved transplant use."""
 from __future__ import annotations
 
 from claimcheck.evaluate.hits import (CELL_CONTEXT_SCHEMA, PREDICATES_SCHEMA, Hit, approved_conditions,
-                                      claims_for, in_cell_context)
+                                      claims_for, in_cell_context, skip)
 
 PARAMETERS = {
     "type": "object", "additionalProperties": False, "required": ["predicates"],
@@ -19,13 +19,19 @@ def compile(rule, pack):
     def check(analysis, findings=()):
         for claim in claims_for(rule, analysis):
             if not in_cell_context(claim, analysis, context):
+                yield skip(claim, "not about a cell product")
                 continue
             if claim.conditions:
                 approved = approved_conditions(kb, claim)
                 if len(approved) == len(claim.conditions):
+                    yield skip(claim, "approved use: " + ", ".join(m.entry_id for m in approved.values()))
                     continue
             elif claim.approved_products and not claim.product:
-                continue  # naming a licensed product is accurate without an indication
+                yield skip(claim, "names a licensed product")
+                continue
+            elif any(kb.is_hematopoietic_product(p) for p in claim.sentence_products):
+                yield skip(claim, "blood-forming cells: the licensed products are of this kind")
+                continue
             names = [kb.name_of("conditions", c) for c in claim.conditions]
             yield Hit(claim.start, claim.end, claim,
                       fields={"condition": names[0] if names else "this use", "conditions": ", ".join(names)},

@@ -6,7 +6,7 @@ is left alone when ``skip_approved_uses`` is set."""
 from __future__ import annotations
 
 from claimcheck.evaluate.hits import (CELL_CONTEXT_SCHEMA, PREDICATES_SCHEMA, Hit, approved_conditions,
-                                      claims_for, in_cell_context)
+                                      claims_for, in_cell_context, skip)
 
 PARAMETERS = {
     "type": "object", "additionalProperties": False, "required": ["predicates"],
@@ -15,6 +15,11 @@ PARAMETERS = {
         "cell_context": CELL_CONTEXT_SCHEMA,
         "skip_approved_uses": {"type": "boolean", "description": "Pass claims whose conditions are all approved uses."},
         "requires_condition": {"type": "boolean", "description": "Fire only when a condition is named."},
+        "requires_promotion": {"type": "boolean",
+                               "description": "Fire only on a page that sells something (the topic signal)."},
+        "requires_asserted": {"type": "array", "items": {"type": "string"},
+                              "description": "Fire only on a page that also asserts a claim of one of these "
+                                             "predicate classes (the page sells the treatment's effect)."},
     },
 }
 
@@ -27,11 +32,22 @@ def compile(rule, pack):
     def check(analysis, findings=()):
         for claim in claims_for(rule, analysis):
             if not in_cell_context(claim, analysis, context):
+                yield skip(claim, "not about a cell product")
+                continue
+            if params.get("requires_promotion") and not analysis.topic.get("promotional"):
+                yield skip(claim, "the page does not sell a treatment")
+                continue
+            wanted = params.get("requires_asserted")
+            if wanted and not any(c.predicate in wanted and c.modality == "asserted" for c in analysis.claims):
+                yield skip(claim, "the page asserts no benefit of the treatment")
                 continue
             if params.get("requires_condition") and not claim.conditions:
+                yield skip(claim, "no condition named")
                 continue
             if params.get("skip_approved_uses") and claim.conditions:
-                if len(approved_conditions(kb, claim)) == len(claim.conditions):
+                approved = approved_conditions(kb, claim)
+                if len(approved) == len(claim.conditions):
+                    yield skip(claim, "approved use: " + ", ".join(m.entry_id for m in approved.values()))
                     continue
             names = [kb.name_of("conditions", c) for c in claim.conditions]
             yield Hit(claim.start, claim.end, claim,

@@ -3,8 +3,8 @@ given categories but never says what it should (its risks, or that the use is
 not FDA-approved).
 
 A disclosure is a RISK term from the knowledge base or a DISCLOSURE phrase of
-the given classes; a risk term inside a safety overclaim ("no side effects")
-does not count. The finding is placed on the first claim that needed it."""
+the given classes; a risk term inside a safety overclaim ("no side effects"),
+or anywhere in a sentence that denies risks, does not count. The finding is placed on the first claim that needed it."""
 from __future__ import annotations
 
 from claimcheck.evaluate.hits import Hit
@@ -26,6 +26,9 @@ PARAMETERS = {
 }
 
 
+DENIALS = ("safety", "no-rejection")
+
+
 def _overlaps(term, spans) -> bool:
     return any(term.start < end and start < term.end for start, end in spans)
 
@@ -41,9 +44,13 @@ def compile(rule, pack):
         if not triggers:
             return
         claim_spans = [(c.predicate_start, c.predicate_end) for c in analysis.claims]
+        # A sentence that denies risks ("no rejection, no anti-rejection drugs") discloses none.
+        denials = [(c.sentence_start, c.sentence_end) for c in analysis.claims
+                   if c.predicate in DENIALS and c.modality == "asserted"]
         disclosures = []
         if by.get("risks"):
-            disclosures += [t for t in analysis.terms if t.label == "RISK" and not _overlaps(t, claim_spans)]
+            disclosures += [t for t in analysis.terms if t.label == "RISK"
+                            and not _overlaps(t, claim_spans) and not _overlaps(t, denials)]
         disclosures += [t for t in analysis.terms if t.label == "DISCLOSURE" and t.cls in disclosure_classes]
         if disclosures:
             return

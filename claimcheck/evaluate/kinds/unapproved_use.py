@@ -3,25 +3,41 @@ approved product or use covers (checked against the knowledge base)."""
 from __future__ import annotations
 
 from claimcheck.evaluate.hits import (CELL_CONTEXT_SCHEMA, PREDICATES_SCHEMA, Hit, approved_conditions,
-                                      claims_for, in_cell_context)
+                                      claims_for, in_cell_context, skip)
 
 PARAMETERS = {
     "type": "object", "additionalProperties": False, "required": ["predicates"],
-    "properties": {"predicates": PREDICATES_SCHEMA, "cell_context": CELL_CONTEXT_SCHEMA},
+    "properties": {
+        "predicates": PREDICATES_SCHEMA,
+        "cell_context": CELL_CONTEXT_SCHEMA,
+        "without_condition": {"type": "array", "items": {"type": "string"},
+                              "description": "Predicate classes that make an efficacy claim even with no condition "
+                                             "named (\"very effective\"): no cell product sold this way is approved."},
+    },
 }
 
 
 def compile(rule, pack):
     kb = pack.kb
     context = rule.parameters.get("cell_context", "document")
+    condition_free = set(rule.parameters.get("without_condition", ()))
 
     def check(analysis, findings=()):
         for claim in claims_for(rule, analysis):
-            if not claim.conditions or not in_cell_context(claim, analysis, context):
+            if not in_cell_context(claim, analysis, context):
+                yield skip(claim, "not about a cell product")
+                continue
+            if not claim.conditions:
+                if claim.predicate in condition_free:
+                    yield Hit(claim.start, claim.end, claim, fields={"condition": "", "conditions": "its uses"},
+                              explanation={"unapproved_conditions": [], "without_condition": True})
+                else:
+                    yield skip(claim, "no condition named")
                 continue
             approved = approved_conditions(kb, claim)
             unapproved = [c for c in claim.conditions if c not in approved]
             if not unapproved:
+                yield skip(claim, "approved use: " + ", ".join(m.entry_id for m in approved.values()))
                 continue
             names = [kb.name_of("conditions", c) for c in unapproved]
             sources = [s for c in unapproved for s in kb.conditions[c].get("sources", [])]

@@ -1,0 +1,84 @@
+"""``claimcheck eval CORPUS.jsonl``: measure detection quality on labelled data.
+
+For rule-pack authors and regulators validating claimcheck on their own data.
+The figures match ``shared/eval/evaluate.py``: see ``claimcheck.measure``.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from claimcheck.commands.common import EXIT_ERROR, load_pack_or_exit, print_problems, rule_path_option
+
+
+def _sentence_report(scores, show: bool) -> list[str]:
+    c = scores.confusion
+    lines = [
+        f"recall     {scores.recall:.3f} ({c['true_positive']}/{c['true_positive'] + c['false_negative']} violations flagged)",
+        f"fpr        {scores.false_positive_rate:.3f} ({c['false_positive']}/{c['false_positive'] + c['true_negative']} compliant items flagged)",
+        f"precision  {scores.precision:.3f}",
+        f"cat-recall {scores.category_recall:.3f} (a finding of a labelled category)",
+        "",
+        "confusion             flagged   not flagged",
+        f"  violation        {c['true_positive']:>8}   {c['false_negative']:>11}",
+        f"  compliant        {c['false_positive']:>8}   {c['true_negative']:>11}",
+        "",
+        "per-category recall:",
+    ]
+    lines += [f"  {name:32s} {v['found']}/{v['total']}" for name, v in scores.per_category.items()]
+    if show:
+        lines.append("")
+        lines += [f"MISS  {m['id']}: {m['text'][:160]}" for m in scores.misses]
+        lines += [f"FALSE {f['id']} [{','.join(f['codes'])}]: {f['text'][:160]}" for f in scores.false_alarms]
+    return lines
+
+
+def _page_report(scores: dict, show: bool) -> list[str]:
+    lines = [f"fail pages failed   {scores['fail_pages_failed']:.3f} (+review {scores['fail_pages_flagged']:.3f})",
+             f"pass pages failed   {scores['pass_pages_failed']:.3f} (clean {scores['pass_pages_clean']:.3f})"]
+    if show:
+        lines += [f"MISS  {m['id']} [{m['status']}]: {m['title'][:100]}" for m in scores["misses"]]
+        lines += [f"NOISY {m['id']} [{m['status']}]: {m['title'][:100]}" for m in scores["noisy"]]
+    return lines
+
+
+@click.command("eval")
+@click.argument("corpus", type=click.Path(dir_okay=False))
+@click.option("--show", is_flag=True, help="List every miss and false alarm.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write the figures as JSON here.")
+@click.option("--min-recall", type=click.FloatRange(0, 1), default=0.0, help="Exit 1 below this recall.")
+@click.option("--max-fpr", type=click.FloatRange(0, 1), default=1.0, help="Exit 1 above this false-positive rate.")
+@rule_path_option
+def eval_command(corpus, show, json_path, min_recall, max_fpr, rule_paths):
+    """Measure detection quality on a labelled JSONL corpus (sentences or pages).
+
+    Sentences: {"id", "text", "label": "violation"|"compliant", "categories": [...]}.
+    Pages: {"id", "text", "verdict": "fail"|"pass"}, judged by the document status.
+    """
+    from claimcheck.measure import check_corpus, read_corpus, score_pages, score_sentences
+
+    pack = load_pack_or_exit(rule_paths)
+    print_problems(pack.problems)
+    loaded = read_corpus(Path(corpus))
+    if not hasattr(loaded, "items"):
+        print_problems([loaded])
+        sys.exit(EXIT_ERROR)
+    results = check_corpus(loaded, pack)
+    if loaded.kind == "pages":
+        scores = score_pages(loaded, results)
+        lines = _page_report(scores, show)
+        data = {"corpus": corpus, "kind": "pages", **scores}
+        recall, fpr = scores["fail_pages_failed"], scores["pass_pages_failed"]
+    else:
+        scores = score_sentences(loaded, results)
+        lines = _sentence_report(scores, show)
+        data = {"corpus": corpus, "kind": "sentences", **dataclasses.asdict(scores)}
+        recall, fpr = scores.recall, scores.false_positive_rate
+    click.echo("\n".join(lines))
+    if json_path:
+        Path(json_path).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    sys.exit(0 if recall >= min_recall and fpr <= max_fpr else 1)

@@ -1,0 +1,134 @@
+"""Detection quality on labelled data: the numbers behind ``claimcheck eval``.
+
+Two corpus shapes, one JSON object per line (the same as the shared dev sets):
+
+* sentences: ``{"id", "text", "label": "violation"|"compliant", "categories": [...]}``.
+  An item counts as flagged when it gets a claim-scope finding of severity
+  critical, major or minor (info findings and document-level findings don't
+  count: they say nothing about the sentence itself).
+* pages: ``{"id", "text", "verdict": "fail"|"pass"}``, judged by the document status.
+
+Every text is checked as a plain-text document, exactly as if it had been
+written to ``<id>.txt`` with a final newline.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from claimcheck.errors import InputProblem
+from claimcheck.model import Source
+
+COUNTED = ("critical", "major", "minor")
+
+
+@dataclass
+class Corpus:
+    kind: str  # sentences | pages
+    items: list[dict]
+
+
+def read_corpus(path: Path) -> Corpus | InputProblem:
+    items = []
+    try:
+        with open(path, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                try:
+                    item = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    return InputProblem(str(path), "CC930", f"not JSON: {exc.msg}", line=number)
+                if not isinstance(item, dict) or "id" not in item or "text" not in item:
+                    return InputProblem(str(path), "CC930", "each line needs an object with 'id' and 'text'",
+                                        line=number)
+                if "verdict" not in item and item.get("label") not in ("violation", "compliant"):
+                    return InputProblem(str(path), "CC930",
+                                        "each line needs 'label' (violation|compliant) or 'verdict' (fail|pass)",
+                                        line=number)
+                items.append(item)
+    except (OSError, UnicodeDecodeError) as exc:
+        return InputProblem(str(path), "CC930", f"cannot read: {exc}")
+    if not items:
+        return InputProblem(str(path), "CC930", "no items in the corpus")
+    kind = "pages" if all("verdict" in item for item in items) else "sentences"
+    return Corpus(kind, items)
+
+
+def check_corpus(corpus: Corpus, pack) -> dict[str, object]:
+    """item id -> DocumentResult."""
+    from claimcheck.runner import check_sources
+
+    sources = (Source(f"{item['id']}.txt", "text/plain", item["text"] + "\n") for item in corpus.items)
+    problems: list[InputProblem] = []
+    return {checked.result.path[:-4]: checked.result for checked in check_sources(sources, pack, problems)}
+
+
+@dataclass
+class SentenceScores:
+    recall: float
+    false_positive_rate: float
+    precision: float
+    category_recall: float
+    confusion: dict
+    per_category: dict
+    misses: list = field(default_factory=list)
+    false_alarms: list = field(default_factory=list)
+
+
+def _ratio(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
+
+
+def score_sentences(corpus: Corpus, results) -> SentenceScores:
+    counted = {key: [f for f in result.findings if f.scope == "claim" and f.severity in COUNTED
+                     and f.suppressed is None]
+               for key, result in results.items()}
+    violations = [i for i in corpus.items if i["label"] == "violation"]
+    compliant = [i for i in corpus.items if i["label"] == "compliant"]
+    hits = [i for i in violations if counted.get(i["id"])]
+    alarms = [i for i in compliant if counted.get(i["id"])]
+    category_hits = [i for i in violations
+                     if {f.category for f in counted.get(i["id"], [])} & set(i.get("categories", []))]
+    per_category: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for item in violations:
+        found = {f.category for f in counted.get(item["id"], [])}
+        for category in item.get("categories", []):
+            per_category[category][1] += 1
+            per_category[category][0] += category in found
+    confusion = {"true_positive": len(hits), "false_negative": len(violations) - len(hits),
+                 "false_positive": len(alarms), "true_negative": len(compliant) - len(alarms)}
+    return SentenceScores(
+        recall=_ratio(len(hits), len(violations)),
+        false_positive_rate=_ratio(len(alarms), len(compliant)),
+        precision=_ratio(len(hits), len(hits) + len(alarms)),
+        category_recall=_ratio(len(category_hits), len(violations)),
+        confusion=confusion,
+        per_category={c: {"found": k, "total": n} for c, (k, n) in sorted(per_category.items())},
+        misses=[{"id": i["id"], "text": i["text"]} for i in violations if not counted.get(i["id"])],
+        false_alarms=[{"id": i["id"], "text": i["text"],
+                       "codes": sorted({f.code for f in counted[i["id"]]})} for i in alarms],
+    )
+
+
+def score_pages(corpus: Corpus, results) -> dict:
+    status = {key: result.status for key, result in results.items()}
+    failing = [i for i in corpus.items if i["verdict"] == "fail"]
+    passing = [i for i in corpus.items if i["verdict"] == "pass"]
+    failed = [i for i in failing if status.get(i["id"]) == "fail"]
+    flagged = [i for i in failing if status.get(i["id"]) in ("fail", "review")]
+    false_fail = [i for i in passing if status.get(i["id"]) == "fail"]
+    clean = [i for i in passing if status.get(i["id"]) == "pass"]
+    return {
+        "fail_pages_failed": _ratio(len(failed), len(failing)),
+        "fail_pages_flagged": _ratio(len(flagged), len(failing)),
+        "pass_pages_failed": _ratio(len(false_fail), len(passing)),
+        "pass_pages_clean": _ratio(len(clean), len(passing)),
+        "statuses": dict(Counter((i["verdict"], status.get(i["id"])) for i in corpus.items).most_common()),
+        "misses": [{"id": i["id"], "status": status.get(i["id"]), "title": i.get("title", "")}
+                   for i in failing if i not in failed],
+        "noisy": [{"id": i["id"], "status": status.get(i["id"]), "title": i.get("title", "")}
+                  for i in passing if i not in clean],
+    }

@@ -1,0 +1,179 @@
+"""The CLI end to end: exit codes, formats, stdin, and one clear line per bad input."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from claimcheck.cli import cli
+from tests.conftest import FIXTURES, ROOT
+
+VIOLATING = "Our stem cell injections cure arthritis and heal torn rotator cuffs.\n"
+CLEAN = "Bone marrow transplants treat leukemia. Risks include infection and graft-versus-host disease.\n"
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(cli, list(args), input=input)
+
+
+def test_version_and_help_do_not_import_spacy():
+    code = ("import sys; from claimcheck.cli import main; sys.argv=['claimcheck','--version'];\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\nprint('spacy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert out.stdout.strip().endswith("False"), out.stdout + out.stderr
+    assert "0.1.0" in out.stdout
+
+
+def test_exit_codes_follow_fail_on(tmp_path):
+    ad = tmp_path / "ad.md"
+    ad.write_text(VIOLATING)
+    assert run("check", str(ad)).exit_code == 1
+    ok = tmp_path / "ok.md"
+    ok.write_text(CLEAN)
+    assert run("check", str(ok)).exit_code == 0
+    hedged = tmp_path / "hedged.md"
+    hedged.write_text("Book a consultation: our stem cell injections may help knee pain. "
+                      "Risks include infection. They are not FDA-approved.\n")
+    assert run("check", str(hedged)).exit_code == 0          # minor only
+    assert run("check", "--fail-on", "minor", str(hedged)).exit_code == 1
+
+
+def test_text_report_shows_location_source_line_and_help(tmp_path):
+    ad = tmp_path / "ad.md"
+    ad.write_text("# Title\n\n" + VIOLATING)
+    result = run("check", "--no-color", str(ad))
+    first = result.output.splitlines()[0]
+    assert first.startswith(f"{ad}:3:") and "CC10" in first
+    assert "= help:" in result.output and "= source:" in result.output
+    assert f"{ad}: grade F" in result.output
+    assert result.output.rstrip().splitlines()[-1].startswith("Checked 1 document(s)")
+
+
+def test_json_contract_field_names(tmp_path):
+    ad = tmp_path / "ad.md"
+    ad.write_text(VIOLATING)
+    data = json.loads(run("check", "--format", "json", str(ad)).stdout)
+    assert set(data) >= {"tool", "documents", "summary"}
+    assert data["tool"]["name"] == "claimcheck"
+    doc = data["documents"][0]
+    assert set(doc) >= {"path", "score", "grade", "status", "findings"}
+    finding = doc["findings"][0]
+    assert set(finding) >= {"code", "name", "category", "severity", "scope", "message", "line", "column",
+                            "end_line", "end_column", "start", "end", "text", "claim", "references", "suggestion"}
+    assert set(finding["claim"]) >= {"predicate", "product", "condition", "modality"}
+    assert {"title", "url"} <= set(finding["references"][0])
+    assert set(data["summary"]) >= {"documents", "findings", "by_severity", "by_category"}
+
+
+def test_stdin_with_filename_sets_the_type():
+    result = run("check", "--format", "json", "--stdin-filename", "ad.html", "-",
+                 input="<script>stem cells cure everything</script><p>Nothing here.</p>")
+    doc = json.loads(result.stdout)["documents"][0]
+    assert doc["path"] == "ad.html" and doc["findings"] == []
+
+
+def test_folders_are_searched_for_known_suffixes_only(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.md").write_text(VIOLATING)
+    (tmp_path / "b.html").write_text("<p>" + VIOLATING + "</p>")
+    (tmp_path / "notes.csv").write_text(VIOLATING)
+    data = json.loads(run("check", "--format", "json", str(tmp_path)).stdout)
+    assert sorted(os.path.basename(d["path"]) for d in data["documents"]) == ["a.md", "b.html"]
+
+
+def _missing(folder):
+    return folder / "missing.md"
+
+
+def _empty_folder(folder):
+    (folder / "empty_dir").mkdir()
+    return folder / "empty_dir"
+
+
+def _binary(folder):
+    (folder / "bin.md").write_bytes(b"\x00\x01binary")
+    return folder / "bin.md"
+
+
+def _latin1(folder):
+    (folder / "latin.md").write_bytes("caf\xe9 stem cells".encode("latin-1"))
+    return folder / "latin.md"
+
+
+@pytest.mark.parametrize("setup, expected", [
+    (_missing, "no such file or folder"),
+    (_empty_folder, "no files to check in this folder"),
+    (_binary, "binary file"),
+    (_latin1, "not valid UTF-8: byte 0xe9 on line 1"),
+])
+def test_bad_input_gets_one_line_and_others_are_still_checked(tmp_path, setup, expected):
+    bad = setup(tmp_path)
+    good = tmp_path / "good.md"
+    good.write_text(VIOLATING)
+    result = run("check", "--format", "json", str(bad), str(good))
+    assert result.exit_code == 2
+    errors = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(errors) == 1 and errors[0].startswith(str(bad)) and expected in errors[0]
+    assert "Traceback" not in result.output
+    assert [d["path"] for d in json.loads(result.stdout)["documents"]] == [str(good)]
+
+
+def test_empty_file_is_a_warning_not_an_error(tmp_path):
+    empty = tmp_path / "empty.md"
+    empty.write_text("")
+    result = run("check", str(empty))
+    assert result.exit_code == 0
+    assert "empty file" in result.stderr
+
+
+
+
+def test_large_file_is_refused_with_its_size(tmp_path):
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as handle:
+        handle.truncate(50 * 1024 * 1024)
+    result = run("check", str(big))
+    assert result.exit_code == 2
+    assert "50.0 MB, over the 10 MB limit" in result.stderr
+
+
+def test_broken_rule_yaml_is_reported_with_line_and_other_rules_run(tmp_path):
+    pack = tmp_path / "pack"
+    shutil.copytree(ROOT / "rules" / "checks" / "evidence", pack)
+    (pack / "CC999-broken.yaml").write_text("code: CC999\nname: broken\nkind: claim_phrase\nseverity: huge\n")
+    ad = tmp_path / "ad.md"
+    ad.write_text(VIOLATING)
+    result = run("check", "--rule-path", str(pack), str(ad))
+    assert result.exit_code == 2
+    lines = [line for line in result.stderr.splitlines() if "CC999-broken.yaml" in line]
+    assert lines and all(":" in line for line in lines)
+    assert any("CC999-broken.yaml:4:" in line and "severity" in line for line in lines)
+    assert "CC101" in result.stdout
+
+
+def test_rules_and_rule_commands():
+    listing = run("rules").output
+    assert "CC101" in listing and "missing-risk-disclosure" in listing
+    doc = run("rule", "CC301").output
+    assert "safety-overclaim" in doc and "References" in doc and "https://" in doc
+    assert run("rule", "CC000").exit_code == 2
+
+
+def test_explain_shows_claims_cues_and_rules(tmp_path):
+    ad = tmp_path / "ad.md"
+    ad.write_text("Stem cells may help knee pain.\n\nStem cells have not been shown to treat COPD.\n")
+    out = run("explain", str(ad)).output
+    assert "modality=hedged" in out and "'may'" in out
+    assert "modality=negated" in out and "passed CC101: negated claims are not reported" in out
+    assert "fired  CC101 minor" in out
+
+
+def test_fixture_folder_runs_as_in_the_readme():
+    result = run("check", str(FIXTURES))
+    assert result.exit_code == 1
+    assert "knee-clinic.md" in result.output and "transplant-center.html: grade A" in result.output

@@ -1,0 +1,94 @@
+"""extract: claims, topic, modality and context, on spacy.blank("en") plus our components."""
+from __future__ import annotations
+
+from claimcheck.model import Source
+from claimcheck.normalize import normalize
+from claimcheck.extract.pipeline import analyze
+from claimcheck.rulepack import load_pack
+
+PACK = load_pack()
+
+
+def claims(text: str, media_type: str = "text/plain"):
+    (analysis,) = analyze([normalize(Source("t", media_type, text))], PACK)
+    return analysis
+
+
+def only(analysis, predicate):
+    return [c for c in analysis.claims if c.predicate == predicate]
+
+
+def test_claim_has_predicate_product_conditions_and_pattern():
+    (claim,) = only(claims("Our umbilical cord stem cells heal arthritic knees."), "treat")
+    assert claim.product == "umbilical-cord-msc"
+    assert claim.conditions == ["osteoarthritis"]
+    assert claim.predicate_pattern == "treat-verbs" and claim.modality == "asserted"
+
+
+def test_topic_named_assumed_and_other():
+    assert claims("Stem cell injections for knees.").topic["cell_context"] == "named"
+    assert claims("Very effective for knee pain!").topic["cell_context"] == "assumed"
+    assert claims("Physical therapy helps knee pain.").topic["cell_context"] == "other"
+
+
+def test_condition_list_is_a_claim():
+    analysis = claims("Parkinson's disease; multiple sclerosis; COPD; autism; heart failure")
+    (claim,) = analysis.claims
+    assert claim.predicate_pattern == "condition-list" and len(claim.conditions) == 5
+
+
+def test_list_items_inherit_their_lead_in_and_its_negation():
+    text = "## Stem cells can treat\n\n- osteoarthritis\n- COPD\n"
+    inherited = [c for c in claims(text, "text/markdown").claims if c.inherited_from == "lead-in"]
+    assert {tuple(c.conditions) for c in inherited} == {("osteoarthritis",), ("copd",)}
+    assert all(c.modality == "asserted" and c.predicate_text == "treat" for c in inherited)
+    negated = "The FDA has not approved stem cells to treat:\n\n- osteoarthritis\n- COPD\n"
+    inherited = [c for c in claims(negated, "text/markdown").claims if c.inherited_from == "lead-in"]
+    assert len(inherited) == 2 and all(c.modality == "negated" for c in inherited)
+
+
+def test_list_items_without_a_lead_in_claim_inherit_nothing():
+    text = "## Our team\n\n- osteoarthritis clinic in Austin\n"
+    assert not [c for c in claims(text, "text/markdown").claims if c.inherited_from == "lead-in"]
+
+
+def test_modality_from_cues():
+    analysis = claims("Stem cells may help knee pain. Stem cells do not cure ALS. "
+                      "Clinics claim that stem cells cure autism. If approved, exosomes could treat COPD. "
+                      "Can stem cells cure arthritis?")
+    assert [c.modality for c in analysis.claims] == ["hedged", "negated", "reported", "hypothetical", "question"]
+    assert analysis.claims[0].cues[0]["cue"] == "hedge-modals"
+
+
+def test_pseudo_negation_and_terminators():
+    (claim,) = only(claims("Not only do stem cells relieve back pain, they restore mobility."), "treat")[:1]
+    assert claim.modality == "asserted"
+    analysis = claims("Stem cells are not a miracle, but they heal knee pain.")
+    assert only(analysis, "treat")[0].modality == "asserted"
+
+
+def test_cue_inside_a_predicate_modifies_nothing_else():
+    analysis = claims("No surgery needed: our stem cells regrow cartilage.")
+    assert only(analysis, "regenerate")[0].modality == "asserted"
+
+
+def test_question_answered_yes_becomes_asserted():
+    analysis = claims("Can stem cells cure arthritis?\n\nYes. Our patients walk again.")
+    answered = [c for c in analysis.claims if c.inherited_from == "answer"]
+    assert answered and answered[0].modality == "asserted" and answered[0].predicate == "cure"
+
+
+def test_quotes_are_reported_on_pages_that_sell_nothing_but_not_on_clinic_pages():
+    news = claims('The ad promised that "stem cells cure multiple sclerosis" within weeks.')
+    assert only(news, "cure")[0].modality == "reported"
+    clinic = claims('"Stem cells cured my multiple sclerosis," says Ann. Book your consultation today.')
+    assert only(clinic, "cure")[0].modality == "asserted"
+
+
+def test_page_clutter_makes_no_findings():
+    from tests.conftest import check_text
+    clutter = ("Skip to Main Content\nMenu\nHome | About | Conditions | Contact\n"
+               "We use cookies to improve your experience on our site. Accept all cookies\n"
+               "Thank you! Your submission has been received!\nOops! Something went wrong while submitting the form.\n"
+               "Copyright 2025. All rights reserved. Privacy Policy\n")
+    assert check_text(clutter).result.findings == []

@@ -1,0 +1,31 @@
+"""knowledge: the approved-use question every rule asks."""
+from __future__ import annotations
+
+from claimcheck.rulepack import load_pack
+
+KB = load_pack().kb
+
+
+def test_transplant_for_blood_cancer_is_approved():
+    assert KB.approved_use("leukemia", procedures=["hematopoietic-transplant"]) is not None
+    assert KB.approved_use("leukemia", product="umbilical-cord-blood") is not None
+    assert KB.approved_use("leukemia") is not None  # no product named: the transplant reading
+
+
+def test_non_hematopoietic_products_are_not_an_approved_use_even_for_blood_cancer():
+    assert KB.approved_use("leukemia", product="exosomes") is None
+    assert KB.approved_use("leukemia", product="umbilical-cord-msc") is None
+
+
+def test_unapproved_conditions_and_licensed_products():
+    assert KB.approved_use("osteoarthritis", product="stem-cells-generic") is None
+    assert KB.approved_use("copd", procedures=["hematopoietic-transplant"]) is None
+    ryoncil = [p for p, e in KB.approved_products.items() if e["name"].lower().startswith("ryoncil")][0]
+    gvhd = KB.approved_products[ryoncil]["indications"][0]["conditions"][0]
+    assert KB.approved_use(gvhd, approved_products=[ryoncil]) is not None
+    assert KB.approved_use("autism", approved_products=[ryoncil]) is None
+
+
+def test_references_carry_issuer_title_date_url():
+    (ref,) = KB.references(["fda-consumer-2021"])
+    assert ref["issuer"].startswith("U.S. Food and Drug") and ref["url"].startswith("https://www.fda.gov/")

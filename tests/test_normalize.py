@@ -1,0 +1,79 @@
+"""normalize: visible text only, and every character maps back to the raw file."""
+from __future__ import annotations
+
+import pytest
+
+from claimcheck.model import LineIndex, Source
+from claimcheck.normalize import normalize
+from claimcheck.normalize.html import normalize_html
+from claimcheck.normalize.markdown import normalize_markdown
+from claimcheck.normalize.plain import normalize_plain
+
+
+def _raw_of(text, raw, word):
+    start = text.text.index(word)
+    a, b = text.raw_span(start, start + len(word))
+    return raw[a:b]
+
+
+def test_html_skips_script_style_nav_and_comments():
+    raw = ("<html><head><title>Knee clinic</title><script>var s='stem cells cure';</script>"
+           "<style>p{color:red}</style></head><body><nav>Home | COPD</nav>"
+           "<!-- stem cells regrow cartilage --><p>Real text.</p></body></html>")
+    text = normalize_html(raw)
+    assert "cure" not in text.text and "regrow" not in text.text and "COPD" not in text.text
+    assert "Knee clinic" in text.text and "Real text." in text.text
+    assert [c.text.strip() for c in text.comments] == ["stem cells regrow cartilage"]
+
+
+def test_html_entities_and_multibyte_map_back_exactly():
+    raw = "<p>Caf&eacute; &amp; cl&iacute;nica&#8217;s cells \u2014 heal knees</p>"
+    text = normalize_html(raw)
+    assert "Café & clínica’s cells — heal knees" in text.text
+    assert _raw_of(text, raw, "Café") == "Caf&eacute;"
+    assert _raw_of(text, raw, "clínica’s") == "cl&iacute;nica&#8217;s"
+    assert _raw_of(text, raw, "heal knees") == "heal knees"
+
+
+def test_html_blocks_end_sentences_and_alt_text_is_kept():
+    raw = '<h1>Stem cells</h1><p>First<br>Second</p><img src="a.png" alt="Regrow &amp; repair">'
+    text = normalize_html(raw)
+    assert text.text.split("\n\n") == ["Stem cells", "First", "Second", "Regrow & repair"]
+    assert [b.kind for b in text.blocks] == ["heading", "paragraph", "paragraph", "alt"]
+    assert _raw_of(text, raw, "Regrow") == "Regrow"
+
+
+def test_html_broken_markup_does_not_raise():
+    text = normalize_html("<p>Unclosed <b>bold <div>stem cells heal</p></span><script>x")
+    assert "stem cells heal" in text.text
+
+
+def test_markdown_strips_markup_and_keeps_offsets():
+    raw = ("---\ntitle: front matter is skipped\n---\n# Stem *cells* heal\n\n"
+           "Our **injections** [regrow](http://x) cartilage &amp; more.\n\n- Arthritis\n- COPD\n\n"
+           "```\ncode is skipped\n```\n<!-- claimcheck-disable CC101 -- approved by legal -->\n")
+    text = normalize_markdown(raw)
+    assert "front matter" not in text.text and "code is skipped" not in text.text
+    assert "Our injections regrow cartilage & more." in text.text
+    assert _raw_of(text, raw, "regrow") == "regrow"
+    assert _raw_of(text, raw, "injections") == "injections"
+    assert [b.kind for b in text.blocks] == ["heading", "paragraph", "list_item", "list_item"]
+    assert "claimcheck-disable CC101" in text.comments[0].text
+    lines = LineIndex(raw)
+    assert lines.position(text.raw_span(text.text.index("COPD"), text.text.index("COPD") + 4)[0]) == (9, 3)
+
+
+def test_plain_text_headings_lists_and_wrapped_lines():
+    raw = "STOP the Pain\nOur stem cells can help\nyour knees heal.\n\n- Arthritis\n- COPD\n"
+    text = normalize_plain(raw)
+    assert text.text.split("\n\n") == ["STOP the Pain", "Our stem cells can help your knees heal.",
+                                       "Arthritis", "COPD"]
+
+
+@pytest.mark.parametrize("media_type", ["text/plain", "text/markdown", "text/html"])
+def test_every_normalized_character_maps_into_the_raw_text(media_type):
+    raw = "Stem cells — “heal” knees ✓ in 3 weeks.\n\nNext paragraph: café.\n"
+    text = normalize(Source("x", media_type, raw))
+    for index, char in enumerate(text.text):
+        if not char.isspace():
+            assert raw[text.raw_offsets[index]] == char
