@@ -26,7 +26,7 @@ MEDIA_TYPES = {
     ".htm": "text/html",
     ".xhtml": "text/html",
 }
-FOLDER_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+FOLDER_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf")
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 SKIPPED_FOLDERS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__"}
 
