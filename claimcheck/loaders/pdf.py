@@ -2,10 +2,11 @@
 
 pdfminer's layout analysis groups a page's characters into lines and lines into
 text boxes (paragraphs), in reading order; lines less than a line height apart
-are taken as one paragraph. Each box becomes one paragraph of the
-extracted text: its wrapped lines are joined with a space (a word hyphenated across
-two lines is joined without one), except that a bulleted line or a line in another
-font size (a heading) starts a new block. Every line keeps its place, so a finding's
+are taken as one paragraph. Each box becomes one paragraph of the extracted
+Markdown: its wrapped lines are joined with a space (a word hyphenated across two
+lines is joined without one). A bulleted line starts a list item; a line set
+clearly larger than the body text (the most used font size) is a heading, the
+largest size level 1. Every line keeps its place, so a finding's
 location is ``{"page": p, "line": n}``, n counting the text lines of page p from the
 top in reading order.
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from claimcheck.errors import InputProblem
@@ -31,17 +33,16 @@ def _font_size(line) -> float:
     return max(set(sizes), key=sizes.count) if sizes else 0.0
 
 
-def _separator(previous: str, line: str, size_changed: bool) -> str:
-    if size_changed:
-        return "\n\n"
-    if _BULLET.match(line):
-        return "\n"
-    if previous.endswith("-") and len(previous) > 1 and previous[-2].isalpha() and line[:1].islower():
-        return ""
-    return " "
+@dataclass
+class _Line:
+    page: int
+    number: int  # on its page
+    box: int
+    text: str
+    size: float
 
 
-def _read(path: Path, text: TextAssembler) -> None:
+def _lines(path: Path) -> list[_Line]:
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LAParams, LTFigure, LTTextBox, LTTextLine
 
@@ -56,23 +57,49 @@ def _read(path: Path, text: TextAssembler) -> None:
             elif isinstance(item, LTFigure):
                 yield from boxes(item)
 
+    out: list[_Line] = []
+    box_id = 0
     for page_number, page in enumerate(extract_pages(str(path), laparams=layout), 1):
         line_number = 0
         for box in boxes(page):
-            previous, previous_size = None, 0.0
+            box_id += 1
             for line in (item for item in box if isinstance(item, LTTextLine)):
                 content = " ".join(line.get_text().split())
-                if not content:
-                    continue
-                line_number += 1
-                size = _font_size(line)
-                where = {"page": page_number, "line": line_number}
-                if previous is None:
-                    text.add(content, where)
-                else:
-                    changed = bool(previous_size and size and abs(size - previous_size) > 0.1 * previous_size)
-                    text.add(content, where, _separator(previous, content, changed))
-                previous, previous_size = content, size
+                if content:
+                    line_number += 1
+                    out.append(_Line(page_number, line_number, box_id, content, _font_size(line)))
+    return out
+
+
+def _heading_levels(lines: list[_Line]) -> dict[float, int]:
+    """Font sizes clearly larger than the body text's, largest first: heading levels 1, 2, 3 ..."""
+    weight: dict[float, int] = {}
+    for line in lines:
+        weight[line.size] = weight.get(line.size, 0) + len(line.text)
+    if not weight:
+        return {}
+    body = max(weight, key=weight.get)
+    larger = sorted((size for size in weight if size > body * 1.15), reverse=True)
+    return {size: min(level, 6) for level, size in enumerate(larger, 1)}
+
+
+def _assemble(lines: list[_Line], text: TextAssembler) -> None:
+    headings = _heading_levels(lines)
+    previous: _Line | None = None
+    for line in lines:
+        where = {"page": line.page, "line": line.number}
+        content = line.text
+        bullet = _BULLET.match(content)
+        if bullet:
+            content = content[bullet.end():]
+        if previous is None or previous.box != line.box or previous.size != line.size or bullet:
+            prefix = "- " if bullet else "#" * headings[line.size] + " " if line.size in headings else ""
+            text.add(content, where, prefix=prefix)
+        elif previous.text.endswith("-") and previous.text[-2:-1].isalpha() and content[:1].islower():
+            text.add(content, where, separator="")  # a word hyphenated across the line break
+        else:
+            text.add(content, where, separator=" ")
+        previous = line
 
 
 def load(path: Path, max_bytes: int) -> Source | InputProblem:
@@ -84,7 +111,7 @@ def load(path: Path, max_bytes: int) -> Source | InputProblem:
     logging.getLogger("pdfminer").setLevel(logging.ERROR)  # its warnings on odd files are noise here
     text = TextAssembler()
     try:
-        _read(path, text)
+        _assemble(_lines(path), text)
     except (PDFPasswordIncorrect, PDFEncryptionError):
         return InputProblem(str(path), NO_TEXT,
                             "no text to check: the PDF is encrypted and needs a password to open; "
