@@ -65,8 +65,9 @@ def fixture_pages() -> list[tuple[str, str, str, str, bool]]:
 
 
 def build_store(path: Path, pack, pages=None, errors=(("https://kellerspine.example/brochure.html",
-                                                         "kellerspine.example", "not HTML: the file is a PDF"),)) -> Path:
-    """A scan store at ``path`` holding ``pages`` checked by the real pipeline."""
+                                                         "kellerspine.example", "not HTML: the file is a PDF"),)) -> dict:
+    """A scan store at ``path`` holding ``pages`` checked by the real pipeline; returns
+    each checked page (url -> CheckedDocument), for the tests' expectations."""
     pages = fixture_pages() if pages is None else pages
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
     db = sqlite3.connect(path)
@@ -82,7 +83,9 @@ def build_store(path: Path, pack, pages=None, errors=(("https://kellerspine.exam
         db.execute("INSERT INTO pages (url, site, content_hash, relevant, status, error, scanned_at) "
                    "VALUES (?, ?, '', 0, 'error', ?, ?)", (url, site, message, now))
     problems: list = []
+    checked_pages = {}
     for checked in check_sources(relevant, pack, problems):
+        checked_pages[checked.result.path] = checked
         result, source = checked.result, checked.source
         db.execute("INSERT INTO pages (url, site, content_hash, relevant, words, score, grade, status, media_type, "
                    "raw, scanned_at) VALUES (?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)",
@@ -95,4 +98,12 @@ def build_store(path: Path, pack, pages=None, errors=(("https://kellerspine.exam
               f.text, f.message, f.suggestion, json.dumps(f.references)) for f in result.findings])
     db.commit()
     db.close()
-    return path
+    return checked_pages
+
+
+def expected_highlights(checked) -> dict[tuple, str]:
+    """(start, end, code) of each finding -> the normalized text the checks saw for it,
+    from the evaluator's own normalized span: what the report must highlight."""
+    text = checked.text.text
+    return {(f.start, f.end, f.code): " ".join(text[slice(*f.explanation["normalized_span"])].split())
+            for f in checked.result.findings}
