@@ -204,8 +204,9 @@ class DocumentView:
     error: str | None = None  # why a scanned page could not be checked
 
     @property
-    def active(self) -> int:
-        return sum(self.counts.values())
+    def name(self) -> str:
+        """The file name, for a title."""
+        return PurePosixPath(self.title.replace("\\", "/")).name or self.title
 
 
 def severity_counts(findings: list[Finding]) -> dict[str, int]:
