@@ -144,3 +144,62 @@ def test_locate_maps_offsets_to_the_unit_they_fall_in():
     assert source.locate(5) == {"page": 1, "line": 1}
     assert source.locate(6) == {"page": 2, "line": 1}
     assert Source("a.txt", "text/plain", "text").locate(2) is None
+
+
+def test_pdf_lines_become_markdown_blocks():
+    from claimcheck.loaders import TextAssembler
+    from claimcheck.loaders.pdf import _assemble, _Line
+
+    lines = [
+        _Line(1, 1, 1, "Knee Pain Relief", 18.0),
+        _Line(1, 2, 2, "Our stem cell injections regen-", 11.0),
+        _Line(1, 3, 2, "erate cartilage and end", 11.0),
+        _Line(1, 4, 2, "knee pain.", 11.0),
+        _Line(1, 5, 3, "• No side effects", 11.0),
+        _Line(1, 6, 3, "• 1. Not a list number", 11.0),
+        _Line(2, 1, 4, "- 95% success", 11.0),
+    ]
+    text = TextAssembler()
+    _assemble(lines, text)
+    source = text.source(Path("x.pdf"))
+    assert source.raw == ("# Knee Pain Relief\n\nOur stem cell injections regen-erate cartilage and end knee pain."
+                          "\n\n- No side effects\n\n- 1\\. Not a list number\n\n- 95% success")
+    assert source.locate(source.raw.index("knee pain.")) == {"page": 1, "line": 4}
+    assert source.locate(source.raw.index("95%")) == {"page": 2, "line": 1}
+
+
+def test_docx_reads_text_boxes_once_and_merged_cells_once(tmp_path):
+    import docx
+    from lxml import etree
+
+    document = docx.Document()
+    document.add_paragraph("Before the box.")
+    table = document.add_table(rows=1, cols=3)
+    merged = table.cell(0, 0).merge(table.cell(0, 1))
+    merged.text = "Merged cell text"
+    table.cell(0, 2).text = "Last cell"
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+    box = etree.fromstring(
+        f'<w:p xmlns:w="{w}" xmlns:mc="{mc}"><w:r><mc:AlternateContent>'
+        f'<mc:Choice Requires="wps"><w:drawing><w:txbxContent><w:p><w:r><w:t>Boxed claim</w:t></w:r></w:p>'
+        f'</w:txbxContent></w:drawing></mc:Choice>'
+        f'<mc:Fallback><w:pict><w:txbxContent><w:p><w:r><w:t>Boxed claim</w:t></w:r></w:p></w:txbxContent>'
+        f'</w:pict></mc:Fallback></mc:AlternateContent></w:r></w:p>')
+    document.element.body.insert(1, box)
+    path = tmp_path / "boxes.docx"
+    document.save(str(path))
+    source = read_source(path)
+    assert source.raw.count("Boxed claim") == 1 and source.raw.count("Merged cell text") == 1
+    assert source.raw.index("Before") < source.raw.index("Boxed") < source.raw.index("Merged") < source.raw.index("Last")
+    assert source.locate(source.raw.index("Last cell")) == {"paragraph": 4}
+
+
+def test_missing_library_is_one_clear_problem(monkeypatch):
+    import sys
+
+    monkeypatch.delitem(sys.modules, "claimcheck.loaders.pdf", raising=False)
+    monkeypatch.setitem(sys.modules, "pdfminer.high_level", None)  # as if pdfminer.six were not installed
+    problem = read_source(DOCUMENTS / "knee-clinic.pdf")
+    assert isinstance(problem, InputProblem) and problem.code == "CC906"
+    assert "cannot read .pdf files" in problem.message

@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from claimcheck.errors import InputProblem
 from claimcheck.model import Source
 
 # Code for a document that opens but holds no text we can read (encrypted, scanned).
@@ -60,16 +59,3 @@ class TextAssembler:
     def source(self, path: Path) -> Source:
         return Source(origin=str(path), media_type="text/markdown", raw="".join(self._parts),
                       locations=self.locations)
-
-
-def too_large(path: Path, max_bytes: int) -> InputProblem | None:
-    """The same size and readability checks as for text files."""
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        return InputProblem(str(path), "CC904", f"cannot read file: {exc.strerror or exc}")
-    if size > max_bytes:
-        return InputProblem(
-            str(path), "CC905",
-            f"file is {size / 1_048_576:.1f} MB, over the {max_bytes / 1_048_576:.0f} MB limit (--max-file-size)")
-    return None

@@ -16,8 +16,13 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import docx
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.text.paragraph import CT_P
+
 from claimcheck.errors import InputProblem
-from claimcheck.loaders import TextAssembler, too_large
+from claimcheck.load import size_problem
+from claimcheck.loaders import TextAssembler
 from claimcheck.model import Source
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -47,8 +52,6 @@ def _prefix(node, style: str) -> str:
 
 def _paragraphs(element, styles: dict[str, str]) -> Iterator[tuple[str, str]]:
     """(Markdown prefix, text) of each paragraph with text under ``element``, in reading order."""
-    from docx.oxml.text.paragraph import CT_P
-
     for node in element.iter(f"{{{_W}}}p"):
         if not isinstance(node, CT_P) or any(True for _ in node.iterancestors(_MC_FALLBACK)):
             continue
@@ -73,12 +76,9 @@ def _margins(document) -> Iterator[tuple[str, object]]:
 
 
 def load(path: Path, max_bytes: int) -> Source | InputProblem:
-    problem = too_large(path, max_bytes)
+    problem = size_problem(path, max_bytes)
     if problem:
         return problem
-    import docx
-    from docx.opc.exceptions import PackageNotFoundError
-
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError):

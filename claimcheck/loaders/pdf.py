@@ -20,8 +20,13 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from pdfminer.high_level import extract_pages
+from pdfminer.layout import LAParams, LTFigure, LTTextBox, LTTextLine
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
 from claimcheck.errors import InputProblem
-from claimcheck.loaders import NO_TEXT, TextAssembler, too_large
+from claimcheck.load import size_problem
+from claimcheck.loaders import NO_TEXT, TextAssembler
 from claimcheck.model import Source
 
 _BULLET = re.compile(r"^\s*(?:[-*•·▪◦‣+–]|\d{1,3}[.)])\s+")
@@ -43,9 +48,6 @@ class _Line:
 
 
 def _lines(path: Path) -> list[_Line]:
-    from pdfminer.high_level import extract_pages
-    from pdfminer.layout import LAParams, LTFigure, LTTextBox, LTTextLine
-
     # line_margin: lines closer than one line height belong to the same paragraph
     # (pdfminer's default, half a line, splits loosely set prose line by line).
     layout = LAParams(line_margin=1.0, all_texts=True)
@@ -103,11 +105,9 @@ def _assemble(lines: list[_Line], text: TextAssembler) -> None:
 
 
 def load(path: Path, max_bytes: int) -> Source | InputProblem:
-    problem = too_large(path, max_bytes)
+    problem = size_problem(path, max_bytes)
     if problem:
         return problem
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-
     logging.getLogger("pdfminer").setLevel(logging.ERROR)  # its warnings on odd files are noise here
     text = TextAssembler()
     try:

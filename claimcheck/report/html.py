@@ -244,7 +244,10 @@ def document_view(anchor: str, result: DocumentResult, raw: str | None, *, excer
     if raw is not None:
         spans = [Span(v.number, v.finding.start, v.finding.end, v.finding.severity, v.finding.scope == "document")
                  for v in views if v.finding.suppressed is None]
-        blocks, unplaced = text_view(raw, result.media_type, spans, excerpt=excerpt)
+        try:
+            blocks, unplaced = text_view(raw, result.media_type, spans, excerpt=excerpt)
+        except Exception:  # a page the normalizer cannot read still gets its findings listed
+            blocks, unplaced = [], {span.number for span in spans}
         for view in views:
             view.placed = view.number not in unplaced and view.finding.suppressed is None
     else:

@@ -91,7 +91,8 @@ def _finding(row) -> Finding:
         references = json.loads(row["refs"]) if row["refs"] else []
     except ValueError:
         references = []
-    return Finding(code=row["code"], name=row["name"], category=row["category"], severity=row["severity"],
+    severity = row["severity"] if row["severity"] in SEVERITIES else "info"
+    return Finding(code=row["code"], name=row["name"], category=row["category"], severity=severity,
                    scope=row["scope"], message=row["message"], start=row["start_offset"], end=row["end_offset"],
                    line=row["line"], column=row["column"], text=row["text"], suggestion=row["suggestion"] or "",
                    references=[r for r in references if isinstance(r, dict)])
