@@ -1,4 +1,5 @@
-"""Builds the Word and PDF fixtures in ``fixtures/documents/`` from a Markdown ad.
+"""Builds the Word and PDF fixtures in ``fixtures/documents/`` from a Markdown ad, and
+the unreadable PDFs in ``tests/documents/``.
 
     pip install python-docx fpdf2    # fpdf2 is needed only here, not by claimcheck
     python tests/make_document_fixtures.py
@@ -11,8 +12,10 @@ Writes, from ``fixtures/violating/knee-clinic.md``:
   and curly quotes survive), over two pages;
 * ``owner-locked.pdf``: the ad with an owner password only (opens without one, as
   copy-protected brochures do), so its text must still be read;
-* ``encrypted.pdf``: needs a user password to open;
-* ``scanned.pdf``: one page that is only an image of text, as from a scanner.
+* ``tests/documents/encrypted.pdf``: needs a user password to open;
+* ``tests/documents/scanned.pdf``: one page that is only an image of text, as from a
+  scanner. (These two are errors by design, so they stay out of ``fixtures/``, which
+  the README's quick start checks.)
 
 The outputs are committed, so the tests never need this script or fpdf2.
 """
@@ -24,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "fixtures" / "violating" / "knee-clinic.md"
 OUT = ROOT / "fixtures" / "documents"
+UNREADABLE = ROOT / "tests" / "documents"
 FONTS = Path("/usr/share/fonts/truetype/dejavu")
 TABLE_SECTION = "Why patients trust Summit"
 
@@ -123,7 +127,7 @@ def build_pdfs(items) -> None:
     pdf = new_pdf()
     write_ad(pdf, items[:4])
     pdf.set_encryption(owner_password="owner", user_password="open-sesame")
-    pdf.output(str(OUT / "encrypted.pdf"))
+    pdf.output(str(UNREADABLE / "encrypted.pdf"))
 
     from PIL import Image, ImageDraw, ImageFont
 
@@ -132,21 +136,22 @@ def build_pdfs(items) -> None:
     font = ImageFont.truetype(str(FONTS / "DejaVuSans.ttf"), 40)
     draw.text((40, 60), "Our stem cell injections heal damaged knees.", fill=0, font=font)
     draw.text((40, 140), "FDA approved. No side effects.", fill=0, font=font)
-    scan = OUT / "scanned.png"
+    scan = UNREADABLE / "scanned.png"
     image.save(scan)
     pdf = new_pdf()
     pdf.add_page()
     pdf.image(str(scan), x=15, y=20, w=180)
-    pdf.output(str(OUT / "scanned.pdf"))
+    pdf.output(str(UNREADABLE / "scanned.pdf"))
     scan.unlink()
 
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
+    UNREADABLE.mkdir(parents=True, exist_ok=True)
     items = blocks(SOURCE.read_text(encoding="utf-8"))
     build_docx(items, OUT / "knee-clinic.docx")
     build_pdfs(items)
-    for path in sorted(OUT.iterdir()):
+    for path in sorted(OUT.iterdir()) + sorted(UNREADABLE.iterdir()):
         print(f"{path.relative_to(ROOT)}  {path.stat().st_size:,} bytes")
 
 

@@ -11,12 +11,13 @@ from click.testing import CliRunner
 
 from claimcheck.cli import cli
 from claimcheck.errors import InputProblem
-from claimcheck.load import DEFAULT_MAX_BYTES, FOLDER_SUFFIXES, discover, read_source
+from claimcheck.load import FOLDER_SUFFIXES, discover, read_source
 from claimcheck.model import Source
 from claimcheck.runner import check_sources
 from tests.conftest import FIXTURES
 
 DOCUMENTS = FIXTURES / "documents"
+UNREADABLE = Path(__file__).parent / "documents"  # encrypted and scanned PDFs
 ORIGINAL = FIXTURES / "violating" / "knee-clinic.md"
 
 
@@ -94,7 +95,7 @@ def test_pdf_pages_and_lines(pack):
     ("scanned.pdf", "no text layer"),
 ])
 def test_pdf_without_text_is_an_error_not_a_pass(name, words):
-    problem = read_source(DOCUMENTS / name)
+    problem = read_source(UNREADABLE / name)
     assert isinstance(problem, InputProblem)
     assert problem.code == "CC909" and problem.fatal
     assert problem.message.startswith("no text to check") and words in problem.message
@@ -123,7 +124,7 @@ def test_size_limit_applies_to_documents():
 def test_folders_include_word_and_pdf_files():
     assert ".docx" in FOLDER_SUFFIXES and ".pdf" in FOLDER_SUFFIXES
     found = {p.name for p in discover([str(DOCUMENTS)], [])}
-    assert {"knee-clinic.docx", "knee-clinic.pdf", "scanned.pdf"} <= found
+    assert {"knee-clinic.docx", "knee-clinic.pdf", "owner-locked.pdf"} <= found
 
 
 def test_reports_show_locations(tmp_path):

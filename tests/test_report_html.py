@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from claimcheck.cli import cli
-from claimcheck.model import DocumentResult, Finding, Source
+from claimcheck.model import DocumentResult, Finding
 from claimcheck.report import Run
 from claimcheck.report.html import Span, document_view, render, safe_url, text_view
 from claimcheck.report.html_scan import StoreError, read_store
@@ -137,7 +137,7 @@ def test_one_document_has_no_summary_and_shows_locations():
 
 def test_problems_are_listed(tmp_path):
     _, tree = _check_html(FIXTURES / "violating" / "knee-clinic.md", tmp_path / "missing.md",
-                          FIXTURES / "documents" / "scanned.pdf")
+                          FIXTURES.parent / "tests" / "documents" / "scanned.pdf")
     items = [" ".join(li.text_content().split()) for li in tree.xpath("//section[contains(@class, 'problems')]//li")]
     assert len(items) == 2
     assert any("missing.md: no such file" in item for item in items)

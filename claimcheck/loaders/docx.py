@@ -6,9 +6,11 @@ walking the body's XML so that nothing nested is missed or read twice (a text bo
 legacy VML copy under ``mc:Fallback`` is skipped). Then the paragraphs of each
 distinct header and footer. Paragraph styles give the Markdown structure: Title and
 Heading n become headings, list paragraphs (numbered or bulleted) and table cells
-list items, Quote styles quotes. Line breaks inside a paragraph become spaces. Paragraphs are numbered from 1 counting only those with
-text, as a reader counts them; a finding's location is ``{"paragraph": n}``, or
-``{"header": n}`` / ``{"footer": n}`` for the n-th paragraph of the headers or footers.
+list items, Quote styles quotes. Line breaks inside a paragraph become spaces.
+
+Paragraphs are numbered from 1 counting only those with text, as a reader counts
+them; a finding's location is ``{"paragraph": n}``, or ``{"header": n}`` /
+``{"footer": n}`` for the n-th paragraph of the headers or footers.
 """
 from __future__ import annotations
 

@@ -282,7 +282,8 @@ def grade_chart(counts: dict[str, int]) -> Chart:
     bars = []
     for grade in counts:
         height = round(plot * counts[grade] / top)
-        bars.append(Bar(grade, counts[grade], [(f"grade-{grade if grade in GRADES else 'none'}", plot - height, height)]))
+        css = f"grade-{grade if grade in GRADES else 'none'}"
+        bars.append(Bar(grade, counts[grade], [(css, plot - height, height)]))
     return Chart(width=80 + 64 * len(bars), height=plot + 50, bars=bars, kind="columns",
                  empty=not any(counts.values()))
 

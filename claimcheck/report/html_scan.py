@@ -111,8 +111,9 @@ def _page(db, row, anchor: str) -> DocumentView:
 
 
 def _site(db, rank: int, row, top_pages: int) -> SiteView:
-    statuses = dict(db.execute("SELECT status, COUNT(*) FROM pages WHERE site = ? GROUP BY status", (row["site"],)).fetchall())
-    status = next((s for s in ("fail", "review", "pass") if statuses.get(s)), "error" if statuses.get("error") else "irrelevant")
+    statuses = dict(db.execute("SELECT status, COUNT(*) FROM pages WHERE site = ? GROUP BY status",
+                               (row["site"],)).fetchall())
+    status = next((s for s in ("fail", "review", "pass", "error") if statuses.get(s)), "irrelevant")
     score = None if row["site_score"] is None else int(row["site_score"])
     site = SiteView(rank=rank, anchor=f"s{rank}", site=row["site"], score=score,
                     grade=letter(score) if score is not None else None, status=status, pages=row["pages"],
