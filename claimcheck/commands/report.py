@@ -21,7 +21,7 @@ from claimcheck.commands.common import EXIT_ERROR, EXIT_OK, write_output
               help="Write the HTML report to this file (default: standard output).")
 @click.option("--top", type=click.IntRange(min=1), default=200, show_default=True,
               help="Show this many sites, worst first.")
-@click.option("--top-pages", type=click.IntRange(min=1), default=25, show_default=True,
+@click.option("--top-pages", type=click.IntRange(min=1), default=10, show_default=True,
               help="Show this many pages per site, worst first.")
 def report_command(database, output, top, top_pages):
     """Write an HTML report of a scan database.

@@ -120,16 +120,16 @@ def _site(db, rank: int, row, top_pages: int) -> SiteView:
                     relevant_pages=row["relevant_pages"] or 0, failed_pages=row["failed_pages"] or 0,
                     error_pages=row["error_pages"] or 0, counts={s: row[s] or 0 for s in SEVERITIES})
     rows = db.execute(
-        f"SELECT {_PAGE_COLUMNS}, (SELECT COUNT(*) FROM findings f WHERE f.url = p.url) AS findings "
+        f"SELECT {_PAGE_COLUMNS}, (SELECT COUNT(*) FROM findings f WHERE f.url = p.url) AS finding_count "
         "FROM pages p WHERE site = ? AND status != 'irrelevant' "
-        "ORDER BY score IS NULL, score, findings DESC, url LIMIT ?", (row["site"], top_pages + 1)).fetchall()
+        "ORDER BY score IS NULL, score, finding_count DESC, url LIMIT ?", (row["site"], top_pages + 1)).fetchall()
     site.shown = [_page(db, page, f"{site.anchor}-p{index}") for index, page in enumerate(rows[:top_pages], 1)]
     listed = sum(statuses.get(s, 0) for s in statuses if s != "irrelevant")
     site.more_pages = max(0, listed - len(site.shown))
     return site
 
 
-def read_store(path: str, top: int = 200, top_pages: int = 25) -> ScanView:
+def read_store(path: str, top: int = 200, top_pages: int = 10) -> ScanView:
     db = connect(path)
     try:
         return _read(db, path, top, top_pages)
