@@ -123,9 +123,14 @@ class KnowledgeBase:
         return self.products.get(product or "", {}).get("origin") == "autologous"
 
     def name_of(self, kind: str, entry_id: str | None) -> str | None:
+        """An entry's name as it reads inside a sentence ("knee pain", but "COPD", "Parkinson's disease")."""
         if entry_id is None:
             return None
-        return getattr(self, kind).get(entry_id, {}).get("name", entry_id)
+        name = getattr(self, kind).get(entry_id, {}).get("name", entry_id)
+        first = name.split(" ", 1)[0]
+        if first[:1].isupper() and first[1:].islower() and not first.endswith(("'s", "’s")):
+            name = first.lower() + name[len(first):]
+        return name
 
     def references(self, ids) -> list[dict]:
         out, seen = [], set()

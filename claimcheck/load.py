@@ -26,7 +26,7 @@ MEDIA_TYPES = {
     ".htm": "text/html",
     ".xhtml": "text/html",
 }
-FOLDER_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
+FOLDER_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf")
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 SKIPPED_FOLDERS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__"}
 
@@ -85,6 +85,19 @@ def decode(data: bytes, origin: str) -> str | InputProblem:
             f"not valid UTF-8: byte 0x{data[exc.start]:02x} on line {line}; save the file as UTF-8")
 
 
+def size_problem(path: Path, max_bytes: int) -> InputProblem | None:
+    """The file's size over the limit, or unreadable: the checks every loader makes first."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        return InputProblem(str(path), "CC904", f"cannot read file: {exc.strerror or exc}")
+    if size > max_bytes:
+        return InputProblem(
+            str(path), "CC905",
+            f"file is {size / 1_048_576:.1f} MB, over the {max_bytes / 1_048_576:.0f} MB limit (--max-file-size)")
+    return None
+
+
 def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Source | InputProblem:
     origin = str(path)
     suffix = path.suffix.lower()
@@ -95,12 +108,10 @@ def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Source | Inpu
         except ImportError:
             return InputProblem(origin, "CC906", f"cannot read {suffix} files: the loader for them is not installed")
         return module.load(path, max_bytes=max_bytes)
+    problem = size_problem(path, max_bytes)
+    if problem:
+        return problem
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            return InputProblem(
-                origin, "CC905",
-                f"file is {size / 1_048_576:.1f} MB, over the {max_bytes / 1_048_576:.0f} MB limit (--max-file-size)")
         data = path.read_bytes()
     except IsADirectoryError:
         return InputProblem(origin, "CC901", "is a folder, not a file")

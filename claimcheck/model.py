@@ -26,6 +26,22 @@ class Source:
     media_type: str  # text/plain | text/markdown | text/html
     raw: str
     site: str | None = None
+    # For text extracted from a Word or PDF file: (raw offset, location) pairs in
+    # offset order, one where each paragraph or line begins, e.g. (0, {"paragraph": 1})
+    # or (812, {"page": 2, "line": 1}). Findings in such a text are located by them.
+    locations: list[tuple[int, dict]] | None = None
+
+    def locate(self, offset: int) -> dict | None:
+        """Where a reader finds raw ``offset`` (paragraph, or page and line), if known."""
+        if not self.locations:
+            return None
+        index = bisect.bisect_right(self.locations, offset, key=lambda pair: pair[0]) - 1
+        return dict(self.locations[max(index, 0)][1])
+
+
+def location_label(location: dict) -> str:
+    """``{"page": 2, "line": 5}`` -> ``page 2, line 5``; ``{"paragraph": 3}`` -> ``paragraph 3``."""
+    return ", ".join(f"{key} {value}" for key, value in location.items())
 
 
 @dataclass(frozen=True)
@@ -152,6 +168,7 @@ class Finding:
     suggestion: str = ""
     explanation: dict = field(default_factory=dict)
     suppressed: dict | None = None
+    location: dict | None = None  # paragraph, or page and line, for Word and PDF inputs
 
     def to_dict(self) -> dict[str, Any]:
         out = {
@@ -165,6 +182,8 @@ class Finding:
         }
         if self.suppressed is not None:
             out["suppressed"] = self.suppressed
+        if self.location is not None:
+            out["location"] = self.location
         return out
 
 

@@ -53,6 +53,9 @@ def check_sources(sources: Iterable[Source], pack: RulePack, problems: list[Inpu
     for source, text, analysis in analyze_pairs(_normalized(sources, problems), pack):
         rules = options.rules_for(source) if options.rules_for else None
         findings = evaluate(analysis, source.raw, pack, rules)
+        if source.locations:
+            for finding in findings:
+                finding.location = source.locate(finding.start)
         result = DocumentResult(path=source.origin, findings=findings, words=analysis.words,
                                 claims=len(analysis.claims), site=source.site, media_type=source.media_type)
         checked = CheckedDocument(source, text, analysis, result)

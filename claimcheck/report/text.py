@@ -1,6 +1,7 @@
 """``--format text`` (the default): one block per finding, like a compiler.
 
     path:line:col: CODE severity message
+    (Word and PDF inputs: ``path (paragraph 4): ...``, ``path (page 2, line 7): ...``)
       12 | the source line
          |     ^^^^^^^^^^^^ (claim marked)
          = help: suggested wording
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import click
 
-from claimcheck.model import SEVERITY_RANK
+from claimcheck.model import SEVERITY_RANK, location_label
 
 COLORS = {"critical": "red", "major": "red", "minor": "yellow", "info": "blue"}
 STATUS_COLORS = {"fail": "red", "review": "yellow", "pass": "green"}
@@ -29,7 +30,9 @@ def _source_line(raw: str, line: int) -> str:
 
 
 def _finding(run, path, finding) -> list[str]:
-    out = [f"{path}:{finding.line}:{finding.column}: "
+    where = (f"{path} ({location_label(finding.location)})" if finding.location
+             else f"{path}:{finding.line}:{finding.column}")
+    out = [f"{where}: "
            + _style(run, f"{finding.code} {finding.severity}", fg=COLORS[finding.severity], bold=True)
            + f" {finding.message}"
            + (_style(run, f" [suppressed: {finding.suppressed.get('reason') or 'no reason'}]", dim=True)

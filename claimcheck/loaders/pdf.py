@@ -1,0 +1,133 @@
+"""PDF files, read with pdfminer.six.
+
+pdfminer's layout analysis groups a page's characters into lines and lines into
+text boxes (paragraphs), in reading order; lines less than a line height apart
+are taken as one paragraph. Each box becomes one paragraph of the extracted
+Markdown: its wrapped lines are joined with a space (a word hyphenated across two
+lines is joined without one). A bulleted line starts a list item; a line set
+clearly larger than the body text (the most used font size) is a heading, the
+largest size level 1. Every line keeps its place, so a finding's
+location is ``{"page": p, "line": n}``, n counting the text lines of page p from the
+top in reading order.
+
+A PDF with no text layer (scanned pages) or one that needs a password to open is
+reported as having no text to check, never passed as clean.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pdfminer.high_level import extract_pages
+from pdfminer.layout import LAParams, LTFigure, LTTextBox, LTTextLine
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+from claimcheck.errors import InputProblem
+from claimcheck.load import size_problem
+from claimcheck.loaders import NO_TEXT, TextAssembler
+from claimcheck.model import Source
+
+_BULLET = re.compile(r"^\s*(?:[-*•·▪◦‣+–]|\d{1,3}[.)])\s+")
+_UNMAPPED_GLYPH = re.compile(r"\(cid:\d+\)")
+
+
+def _font_size(line) -> float:
+    sizes = [round(getattr(char, "size", 0), 1) for char in line if hasattr(char, "size")]
+    return max(set(sizes), key=sizes.count) if sizes else 0.0
+
+
+@dataclass
+class _Line:
+    page: int
+    number: int  # on its page
+    box: int
+    text: str
+    size: float
+
+
+def _lines(path: Path) -> list[_Line]:
+    # line_margin: lines closer than one line height belong to the same paragraph
+    # (pdfminer's default, half a line, splits loosely set prose line by line).
+    layout = LAParams(line_margin=1.0, all_texts=True)
+
+    def boxes(container):  # in reading order; text inside a figure (form XObject) too
+        for item in container:
+            if isinstance(item, LTTextBox):
+                yield item
+            elif isinstance(item, LTFigure):
+                yield from boxes(item)
+
+    out: list[_Line] = []
+    box_id = 0
+    for page_number, page in enumerate(extract_pages(str(path), laparams=layout), 1):
+        line_number = 0
+        for box in boxes(page):
+            box_id += 1
+            for line in (item for item in box if isinstance(item, LTTextLine)):
+                content = " ".join(line.get_text().split())
+                if content:
+                    line_number += 1
+                    out.append(_Line(page_number, line_number, box_id, content, _font_size(line)))
+    return out
+
+
+def _heading_levels(lines: list[_Line]) -> dict[float, int]:
+    """Font sizes clearly larger than the body text's, largest first: heading levels 1, 2, 3 ..."""
+    weight: dict[float, int] = {}
+    for line in lines:
+        weight[line.size] = weight.get(line.size, 0) + len(line.text)
+    if not weight:
+        return {}
+    body = max(weight, key=weight.get)
+    larger = sorted((size for size in weight if size > body * 1.15), reverse=True)
+    return {size: min(level, 6) for level, size in enumerate(larger, 1)}
+
+
+def _assemble(lines: list[_Line], text: TextAssembler) -> None:
+    headings = _heading_levels(lines)
+    previous: _Line | None = None
+    for line in lines:
+        where = {"page": line.page, "line": line.number}
+        content = line.text
+        bullet = _BULLET.match(content)
+        if bullet:
+            content = content[bullet.end():]
+        if previous is None or previous.box != line.box or previous.size != line.size or bullet:
+            prefix = "- " if bullet else "#" * headings[line.size] + " " if line.size in headings else ""
+            text.add(content, where, prefix=prefix)
+        elif previous.text.endswith("-") and previous.text[-2:-1].isalpha() and content[:1].islower():
+            text.add(content, where, separator="")  # a word hyphenated across the line break
+        else:
+            text.add(content, where, separator=" ")
+        previous = line
+
+
+def load(path: Path, max_bytes: int) -> Source | InputProblem:
+    problem = size_problem(path, max_bytes)
+    if problem:
+        return problem
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # its warnings on odd files are noise here
+    text = TextAssembler()
+    try:
+        _assemble(_lines(path), text)
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        return InputProblem(str(path), NO_TEXT,
+                            "no text to check: the PDF is encrypted and needs a password to open; "
+                            "check an unprotected copy")
+    except OSError as exc:
+        return InputProblem(str(path), "CC904", f"cannot read file: {exc.strerror or exc}")
+    except Exception as exc:  # pdfminer raises many kinds of errors on damaged files
+        return InputProblem(str(path), "CC908", f"cannot read as a PDF: {type(exc).__name__}: {exc}")
+    source = text.source(path)
+    unmapped = len(_UNMAPPED_GLYPH.findall(source.raw))
+    readable = len("".join(_UNMAPPED_GLYPH.sub("", source.raw).split()))
+    if not readable and not unmapped:
+        return InputProblem(str(path), NO_TEXT,
+                            "no text to check: the PDF has no text layer (its pages are images, as in a scan); "
+                            "run OCR on it first, for example with ocrmypdf")
+    if unmapped > readable:
+        return InputProblem(str(path), NO_TEXT,
+                            "no text to check: the PDF's fonts carry no text mapping, so its words cannot be read")
+    return source
