@@ -82,6 +82,8 @@ class ModalityTagger:
 
     @staticmethod
     def _reaches(cue, anchor, spec, terminators) -> bool:
+        if spec.whole_sentence:
+            return True
         if cue.start < anchor.end and anchor.start < cue.end:
             # A hedge or frame wrapping the predicate applies ("may help", "emerging treatment");
             # a negation sharing a word with it is the predicate's own ("there are no" / "no side effects").
