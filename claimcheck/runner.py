@@ -31,9 +31,12 @@ class CheckOptions:
     rules_for: Callable[[Source], list[Rule]] | None = None  # per-file selection (config)
     policy: GradingPolicy = DEFAULT_POLICY
     postprocess: list[Callable[[CheckedDocument], None]] = field(default_factory=list)
+    # How a source becomes lintable text; ``scan`` passes its main-content extraction.
+    normalize: Callable[[Source], NormalizedText] = normalize
 
 
-def _normalized(sources: Iterable[Source], problems: list[InputProblem]):
+def _normalized(sources: Iterable[Source], problems: list[InputProblem],
+                normalize: Callable[[Source], NormalizedText] = normalize):
     for source in sources:
         if not source.raw.strip():
             problems.append(InputProblem(source.origin, "CC907", "empty file, nothing to check", fatal=False))
@@ -50,7 +53,7 @@ def check_sources(sources: Iterable[Source], pack: RulePack, problems: list[Inpu
     from claimcheck.extract.pipeline import analyze_pairs
 
     options = options or CheckOptions()
-    for source, text, analysis in analyze_pairs(_normalized(sources, problems), pack):
+    for source, text, analysis in analyze_pairs(_normalized(sources, problems, options.normalize), pack):
         rules = options.rules_for(source) if options.rules_for else None
         findings = evaluate(analysis, source.raw, pack, rules)
         if source.locations:

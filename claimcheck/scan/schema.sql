@@ -12,7 +12,12 @@ CREATE TABLE IF NOT EXISTS pages (
     error         TEXT,                   -- why the page could not be checked
     media_type    TEXT,
     raw           TEXT,                   -- the page as decoded text (for reports); NULL for irrelevant pages
-    scanned_at    TEXT NOT NULL           -- ISO 8601 UTC
+    scanned_at    TEXT NOT NULL,          -- ISO 8601 UTC
+    -- Added by scan (older stores get them through ALTER TABLE, see claimcheck/scan/store.py):
+    error_code    TEXT,                   -- CC9xx code of the error (see README)
+    origin        TEXT,                   -- where the page was read: a file, a WARC offset, a JSONL line
+    claims        INTEGER NOT NULL DEFAULT 0,
+    findings      INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS pages_site ON pages(site);
 
@@ -30,11 +35,19 @@ CREATE TABLE IF NOT EXISTS findings (
     text          TEXT NOT NULL,
     message       TEXT NOT NULL,
     suggestion    TEXT,
-    refs          TEXT                    -- JSON list of references
+    refs          TEXT,                   -- JSON list of references
+    -- Added by scan:
+    end_line      INTEGER,
+    end_column    INTEGER,
+    claim         TEXT                    -- JSON: predicate, product, condition, modality
 );
 CREATE INDEX IF NOT EXISTS findings_url ON findings(url);
+CREATE INDEX IF NOT EXISTS findings_code ON findings(code);
 
-CREATE VIEW IF NOT EXISTS sites AS
+-- The view is replaced on every open so that a store written by an older version
+-- gets the current columns.
+DROP VIEW IF EXISTS sites;
+CREATE VIEW sites AS
 SELECT p.site                                             AS site,
        COUNT(*)                                           AS pages,
        SUM(p.relevant)                                    AS relevant_pages,
@@ -46,10 +59,21 @@ SELECT p.site                                             AS site,
        COALESCE(SUM(f.info), 0)                           AS info,
        MAX(CASE WHEN p.grade IS NULL THEN NULL ELSE p.grade END) AS worst_grade,
        MIN(p.score)                                       AS worst_score,
-       ROUND((AVG(p.score) + MIN(p.score)) / 2)           AS site_score
+       ROUND((AVG(p.score) + MIN(p.score)) / 2)           AS site_score,
+       -- Same bands as claimcheck.grade.letter; NULL when no page of the site was checked.
+       CASE WHEN COUNT(p.score) = 0 THEN NULL
+            WHEN ROUND((AVG(p.score) + MIN(p.score)) / 2) >= 90 THEN 'A'
+            WHEN ROUND((AVG(p.score) + MIN(p.score)) / 2) >= 75 THEN 'B'
+            WHEN ROUND((AVG(p.score) + MIN(p.score)) / 2) >= 60 THEN 'C'
+            WHEN ROUND((AVG(p.score) + MIN(p.score)) / 2) >= 40 THEN 'D'
+            ELSE 'F' END                                  AS site_grade,
+       SUM(p.status IN ('pass', 'review', 'fail'))        AS checked_pages,
+       SUM(p.status = 'review')                           AS review_pages,
+       COALESCE(SUM(f.total), 0)                          AS findings
 FROM pages p
 LEFT JOIN (SELECT url,
                   SUM(severity = 'critical') AS critical, SUM(severity = 'major') AS major,
-                  SUM(severity = 'minor') AS minor, SUM(severity = 'info') AS info
+                  SUM(severity = 'minor') AS minor, SUM(severity = 'info') AS info,
+                  COUNT(*) AS total
            FROM findings GROUP BY url) f ON f.url = p.url
 GROUP BY p.site;

@@ -1,0 +1,137 @@
+"""``claimcheck scan INPUT... --db results.sqlite``: batch-scan crawled websites.
+
+The command line only: reading options, the progress bar, one line per bad
+input. The work is ``claimcheck.scan.scanner.run_scan``.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from claimcheck.commands.common import EXIT_ERROR, EXIT_OK, load_pack_or_exit, print_problems, rule_path_option
+
+MAX_ERROR_LINES = 20
+
+
+class Progress:
+    """Pages done, pages per second and the time left, on standard error.
+
+    The time left is estimated from the bytes of input read so far: the number
+    of pages in a WARC or JSONL file is not known until it has been read, its
+    size is."""
+
+    def __init__(self, inputs: list[Path], enabled: bool):
+        self.done_pages = 0
+        self.started = time.monotonic()
+        self.bar = None
+        self._sizes = {}
+        self._finished_bytes = 0
+        self._shown = 0.0
+        if enabled:
+            from tqdm import tqdm
+
+            from claimcheck.scan.inputs import input_size
+            self._sizes = {path: input_size(path) for path in inputs}
+            self.bar = tqdm(total=sum(self._sizes.values()), file=sys.stderr, dynamic_ncols=True, mininterval=0.5,
+                            bar_format="{percentage:3.0f}%|{bar}| {desc} [{elapsed}<{remaining}]")
+            self.bar.set_description_str("0 pages", refresh=False)
+
+    def read(self, page) -> None:
+        if self.bar is not None:
+            self.bar.n = min(self._finished_bytes + page.position, self.bar.total)
+
+    def input_done(self, path: Path) -> None:
+        self._finished_bytes += self._sizes.get(path, 0)
+
+    def page_done(self, count: int = 1) -> None:
+        self.done_pages += count
+        if self.bar is None:
+            return
+        now = time.monotonic()
+        if now - self._shown >= 0.5:
+            self._shown = now
+            rate = self.done_pages / max(now - self.started, 1e-9)
+            self.bar.set_description_str(f"{self.done_pages} pages, {rate:.1f} pages/s", refresh=False)
+            self.bar.refresh()
+
+    def write(self, line: str) -> None:
+        if self.bar is not None:
+            self.bar.write(line, file=sys.stderr)
+        else:
+            click.echo(line, err=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.n = self.bar.total
+            self.bar.set_description_str(f"{self.done_pages} pages", refresh=False)
+            self.bar.close()
+
+
+@click.command("scan")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--db", "db_path", required=True, type=click.Path(dir_okay=False),
+              help="The SQLite results file (created if missing; a re-run skips pages already in it).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes (default: the number of cores). 1 checks pages in this process.")
+@click.option("--max-page-size", type=click.FloatRange(min=0, min_open=True), default=10, show_default=True,
+              help="Largest page to check, in MB; larger ones are recorded as errors.")
+@click.option("--scheme", type=click.Choice(["https", "http"]), default="https", show_default=True,
+              help="Scheme of the URLs given to pages of mirror folders.")
+@rule_path_option
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
+def scan_command(inputs, db_path, workers, max_page_size, scheme, rule_paths, quiet):
+    """Batch-scan crawled websites into a results database.
+
+    INPUT is a folder saved by wget --mirror (the site is the host folder), a WARC or
+    WARC.gz file, or a JSONL file of {"url": ..., "html": ...} (or "text") records.
+    Each page's site is its host name. Pages that name no cell product are recorded
+    as irrelevant without being linted. Interrupt or kill it at any time: running
+    the same command again skips the pages already stored and checks the rest.
+    """
+    from claimcheck.scan.inputs import InputKindError, input_kind
+    from claimcheck.scan.scanner import ScanOptions, default_workers, run_scan
+    from claimcheck.scan.store import StoreError
+
+    usable, exit_code = [], EXIT_OK
+    for path in inputs:
+        try:
+            input_kind(path)
+            usable.append(path)
+        except InputKindError as exc:
+            click.echo(f"{exc}: error: cannot scan it [CC901]", err=True)
+            exit_code = EXIT_ERROR
+    if not usable:
+        sys.exit(EXIT_ERROR)
+    pack = load_pack_or_exit(rule_paths)
+    print_problems(pack.problems)
+
+    progress = Progress(usable, enabled=not quiet)
+    errors = 0
+
+    def on_outcome(outcome) -> None:
+        nonlocal errors
+        progress.page_done()
+        if outcome.status == "error":
+            errors += 1
+            if errors <= MAX_ERROR_LINES:
+                progress.write(f"{outcome.origin}: error: {outcome.error} [{outcome.error_code}]")
+            elif errors == MAX_ERROR_LINES + 1:
+                progress.write("claimcheck scan: more errors not shown; they are in the pages table "
+                               "(status = 'error')")
+
+    options = ScanOptions(workers=workers or default_workers(), max_bytes=int(max_page_size * 1_048_576),
+                          rule_paths=tuple(rule_paths), scheme=scheme)
+    try:
+        summary = run_scan(usable, db_path, options, on_page=progress.read, on_outcome=on_outcome,
+                           on_unchanged=progress.page_done, on_input_done=progress.input_done)
+    except StoreError as exc:
+        progress.close()
+        click.echo(f"{exc} [CC904]", err=True)
+        sys.exit(EXIT_ERROR)
+    progress.close()
+    if not quiet:
+        click.echo(summary.line(db_path), err=True)
+    sys.exit(exit_code)

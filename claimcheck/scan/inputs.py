@@ -1,0 +1,378 @@
+"""Crawl inputs, streamed one page at a time: wget mirror folders, WARC(.gz), JSONL.
+
+Every input yields ``CrawledPage`` objects, each either a decoded page or a
+problem (``code``, ``error``) to be recorded in the results store. Nothing
+here lists a whole crawl: folders are walked, archives and JSONL files are
+read record by record, so memory does not grow with the crawl.
+
+* **Mirror folder** (as ``wget --mirror`` leaves it): the site is the host
+  folder (``www.clinic.example/``), either the folder given or the first
+  folder below it that looks like a host name; otherwise the folder's own
+  name. A file's URL is ``https://HOST/PATH`` with ``index.html`` read as
+  its folder (``https://HOST/knee/``). Files ending in ``.html``, ``.htm``,
+  ``.xhtml``, ``.shtml``, ``.php``, ``.asp``, ``.aspx``, ``.jsp`` or with no
+  suffix at all (wget without ``--adjust-extension``) are pages.
+* **WARC / WARC.gz** (read with ``warcio``): ``response`` and ``resource``
+  records whose HTTP status is 2xx and whose content type is HTML. A corrupt
+  record is recorded as an error and reading resumes at the next record that
+  can be read (for ``.warc.gz``, the next gzip member).
+* **JSONL** (``.jsonl``, ``.ndjson``, optionally ``.gz``): one object per line
+  with ``url`` and ``html`` (or ``text`` for plain text).
+
+The site of every page is its URL's host name. Pages over ``max_bytes`` are
+not read (recorded as too large); PDFs, other binary data and empty pages are
+recorded as such.
+"""
+from __future__ import annotations
+
+import codecs
+import gzip
+import json
+import os
+import re
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".php", ".asp", ".aspx", ".jsp")
+WARC_SUFFIXES = (".warc", ".warc.gz")
+JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+UNKNOWN_SITE = "(unknown)"
+
+# Problem codes, in the CC9xx family of input problems (see claimcheck.errors).
+NOT_TEXT = "CC902"
+BAD_ENCODING = "CC903"
+UNREADABLE = "CC904"
+TOO_LARGE = "CC905"
+EMPTY = "CC907"
+CANNOT_PARSE = "CC908"
+CORRUPT_RECORD = "CC909"
+
+_HOST = re.compile(r"^(?:(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9]|localhost|\d{1,3}(?:\.\d{1,3}){3})"
+                   r"(?::\d+)?$", re.I)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
+
+
+@dataclass
+class CrawledPage:
+    url: str
+    site: str
+    origin: str  # where it was read: a file, a WARC offset, a JSONL line
+    media_type: str = "text/html"
+    text: str | None = None  # the decoded page; None when there is a problem
+    code: str | None = None  # CC9xx when the page could not be read
+    error: str | None = None
+    position: int = 0  # bytes of the input consumed so far (for the progress bar)
+
+    @property
+    def problem(self) -> str | None:
+        return None if self.error is None else f"{self.origin}: {self.error} [{self.code}]"
+
+
+class InputKindError(ValueError):
+    """An input that is none of the kinds scan reads."""
+
+
+def site_of(url: str) -> str:
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        host = None
+    return host or UNKNOWN_SITE
+
+
+def input_kind(path: Path) -> str:
+    name = path.name.lower()
+    if path.is_dir():
+        return "mirror"
+    if name.endswith(WARC_SUFFIXES):
+        return "warc"
+    if name.endswith(JSONL_SUFFIXES):
+        return "jsonl"
+    if not path.exists():
+        raise InputKindError(f"{path}: no such file or folder")
+    raise InputKindError(f"{path}: not a mirror folder, a WARC (.warc, .warc.gz) or a JSONL (.jsonl, .ndjson) file")
+
+
+def input_size(path: Path) -> int:
+    """Bytes to read, for the progress bar's estimate of the time left."""
+    if path.is_file():
+        return path.stat().st_size
+    total = 0
+    for root, dirs, files in os.walk(path):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            if _is_page_file(name):
+                try:
+                    total += os.stat(os.path.join(root, name)).st_size
+                except OSError:
+                    pass
+    return total
+
+
+def read_input(path: Path, max_bytes: int, scheme: str = "https") -> Iterator[CrawledPage]:
+    kind = input_kind(path)
+    if kind == "mirror":
+        return read_mirror(path, max_bytes, scheme)
+    if kind == "warc":
+        return read_warc(path, max_bytes)
+    return read_jsonl(path, max_bytes)
+
+
+# -- decoding -------------------------------------------------------------------
+
+def decode_page(data: bytes, declared: str | None = None) -> tuple[str | None, str | None, str | None]:
+    """(text, code, error): UTF-8 (with or without BOM) or UTF-16 with a BOM, else the
+    charset the server or the page declares, else Windows-1252 (what browsers assume)."""
+    if data.startswith(b"%PDF-"):
+        return None, NOT_TEXT, "a PDF document, not an HTML page"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), None, None
+        except UnicodeDecodeError as exc:
+            return None, BAD_ENCODING, f"not valid UTF-16: {exc.reason} at byte {exc.start}"
+    if b"\x00" in data[:8192]:
+        return None, NOT_TEXT, "binary data (contains NUL bytes), not an HTML page"
+    try:
+        return data.decode("utf-8-sig"), None, None
+    except UnicodeDecodeError:
+        pass
+    if declared is None:
+        match = _META_CHARSET.search(data[:4096])
+        declared = match.group(1).decode("ascii") if match else None
+    for charset in (declared, "cp1252"):
+        if not charset:
+            continue
+        try:
+            return data.decode(charset, errors="replace"), None, None
+        except LookupError:
+            continue
+    return data.decode("latin-1"), None, None
+
+
+def page_from_bytes(url: str, site: str, origin: str, data: bytes, media_type: str,
+                    declared: str | None = None, position: int = 0) -> CrawledPage:
+    text, code, error = decode_page(data, declared)
+    page = CrawledPage(url, site, origin, media_type, text, code, error, position)
+    return check_empty(page)
+
+
+def check_empty(page: CrawledPage) -> CrawledPage:
+    if page.text is not None and not page.text.strip():
+        page.text, page.code, page.error = None, EMPTY, "empty page, nothing to check"
+    return page
+
+
+def too_large(url: str, site: str, origin: str, size: int, max_bytes: int, position: int = 0) -> CrawledPage:
+    return CrawledPage(url, site, origin, code=TOO_LARGE, position=position,
+                       error=f"page is {size / 1_048_576:.1f} MB, over the {max_bytes / 1_048_576:g} MB limit "
+                             f"(--max-page-size); not checked")
+
+
+# -- mirror folders -------------------------------------------------------------
+
+def _is_page_file(name: str) -> bool:
+    name = name.split("?", 1)[0].lower()
+    if name.endswith(HTML_SUFFIXES):
+        return True
+    return "." not in name and not name.startswith(".")
+
+
+def _looks_like_host(name: str) -> bool:
+    return bool(_HOST.match(name)) and "." in name or name.startswith("localhost")
+
+
+def mirror_url(site: str, parts: list[str], scheme: str) -> str:
+    if parts and parts[-1].lower() in ("index.html", "index.htm"):
+        parts = parts[:-1] + [""]
+    return f"{scheme}://{site}/" + "/".join(parts)
+
+
+def read_mirror(folder: Path, max_bytes: int, scheme: str = "https") -> Iterator[CrawledPage]:
+    root_name = folder.resolve().name
+    position = 0
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        relative = Path(root).relative_to(folder).parts
+        for name in sorted(files):
+            if not _is_page_file(name):
+                continue
+            path = Path(root) / name
+            parts = [*relative, name]
+            if _looks_like_host(root_name):
+                site = root_name
+            else:
+                index = next((i for i, part in enumerate(parts[:-1]) if _looks_like_host(part)), None)
+                site, parts = (root_name, parts) if index is None else (parts[index], parts[index + 1:])
+            url = mirror_url(site.lower(), parts, scheme)
+            origin = str(path)
+            try:
+                size = path.stat().st_size
+                if size > max_bytes:
+                    position += size
+                    yield too_large(url, site.lower(), origin, size, max_bytes, position)
+                    continue
+                data = path.read_bytes()
+            except OSError as exc:
+                yield CrawledPage(url, site.lower(), origin, code=UNREADABLE, position=position,
+                                  error=f"cannot read file: {exc.strerror or exc}")
+                continue
+            position += size
+            yield page_from_bytes(url, site.lower(), origin, data, "text/html", position=position)
+
+
+# -- WARC -----------------------------------------------------------------------
+
+_GZIP_MAGIC = b"\x1f\x8b\x08"
+_WARC_MAGIC = b"WARC/1."
+
+
+def _next_record_start(handle, after: int, gzipped: bool) -> int | None:
+    """Where the next record may begin after byte ``after``: a gzip member or a WARC header."""
+    magic = _GZIP_MAGIC if gzipped else _WARC_MAGIC
+    handle.seek(after)
+    carry = b""
+    base = after
+    while True:
+        chunk = handle.read(1 << 20)
+        if not chunk:
+            return None
+        data = carry + chunk
+        found = data.find(magic)
+        if found >= 0:
+            return base - len(carry) + found
+        carry = data[-(len(magic) - 1):]
+        base += len(chunk)
+
+
+def _record_html(record) -> tuple[bool, str | None]:
+    """(is an HTML page, declared charset) for a WARC record."""
+    if record.rec_type not in ("response", "resource"):
+        return False, None
+    if record.rec_type == "response":
+        headers = record.http_headers
+        if headers is None:
+            return False, None
+        status = headers.get_statuscode() or ""
+        if not status.startswith("2"):
+            return False, None
+        content_type = headers.get_header("Content-Type") or ""
+    else:
+        content_type = record.rec_headers.get_header("Content-Type") or ""
+    media = content_type.split(";", 1)[0].strip().lower()
+    if media not in HTML_TYPES:
+        return False, None
+    match = re.search(r"charset\s*=\s*\"?([A-Za-z0-9._:-]+)", content_type, re.I)
+    return True, match.group(1) if match else None
+
+
+def read_warc(path: Path, max_bytes: int) -> Iterator[CrawledPage]:
+    from warcio.archiveiterator import ArchiveIterator
+
+    gzipped = path.name.lower().endswith(".gz")
+    try:
+        handle = open(path, "rb")
+    except OSError as exc:
+        yield CrawledPage(str(path), UNKNOWN_SITE, str(path), code=UNREADABLE,
+                          error=f"cannot read file: {exc.strerror or exc}")
+        return
+    with handle:
+        start: int | None = 0
+        while start is not None:
+            handle.seek(start)
+            records = ArchiveIterator(handle)
+            last_good, url = None, None
+            try:
+                for record in records:
+                    offset = records.get_record_offset()
+                    url = record.rec_headers.get_header("WARC-Target-URI")
+                    page = _warc_page(path, record, offset, max_bytes)
+                    if page is not None:
+                        page.position = offset
+                        yield page
+                    last_good, url = offset, None
+                start = None
+            except Exception as exc:  # warcio, zlib and parsing errors all mean one bad record
+                # A retry from a spot that fails at once is the same bad stretch: report it once.
+                if last_good is not None or start == 0:
+                    where = start if last_good is None else last_good + 1
+                    yield CrawledPage(url or f"{path}#offset={where}", site_of(url) if url else UNKNOWN_SITE,
+                                      f"{path} after byte {where}", code=CORRUPT_RECORD, position=where,
+                                      error=f"corrupt WARC record ({type(exc).__name__}: {str(exc)[:200]}); "
+                                            "skipped to the next readable record")
+                start = _next_record_start(handle, (start if last_good is None else last_good) + 1, gzipped)
+
+
+def _warc_page(path: Path, record, offset: int, max_bytes: int) -> CrawledPage | None:
+    is_html, charset = _record_html(record)
+    if not is_html:
+        return None
+    url = record.rec_headers.get_header("WARC-Target-URI") or f"{path}#offset={offset}"
+    site = site_of(url)
+    origin = f"{path} at byte {offset}"
+    declared_length = record.rec_headers.get_header("Content-Length")
+    if declared_length and declared_length.isdigit() and int(declared_length) > max_bytes + 65536:
+        return too_large(url, site, origin, int(declared_length), max_bytes)
+    data = record.content_stream().read(max_bytes + 1)
+    if len(data) > max_bytes:
+        return too_large(url, site, origin, len(data), max_bytes)
+    return page_from_bytes(url, site, origin, data, "text/html", charset)
+
+
+# -- JSONL ----------------------------------------------------------------------
+
+def read_jsonl(path: Path, max_bytes: int) -> Iterator[CrawledPage]:
+    try:
+        raw_handle = open(path, "rb")
+    except OSError as exc:
+        yield CrawledPage(str(path), UNKNOWN_SITE, str(path), code=UNREADABLE,
+                          error=f"cannot read file: {exc.strerror or exc}")
+        return
+    with raw_handle:
+        lines = gzip.open(raw_handle) if path.name.lower().endswith(".gz") else raw_handle
+        number = 0
+        while True:
+            try:
+                line = lines.readline()
+            except (OSError, EOFError, zlib.error) as exc:
+                yield CrawledPage(f"{path}:{number + 1}", UNKNOWN_SITE, f"{path}:{number + 1}", code=UNREADABLE,
+                                  error=f"cannot read further: {exc}")
+                return
+            if not line:
+                return
+            number += 1
+            if line.strip():
+                yield _jsonl_page(path, number, line, max_bytes, raw_handle.tell())
+
+
+def _jsonl_page(path: Path, number: int, line: bytes, max_bytes: int, position: int) -> CrawledPage:
+    origin = f"{path}:{number}"
+
+    def problem(code, message):
+        return CrawledPage(origin, UNKNOWN_SITE, origin, code=code, error=message, position=position)
+
+    try:
+        record = json.loads(line)
+    except ValueError as exc:
+        return problem(CORRUPT_RECORD, f"not a JSON object: {exc}")
+    if not isinstance(record, dict):
+        return problem(CORRUPT_RECORD, "not a JSON object")
+    url = record.get("url")
+    if not isinstance(url, str) or not url.strip():
+        return problem(CORRUPT_RECORD, "record has no 'url'")
+    body, media_type = record.get("html"), "text/html"
+    if body is None:
+        body, media_type = record.get("text"), "text/plain"
+    site = site_of(url)
+    if not isinstance(body, str):
+        return CrawledPage(url, site, origin, code=CORRUPT_RECORD, position=position,
+                           error="record has no 'html' or 'text' string")
+    if len(body) > max_bytes and len(body.encode("utf-8")) > max_bytes:
+        return too_large(url, site, origin, len(body.encode("utf-8")), max_bytes, position)
+    if body.startswith("%PDF-"):
+        return CrawledPage(url, site, origin, code=NOT_TEXT, error="a PDF document, not an HTML page",
+                           position=position)
+    return check_empty(CrawledPage(url, site, origin, media_type, body, position=position))

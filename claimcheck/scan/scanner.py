@@ -1,0 +1,210 @@
+"""Runs a scan: inputs -> (skip unchanged) -> worker pool -> the one writer.
+
+The main process reads the inputs, hashes each page, asks the store whether
+it is already there with the same content, and hands the rest to the workers
+in chunks. At most ``IN_FLIGHT_PER_WORKER`` chunks per worker are out at any
+time (so a fast reader cannot pile a whole crawl up in memory), and results
+are written in input order by this process alone, in batched transactions.
+
+With one worker the pages are checked in this process: no pool, no pickling,
+which is also the baseline the benchmark compares two workers against.
+"""
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from claimcheck.scan.inputs import CrawledPage, read_input
+from claimcheck.scan.store import Store
+from claimcheck.scan.worker import PageOutcome, PageTask, check_pages, error_outcome, init_worker
+
+CHUNK_PAGES = 32
+CHUNK_CHARS = 2_000_000
+IN_FLIGHT_PER_WORKER = 3
+
+
+@dataclass
+class ScanOptions:
+    workers: int = 1
+    max_bytes: int = 10 * 1024 * 1024
+    rule_paths: tuple[str, ...] = ()
+    scheme: str = "https"
+
+
+@dataclass
+class ScanSummary:
+    statuses: Counter = field(default_factory=Counter)
+    unchanged: int = 0
+    sites: set = field(default_factory=set)
+    seconds: float = 0.0
+
+    @property
+    def written(self) -> int:
+        return sum(self.statuses.values())
+
+    def line(self, db: str) -> str:
+        counts = ", ".join(f"{self.statuses[s]} {s}" for s in ("fail", "review", "pass", "irrelevant", "error")
+                           if self.statuses[s])
+        rate = (self.written + self.unchanged) / self.seconds if self.seconds else 0.0
+        return (f"claimcheck scan: {self.written} pages checked ({counts or 'none'}), {self.unchanged} unchanged "
+                f"and skipped, {len(self.sites)} sites, {self.seconds:.1f} s ({rate:.0f} pages/s) -> {db}")
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _outcome_for_problem(page: CrawledPage) -> PageOutcome:
+    # An unreadable page has no content to hash; its error stands in, so it is stable.
+    return error_outcome(PageTask(page.url, page.site, page.origin, page.media_type, "",
+                                  content_hash(f"{page.code}:{page.error}")), page.code, page.error)
+
+
+def _chunks(pages: Iterable[CrawledPage], store: Store, summary: ScanSummary, on_page: Callable[[CrawledPage], None],
+            on_unchanged: Callable[[], None]) -> Iterator[list[PageTask] | PageOutcome]:
+    """Chunks of tasks for the workers, and outcomes known without them (problems)."""
+    chunk: list[PageTask] = []
+    size = 0
+    for page in pages:
+        summary.sites.add(page.site)
+        if page.text is None:
+            on_page(page)
+            yield _outcome_for_problem(page)
+            continue
+        digest = content_hash(page.text)
+        if store.unchanged(page.url, digest):
+            summary.unchanged += 1
+            on_page(page)
+            on_unchanged()
+            continue
+        chunk.append(PageTask(page.url, page.site, page.origin, page.media_type, page.text, digest))
+        size += len(page.text)
+        on_page(page)
+        if len(chunk) >= CHUNK_PAGES or size >= CHUNK_CHARS:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
+
+
+class _Workers:
+    """The process pool, restarted when a worker dies."""
+
+    def __init__(self, workers: int, rule_paths: tuple[str, ...]):
+        self.workers, self.rule_paths = workers, rule_paths
+        self.executor = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
+        # fork starts workers in milliseconds and the parent has not imported spaCy, so
+        # there is nothing heavy to copy; elsewhere the platform default is used.
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(method),
+                                   initializer=init_worker, initargs=(self.rule_paths,))
+
+    def submit(self, tasks: list[PageTask]) -> Future:
+        return self.executor.submit(check_pages, tasks)
+
+    def restart(self) -> None:
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        self.executor = self._start()
+
+    def check_alone(self, tasks: list[PageTask]) -> list[PageOutcome]:
+        """Check a chunk that killed a worker one page at a time; a page that kills a
+        worker again is recorded as an error and the scan goes on."""
+        outcomes = []
+        for task in tasks:
+            try:
+                outcomes.extend(self.submit([task]).result())
+            except BrokenProcessPool:
+                self.restart()
+                outcomes.append(error_outcome(task, "CC908", "the worker checking this page died "
+                                                             "(a crash in native code, or out of memory)"))
+        return outcomes
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _nothing(*_args) -> None:
+    pass
+
+
+def run_scan(inputs: list[Path], db_path: str, options: ScanOptions,
+             on_page: Callable[[CrawledPage], None] = _nothing,
+             on_outcome: Callable[[PageOutcome], None] = _nothing,
+             on_unchanged: Callable[[], None] = _nothing,
+             on_input_done: Callable[[Path], None] = _nothing) -> ScanSummary:
+    """Scan ``inputs`` into the store at ``db_path``. The callbacks are for progress:
+    every page read, every page written, every page skipped as unchanged, every
+    input finished."""
+    started = time.perf_counter()
+    summary = ScanSummary()
+    store = Store(db_path)
+
+    def write(outcome: PageOutcome) -> None:
+        store.add(outcome)
+        summary.statuses[outcome.status] += 1
+        on_outcome(outcome)
+
+    def pages() -> Iterator[CrawledPage]:
+        for path in inputs:
+            yield from read_input(path, options.max_bytes, options.scheme)
+            on_input_done(path)
+
+    work = _chunks(pages(), store, summary, on_page, on_unchanged)
+    try:
+        if options.workers <= 1:
+            init_worker(options.rule_paths)
+            for item in work:
+                for outcome in (check_pages(item) if isinstance(item, list) else [item]):
+                    write(outcome)
+        else:
+            _run_pool(work, options, write)
+    finally:
+        store.close()
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _run_pool(work, options: ScanOptions, write: Callable[[PageOutcome], None]) -> None:
+    limit = options.workers * IN_FLIGHT_PER_WORKER
+    workers = _Workers(options.workers, options.rule_paths)
+    in_flight: deque = deque()  # (future, tasks) or (None, outcome), in input order
+
+    def drain(until: int) -> None:
+        while len(in_flight) > until:
+            future, item = in_flight.popleft()
+            if future is None:
+                write(item)
+                continue
+            try:
+                outcomes = future.result()
+            except BrokenProcessPool:
+                workers.restart()
+                outcomes = workers.check_alone(item)
+                # Chunks that were still out died with the pool: send them again.
+                for index, (other, tasks) in enumerate(in_flight):
+                    if other is not None and (other.cancelled() or (other.done() and other.exception() is not None)):
+                        in_flight[index] = (workers.submit(tasks), tasks)
+            for outcome in outcomes:
+                write(outcome)
+
+    try:
+        for item in work:
+            in_flight.append((workers.submit(item), item) if isinstance(item, list) else (None, item))
+            drain(limit)
+        drain(0)
+    finally:
+        workers.close()
+
+
+def default_workers() -> int:
+    return os.cpu_count() or 1

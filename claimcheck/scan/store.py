@@ -1,0 +1,125 @@
+"""The SQLite results store: one writer, batched transactions, resumable.
+
+The schema (``schema.sql``) is the contract with ``claimcheck export`` and
+``claimcheck report``. This module owns how it is written:
+
+* WAL journal with ``synchronous=NORMAL``: a committed transaction survives
+  the process being killed (SIGKILL, OOM); only a power cut may lose the last
+  few, and never corrupts the file.
+* A page's row and its findings are written in the same transaction (old
+  findings deleted first), so a page is never half-written. Pages are
+  committed in batches (``BATCH_PAGES`` pages or ``BATCH_SECONDS``) because a
+  transaction per page would make the commit, not spaCy, the bottleneck.
+* ``unchanged(url, content_hash)`` lets a re-run skip pages already stored
+  with the same content; pages stored with status ``error`` are tried again.
+"""
+from __future__ import annotations
+
+import sqlite3
+import time
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+
+from claimcheck.scan.worker import PageOutcome
+
+PAGE_COLUMNS = ("url", "site", "content_hash", "relevant", "words", "score", "grade", "status", "error",
+                "media_type", "raw", "scanned_at", "error_code", "origin", "claims", "findings")
+FINDING_COLUMNS = ("url", "code", "name", "category", "severity", "scope", "line", "column", "end_line",
+                   "end_column", "start_offset", "end_offset", "text", "message", "suggestion", "refs", "claim")
+# Columns added after the first schema: (table, column, declaration), for stores written before them.
+ADDED_COLUMNS = (
+    ("pages", "error_code", "TEXT"), ("pages", "origin", "TEXT"),
+    ("pages", "claims", "INTEGER NOT NULL DEFAULT 0"), ("pages", "findings", "INTEGER NOT NULL DEFAULT 0"),
+    ("findings", "end_line", "INTEGER"), ("findings", "end_column", "INTEGER"), ("findings", "claim", "TEXT"),
+)
+BATCH_PAGES = 500
+BATCH_SECONDS = 2.0
+
+_INSERT_PAGE = 'INSERT OR REPLACE INTO pages ({}) VALUES ({})'.format(
+    ", ".join(PAGE_COLUMNS), ", ".join("?" * len(PAGE_COLUMNS)))
+_INSERT_FINDING = 'INSERT INTO findings ({}) VALUES ({})'.format(
+    ", ".join(f'"{c}"' for c in FINDING_COLUMNS), ", ".join("?" * len(FINDING_COLUMNS)))
+
+
+class StoreError(Exception):
+    """The results file cannot be opened or written."""
+
+
+def schema_sql() -> str:
+    return resources.files("claimcheck.scan").joinpath("schema.sql").read_text(encoding="utf-8")
+
+
+def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
+    try:
+        if readonly:
+            if not Path(path).is_file():
+                raise StoreError(f"{path}: no such results file")
+            connection = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
+            connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            return connection
+        connection = sqlite3.connect(str(path), isolation_level=None)
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+        connection.execute("PRAGMA busy_timeout=10000")
+        return connection
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: cannot open as a results database: {exc}") from None
+
+
+class Store:
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        self.db = connect(path)
+        try:
+            self._create()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{path}: not a claimcheck results database ({exc})") from None
+        self._pending: list[PageOutcome] = []
+        self._last_commit = time.monotonic()
+
+    def _create(self) -> None:
+        existing = {row[0] for row in self.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if "pages" in existing:  # an older store: add the newer columns before the view refers to them
+            for table, column, declaration in ADDED_COLUMNS:
+                have = {row[1] for row in self.db.execute(f"PRAGMA table_info({table})")}
+                if column not in have:
+                    self.db.execute(f'ALTER TABLE {table} ADD COLUMN "{column}" {declaration}')
+        self.db.executescript(schema_sql())
+
+    def unchanged(self, url: str, content_hash: str) -> bool:
+        row = self.db.execute("SELECT content_hash, status FROM pages WHERE url = ?", (url,)).fetchone()
+        return row is not None and row[0] == content_hash and row[1] != "error"
+
+    def add(self, outcome: PageOutcome) -> None:
+        """Queue a page; it is committed with its batch."""
+        self._pending.append(outcome)
+        if len(self._pending) >= BATCH_PAGES or time.monotonic() - self._last_commit >= BATCH_SECONDS:
+            self.commit()
+
+    def commit(self) -> None:
+        if not self._pending:
+            return
+        now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        pages, findings, urls = [], [], []
+        for o in self._pending:
+            urls.append((o.url,))
+            pages.append((o.url, o.site, o.content_hash, o.relevant, o.words, o.score, o.grade, o.status, o.error,
+                          o.media_type, o.raw, now, o.error_code, o.origin, o.claims, len(o.findings)))
+            findings.extend((o.url, *row) for row in o.findings)
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.executemany("DELETE FROM findings WHERE url = ?", urls)
+            self.db.executemany(_INSERT_PAGE, pages)
+            self.db.executemany(_INSERT_FINDING, findings)
+            self.db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise StoreError(f"{self.path}: cannot write results: {exc}") from None
+        self._pending.clear()
+        self._last_commit = time.monotonic()
+
+    def close(self) -> None:
+        self.commit()
+        self.db.close()

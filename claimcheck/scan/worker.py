@@ -1,0 +1,147 @@
+"""What one scan worker does to a chunk of pages: prefilter, main content, the shared pipeline.
+
+Each worker process builds the rule pack, the spaCy pipeline, the prefilter
+and the disclosure pattern once (``init_worker``), then turns chunks of
+``PageTask`` into ``PageOutcome`` objects: plain data, ready for the writer.
+Relevant pages go through ``claimcheck.runner.check_sources`` (the same path
+as ``claimcheck check``) in one ``nlp.pipe`` batch per chunk; only the
+normalizer differs (main content instead of the whole page).
+
+A page that fails anywhere becomes an outcome with status ``error`` and its
+reason; the other pages of its chunk are still checked.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from claimcheck.model import Finding, NormalizedText, Source
+
+# The columns of a findings row, in the store's order (see store.FINDING_COLUMNS).
+FindingRow = tuple
+
+
+@dataclass
+class PageTask:
+    url: str
+    site: str
+    origin: str
+    media_type: str
+    text: str
+    content_hash: str
+
+
+@dataclass
+class PageOutcome:
+    url: str
+    site: str
+    origin: str
+    content_hash: str
+    media_type: str | None
+    status: str  # pass | review | fail | irrelevant | error
+    relevant: int = 0
+    words: int = 0
+    claims: int = 0
+    score: int | None = None
+    grade: str | None = None
+    error_code: str | None = None
+    error: str | None = None
+    raw: str | None = None
+    findings: list[FindingRow] = field(default_factory=list)
+
+
+class _State:
+    pack = None
+    prefilter = None
+    disclosures = None
+
+
+def init_worker(rule_paths: tuple[str, ...] = ()) -> None:
+    """Build everything a worker needs, once per process."""
+    from claimcheck.extract.pipeline import build_pipeline
+    from claimcheck.rulepack import load_pack
+    from claimcheck.scan.content import Disclosures
+    from claimcheck.scan.prefilter import Prefilter
+
+    pack = load_pack(tuple(rule_paths))
+    build_pipeline(pack)
+    _State.pack = pack
+    _State.prefilter = Prefilter.from_pack(pack)
+    _State.disclosures = Disclosures.from_pack(pack)
+
+
+def error_outcome(task, code: str, message: str) -> PageOutcome:
+    return PageOutcome(task.url, task.site, task.origin, task.content_hash, task.media_type, "error",
+                       error_code=code, error=message)
+
+
+def irrelevant_outcome(task: PageTask) -> PageOutcome:
+    return PageOutcome(task.url, task.site, task.origin, task.content_hash, task.media_type, "irrelevant")
+
+
+def lintable_text(task: PageTask) -> NormalizedText:
+    """The part of the page that is linted: its main content, or all of a plain text."""
+    if task.media_type == "text/html":
+        from claimcheck.scan.content import main_content
+        return main_content(task.text, _State.disclosures)
+    from claimcheck.normalize import normalize
+    return normalize(Source(task.url, task.media_type, task.text, task.site))
+
+
+def finding_row(finding: Finding) -> FindingRow:
+    return (finding.code, finding.name, finding.category, finding.severity, finding.scope,
+            finding.line, finding.column, finding.end_line, finding.end_column, finding.start, finding.end,
+            finding.text, finding.message, finding.suggestion or None,
+            json.dumps(finding.references, ensure_ascii=False) if finding.references else None,
+            json.dumps(finding.claim, ensure_ascii=False) if finding.claim else None)
+
+
+def check_pages(tasks: list[PageTask]) -> list[PageOutcome]:
+    """Outcomes for ``tasks``, in the same order."""
+    if _State.pack is None:
+        init_worker()
+    outcomes: list[PageOutcome | None] = [None] * len(tasks)
+    pending: list[tuple[int, Source, NormalizedText]] = []
+    prefilter = _State.prefilter
+    for index, task in enumerate(tasks):
+        if not prefilter.maybe_relevant(task.text):
+            outcomes[index] = irrelevant_outcome(task)
+            continue
+        try:
+            text = lintable_text(task)
+        except Exception as exc:  # a parser bug must cost one page, not the scan
+            outcomes[index] = error_outcome(task, "CC908", f"cannot parse: {type(exc).__name__}: {exc}")
+            continue
+        if not prefilter.relevant(text.text):
+            outcomes[index] = irrelevant_outcome(task)
+            continue
+        pending.append((index, Source(task.url, task.media_type, task.text, task.site), text))
+    if pending:
+        try:
+            _check(tasks, pending, outcomes)
+        except Exception:
+            # One page broke the batch: check them one by one to find it.
+            for item in pending:
+                if outcomes[item[0]] is None:
+                    try:
+                        _check(tasks, [item], outcomes)
+                    except Exception as exc:
+                        outcomes[item[0]] = error_outcome(tasks[item[0]], "CC908",
+                                                          f"cannot check: {type(exc).__name__}: {exc}")
+    return [o if o is not None else error_outcome(t, "CC908", "not checked (internal error)")
+            for o, t in zip(outcomes, tasks)]
+
+
+def _check(tasks, pending, outcomes) -> None:
+    from claimcheck.runner import CheckOptions, check_sources
+
+    prepared = {id(source): (index, text) for index, source, text in pending}
+    options = CheckOptions(normalize=lambda source: prepared[id(source)][1])
+    problems: list = []
+    for checked in check_sources([source for _, source, _ in pending], _State.pack, problems, options):
+        index = prepared[id(checked.source)][0]
+        task, result = tasks[index], checked.result
+        outcomes[index] = PageOutcome(
+            task.url, task.site, task.origin, task.content_hash, task.media_type, result.status,
+            relevant=1, words=result.words, claims=result.claims, score=result.score, grade=result.grade,
+            raw=task.text, findings=[finding_row(f) for f in result.findings])
