@@ -287,7 +287,7 @@ def read_warc(path: Path, max_bytes: int) -> Iterator[CrawledPage]:
             last_good, url = None, None
             try:
                 for record in records:
-                    offset = records.get_record_offset()
+                    offset = records.offset  # this record's start (get_record_offset() would read it to the end)
                     url = record.rec_headers.get_header("WARC-Target-URI")
                     page = _warc_page(path, record, offset, max_bytes)
                     if page is not None:
