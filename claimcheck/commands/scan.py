@@ -80,9 +80,11 @@ class Progress:
               help="Largest page to check, in MB; larger ones are recorded as errors.")
 @click.option("--scheme", type=click.Choice(["https", "http"]), default="https", show_default=True,
               help="Scheme of the URLs given to pages of mirror folders.")
+@click.option("--batch-size", type=click.IntRange(min=1), default=500, show_default=True,
+              help="Pages per transaction: what a killed scan may have to check again.")
 @rule_path_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
-def scan_command(inputs, db_path, workers, max_page_size, scheme, rule_paths, quiet):
+def scan_command(inputs, db_path, workers, max_page_size, scheme, batch_size, rule_paths, quiet):
     """Batch-scan crawled websites into a results database.
 
     INPUT is a folder saved by wget --mirror (the site is the host folder), a WARC or
@@ -123,7 +125,7 @@ def scan_command(inputs, db_path, workers, max_page_size, scheme, rule_paths, qu
                                "(status = 'error')")
 
     options = ScanOptions(workers=workers or default_workers(), max_bytes=int(max_page_size * 1_048_576),
-                          rule_paths=tuple(rule_paths), scheme=scheme)
+                          rule_paths=tuple(rule_paths), scheme=scheme, batch_pages=batch_size)
     try:
         summary = run_scan(usable, db_path, options, on_page=progress.read, on_outcome=on_outcome,
                            on_unchanged=progress.page_done, on_input_done=progress.input_done)

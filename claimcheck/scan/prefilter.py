@@ -1,4 +1,4 @@
-"""The relevance prefilter: which crawled pages are worth running through spaCy.
+r"""The relevance prefilter: which crawled pages are worth running through spaCy.
 
 A page is relevant when its main content names a cell product, a licensed
 cell product or a transplant procedure: the knowledge base's ``products``,

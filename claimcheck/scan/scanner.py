@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from claimcheck.scan.inputs import CrawledPage, read_input
-from claimcheck.scan.store import Store
+from claimcheck.scan.store import BATCH_PAGES, Store
 from claimcheck.scan.worker import PageOutcome, PageTask, check_pages, error_outcome, init_worker
 
 CHUNK_PAGES = 32
@@ -37,6 +37,7 @@ class ScanOptions:
     max_bytes: int = 10 * 1024 * 1024
     rule_paths: tuple[str, ...] = ()
     scheme: str = "https"
+    batch_pages: int = BATCH_PAGES
 
 
 @dataclass
@@ -147,7 +148,7 @@ def run_scan(inputs: list[Path], db_path: str, options: ScanOptions,
     input finished."""
     started = time.perf_counter()
     summary = ScanSummary()
-    store = Store(db_path)
+    store = Store(db_path, options.batch_pages)
 
     def write(outcome: PageOutcome) -> None:
         store.add(outcome)

@@ -68,8 +68,9 @@ def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
 
 
 class Store:
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, batch_pages: int = BATCH_PAGES):
         self.path = str(path)
+        self.batch_pages = batch_pages
         self.db = connect(path)
         try:
             self._create()
@@ -94,7 +95,7 @@ class Store:
     def add(self, outcome: PageOutcome) -> None:
         """Queue a page; it is committed with its batch."""
         self._pending.append(outcome)
-        if len(self._pending) >= BATCH_PAGES or time.monotonic() - self._last_commit >= BATCH_SECONDS:
+        if len(self._pending) >= self.batch_pages or time.monotonic() - self._last_commit >= BATCH_SECONDS:
             self.commit()
 
     def commit(self) -> None:

@@ -1,0 +1,177 @@
+"""Benchmark ``claimcheck scan`` on synthetic crawls (``make_crawl.py``), in one run.
+
+Prints, on the same pages:
+
+* scan of relevant pages (1 worker): pages/s and words/s, from WARC.gz to the
+  SQLite store (reading, HTML parsing, main content, prefilter, spaCy, rules,
+  storage); the same pages' linted text merely tokenized by
+  ``spacy.blank("en")`` (the floor), and the ratio (target >= 0.5);
+* where the time goes: main-content extraction alone, and the shared
+  pipeline alone (``check_sources`` on pages already in memory);
+* 2 workers against 1 on the same pages (target >= 1.6 on 2 cores), with and
+  without the pool's start-up (each worker builds its pipeline once);
+* irrelevant pages: pages/s, and how many times faster than relevant ones
+  (target >= 10);
+* peak memory (ru_maxrss) of a scan, main process and largest worker, at two
+  crawl sizes (flat: the scan streams).
+
+    python benchmarks/bench_scan.py [--relevant 1200] [--irrelevant 4000] [--sizes 1000,5000]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import make_crawl  # noqa: E402
+
+
+def timed_scan(crawl: Path, db: Path, workers: int) -> tuple[float, int, int]:
+    """Seconds, pages and words (as counted by the pipeline) of one scan into a fresh store."""
+    from claimcheck.scan.scanner import ScanOptions, run_scan
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    started = time.perf_counter()
+    summary = run_scan([crawl], str(db), ScanOptions(workers=workers))
+    seconds = time.perf_counter() - started
+    with sqlite3.connect(db) as connection:
+        words = connection.execute("SELECT COALESCE(SUM(words), 0) FROM pages").fetchone()[0]
+    return seconds, summary.written, words
+
+
+def linted_texts(crawl: Path) -> tuple[list[str], list[str]]:
+    """(raw pages, their main content) of a WARC crawl, for the floor and the breakdown."""
+    from claimcheck.scan.content import Disclosures, main_content
+    from claimcheck.scan.inputs import read_warc
+    from claimcheck.rulepack import load_pack
+
+    disclosures = Disclosures.from_pack(load_pack())
+    raws = [page.text for page in read_warc(crawl, 10 * 1024 * 1024)]
+    return raws, [main_content(raw, disclosures).text for raw in raws]
+
+
+def memory_of_scan(crawl: Path, db: Path, workers: int) -> tuple[float, float]:
+    """Peak resident memory in MB of a scan run in a fresh process: (main, largest worker)."""
+    code = (
+        "import resource, sys, json\n"
+        "from pathlib import Path\n"
+        "from claimcheck.scan.scanner import ScanOptions, run_scan\n"
+        f"run_scan([Path({str(crawl)!r})], {str(db)!r}, ScanOptions(workers={workers}))\n"
+        "me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+        "kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "print(json.dumps([me / 1024, kids / 1024]))\n")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    main, worker = json.loads(out.strip().splitlines()[-1])
+    return main, worker
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--relevant", type=int, default=1200, help="pages in the all-relevant crawl")
+    parser.add_argument("--irrelevant", type=int, default=4000, help="pages in the all-irrelevant crawl")
+    parser.add_argument("--sizes", default="1000,5000", help="two crawl sizes for the memory figure (20%% relevant)")
+    parser.add_argument("--keep", type=Path, help="write the crawls here and keep them")
+    args = parser.parse_args()
+
+    import spacy
+
+    from claimcheck.model import Source
+    from claimcheck.rulepack import load_pack
+    from claimcheck.runner import CheckOptions, check_sources
+    from claimcheck.scan.content import Disclosures, main_content
+    from claimcheck.scan.prefilter import Prefilter
+    from claimcheck.scan.worker import init_worker
+
+    work = args.keep or Path(tempfile.mkdtemp(prefix="claimcheck-bench-"))
+    relevant_crawl, irrelevant_crawl = work / "relevant", work / "irrelevant"
+    make_crawl.write_crawl(relevant_crawl, args.relevant, 1.0, formats=("warc",))
+    make_crawl.write_crawl(irrelevant_crawl, args.irrelevant, 0.0, formats=("warc",))
+    sizes = [int(s) for s in args.sizes.split(",")]
+    for size in sizes:
+        make_crawl.write_crawl(work / f"mixed-{size}", size, 0.2, formats=("warc",))
+    db = work / "bench.sqlite"
+    print(f"claimcheck scan benchmark: {os.cpu_count()} cores, crawls in {work}")
+
+    # Build the pipeline once in this process, as a one-worker scan does, and time it.
+    started = time.perf_counter()
+    init_worker()
+    startup = time.perf_counter() - started
+
+    rel_warc = relevant_crawl / "crawl.warc.gz"
+    t1, pages, words = timed_scan(rel_warc, db, workers=1)
+    raws, texts = linted_texts(rel_warc)
+    nlp = spacy.blank("en")
+    started = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=64):
+        pass
+    floor = time.perf_counter() - started
+
+    pack = load_pack()
+    disclosures = Disclosures.from_pack(pack)
+    started = time.perf_counter()
+    for raw in raws:
+        main_content(raw, disclosures)
+    extraction = time.perf_counter() - started
+    prepared = {}
+    sources = [Source(f"p{i}", "text/html", raw) for i, raw in enumerate(raws)]
+    for source in sources:
+        prepared[id(source)] = main_content(source.raw, disclosures)
+    options = CheckOptions(normalize=lambda s: prepared[id(s)])
+    started = time.perf_counter()
+    for _ in check_sources(sources, pack, [], options):
+        pass
+    pipeline = time.perf_counter() - started
+    megabytes = sum(len(r.encode()) for r in raws) / 1e6
+
+    t2, _, _ = timed_scan(rel_warc, db, workers=2)
+    started = time.perf_counter()
+    tiny = work / "tiny"
+    make_crawl.write_crawl(tiny, 2, 1.0, formats=("warc",))
+    started = time.perf_counter()
+    timed_scan(tiny / "crawl.warc.gz", db, workers=2)
+    pool_startup = time.perf_counter() - started
+
+    irr_warc = irrelevant_crawl / "crawl.warc.gz"
+    ti, irrelevant_pages, _ = timed_scan(irr_warc, db, workers=1)
+    prefilter = Prefilter.from_pack(pack)
+    irr_raws = [page.text for page in __import__("claimcheck.scan.inputs", fromlist=["x"]).read_warc(irr_warc, 1 << 24)]
+    started = time.perf_counter()
+    for raw in irr_raws:
+        prefilter.maybe_relevant(raw)
+    raw_check = time.perf_counter() - started
+
+    memory = [(size, *memory_of_scan(work / f"mixed-{size}" / "crawl.warc.gz", work / f"mem-{size}.sqlite", 2))
+              for size in sizes]
+
+    rel_rate, floor_wps, scan_wps = pages / t1, words / floor, words / t1
+    irr_rate = irrelevant_pages / ti
+    print(f"\nrelevant pages: {pages} pages, {words} words linted, {megabytes:.1f} MB of HTML")
+    print(f"  scan, 1 worker            {rel_rate:8.1f} pages/s {scan_wps:10.0f} words/s")
+    print(f"  spacy.blank('en') floor   {pages / floor:8.1f} pages/s {floor_wps:10.0f} words/s")
+    print(f"  ratio scan / floor        {scan_wps / floor_wps:8.2f}   (target >= 0.50)")
+    print(f"  where the time goes: main content {extraction / t1:5.1%} ({megabytes / extraction:.1f} MB/s), "
+          f"shared pipeline {pipeline / t1:5.1%} ({words / pipeline:.0f} words/s), "
+          f"reading + store + rest {max(0.0, 1 - (extraction + pipeline) / t1):5.1%}")
+    print(f"  pipeline start-up (once per process): {startup:.1f} s, not counted above")
+    print(f"\n2 workers: {t1:.1f} s -> {t2:.1f} s, speed-up {t1 / t2:.2f} (target >= 1.60); "
+          f"without the pool start-up ({pool_startup:.1f} s) {t1 / max(t2 - pool_startup, 1e-9):.2f}")
+    print(f"\nirrelevant pages: {irrelevant_pages} pages, {irr_rate:.0f} pages/s, "
+          f"{irr_rate / rel_rate:.1f}x relevant pages (target >= 10); "
+          f"raw prefilter {sum(len(r) for r in irr_raws) / raw_check / 1e6:.0f} MB/s")
+    print("\npeak memory, scan with 2 workers (ru_maxrss):")
+    for size, main_mb, worker_mb in memory:
+        print(f"  {size:6d} pages: main process {main_mb:6.0f} MB, largest worker {worker_mb:6.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
