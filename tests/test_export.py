@@ -8,7 +8,7 @@ import sqlite3
 from click.testing import CliRunner
 
 from claimcheck.cli import cli
-from test_scan import scan, small_crawl  # noqa: F401  (the crawl fixture)
+from tests.test_scan import scan, small_crawl  # noqa: F401  (the crawl fixture)
 
 
 def test_export_in_every_format(small_crawl, tmp_path):

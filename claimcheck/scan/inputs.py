@@ -172,6 +172,19 @@ def too_large(url: str, site: str, origin: str, size: int, max_bytes: int, posit
                              f"(--max-page-size); not checked")
 
 
+def cannot_open(path: Path, exc: OSError, url: str | None = None, site: str = UNKNOWN_SITE) -> CrawledPage:
+    return CrawledPage(url or str(path), site, str(path), code=UNREADABLE,
+                       error=f"cannot read file: {exc.strerror or exc}")
+
+
+def open_input(path: Path):
+    """The input opened for reading, or the page that records why it cannot be."""
+    try:
+        return open(path, "rb")
+    except OSError as exc:
+        return cannot_open(path, exc)
+
+
 # -- mirror folders -------------------------------------------------------------
 
 def _is_page_file(name: str) -> bool:
@@ -217,8 +230,7 @@ def read_mirror(folder: Path, max_bytes: int, scheme: str = "https") -> Iterator
                     continue
                 data = path.read_bytes()
             except OSError as exc:
-                yield CrawledPage(url, site.lower(), origin, code=UNREADABLE, position=position,
-                                  error=f"cannot read file: {exc.strerror or exc}")
+                yield cannot_open(path, exc, url, site.lower())
                 continue
             position += size
             yield page_from_bytes(url, site.lower(), origin, data, "text/html", position=position)
@@ -273,11 +285,9 @@ def read_warc(path: Path, max_bytes: int) -> Iterator[CrawledPage]:
     from warcio.archiveiterator import ArchiveIterator
 
     gzipped = path.name.lower().endswith(".gz")
-    try:
-        handle = open(path, "rb")
-    except OSError as exc:
-        yield CrawledPage(str(path), UNKNOWN_SITE, str(path), code=UNREADABLE,
-                          error=f"cannot read file: {exc.strerror or exc}")
+    handle = open_input(path)
+    if isinstance(handle, CrawledPage):
+        yield handle
         return
     with handle:
         start: int | None = 0
@@ -325,11 +335,9 @@ def _warc_page(path: Path, record, offset: int, max_bytes: int) -> CrawledPage |
 # -- JSONL ----------------------------------------------------------------------
 
 def read_jsonl(path: Path, max_bytes: int) -> Iterator[CrawledPage]:
-    try:
-        raw_handle = open(path, "rb")
-    except OSError as exc:
-        yield CrawledPage(str(path), UNKNOWN_SITE, str(path), code=UNREADABLE,
-                          error=f"cannot read file: {exc.strerror or exc}")
+    raw_handle = open_input(path)
+    if isinstance(raw_handle, CrawledPage):
+        yield raw_handle
         return
     with raw_handle:
         lines = gzip.open(raw_handle) if path.name.lower().endswith(".gz") else raw_handle
