@@ -101,16 +101,18 @@ def pages(count: int, relevant_share: float, sites: int = 10, seed: int = 1) -> 
     """The crawl, one page at a time (the same pages for the same arguments)."""
     rng = random.Random(seed)
     bodies = fixture_bodies()
-    hosts = [f"clinic-{i:03d}.example" if i % 2 == 0 else f"shop-{i:03d}.example" for i in range(max(1, sites))]
+    hosts = [f"site-{i:03d}.example" for i in range(max(1, sites))]
+    pages_of_host = dict.fromkeys(hosts, 0)
     relevant_every = relevant_share
     owed = 0.0
     for number in range(count):
-        host = hosts[number % len(hosts)]
+        host = rng.choice(hosts)  # not round-robin, so that relevant pages spread over the sites
         owed += relevant_every
         relevant = owed >= 1.0 - 1e-9
         if relevant:
             owed -= 1.0
-        index_in_site = number // len(hosts)
+        index_in_site = pages_of_host[host]
+        pages_of_host[host] += 1
         name = "index.html" if index_in_site == 0 else f"page-{index_in_site:05d}.html"
         url = f"https://{host}/" + ("" if name == "index.html" else name)
         topic_name = rng.choice(sorted(TOPICS))

@@ -103,7 +103,7 @@ def scan_command(inputs, db_path, workers, max_page_size, scheme, batch_size, ru
             input_kind(path)
             usable.append(path)
         except InputKindError as exc:
-            click.echo(f"{exc}: error: cannot scan it [CC901]", err=True)
+            click.echo(f"{path}: error: {exc} [CC901]", err=True)
             exit_code = EXIT_ERROR
     if not usable:
         sys.exit(EXIT_ERROR)

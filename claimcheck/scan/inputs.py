@@ -85,16 +85,17 @@ def site_of(url: str) -> str:
 
 
 def input_kind(path: Path) -> str:
+    """mirror, warc or jsonl; InputKindError (its message without the path) otherwise."""
     name = path.name.lower()
+    if not path.exists():
+        raise InputKindError("no such file or folder")
     if path.is_dir():
         return "mirror"
     if name.endswith(WARC_SUFFIXES):
         return "warc"
     if name.endswith(JSONL_SUFFIXES):
         return "jsonl"
-    if not path.exists():
-        raise InputKindError(f"{path}: no such file or folder")
-    raise InputKindError(f"{path}: not a mirror folder, a WARC (.warc, .warc.gz) or a JSONL (.jsonl, .ndjson) file")
+    raise InputKindError("not a mirror folder, a WARC (.warc, .warc.gz) or a JSONL (.jsonl, .ndjson) file")
 
 
 def input_size(path: Path) -> int:

@@ -69,11 +69,16 @@ SELECT p.site                                             AS site,
             ELSE 'F' END                                  AS site_grade,
        SUM(p.status IN ('pass', 'review', 'fail'))        AS checked_pages,
        SUM(p.status = 'review')                           AS review_pages,
-       COALESCE(SUM(f.total), 0)                          AS findings
+       COALESCE(SUM(f.total), 0)                          AS findings,
+       -- A claim a site repeats on many pages (a template the main-content heuristic
+       -- did not catch) counts once here: same rule, same words.
+       COALESCE(MAX(d.distinct_findings), 0)              AS distinct_findings
 FROM pages p
 LEFT JOIN (SELECT url,
                   SUM(severity = 'critical') AS critical, SUM(severity = 'major') AS major,
                   SUM(severity = 'minor') AS minor, SUM(severity = 'info') AS info,
                   COUNT(*) AS total
            FROM findings GROUP BY url) f ON f.url = p.url
+LEFT JOIN (SELECT pp.site, COUNT(DISTINCT ff.code || char(31) || ff.text) AS distinct_findings
+           FROM findings ff JOIN pages pp ON pp.url = ff.url GROUP BY pp.site) d ON d.site = p.site
 GROUP BY p.site;

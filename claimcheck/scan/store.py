@@ -58,10 +58,11 @@ def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
             connection = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)
             connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
             return connection
-        connection = sqlite3.connect(str(path), isolation_level=None)
+        # The timeout (a busy handler) comes first: switching to WAL needs a moment
+        # alone with the file, and a reader (a report, a query) may hold it.
+        connection = sqlite3.connect(str(path), isolation_level=None, timeout=30)
         connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=NORMAL")
-        connection.execute("PRAGMA busy_timeout=10000")
         return connection
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path}: cannot open as a results database: {exc}") from None
