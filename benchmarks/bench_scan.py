@@ -128,10 +128,12 @@ def main() -> None:
     t1, pages, words = timed_scan(rel_warc, db, workers=1)
     raws, texts = linted_texts(rel_warc)
     nlp = spacy.blank("en")
-    started = time.perf_counter()
-    for _ in nlp.pipe(texts, batch_size=64):
-        pass
-    floor = time.perf_counter() - started
+    floor = float("inf")
+    for _ in range(3):  # the best of three: the floor should not be lowered by noise
+        started = time.perf_counter()
+        for _ in nlp.pipe(texts, batch_size=64):
+            pass
+        floor = min(floor, time.perf_counter() - started)
 
     pack = load_pack()
     disclosures = Disclosures.from_pack(pack)
@@ -155,7 +157,9 @@ def main() -> None:
     # measure the fixed start-up.
     tiny = work / "tiny"
     make_crawl.write_crawl(tiny, 2, 1.0, formats=("warc",))
-    cli = {(n, crawl): command_seconds(crawl, db, n) for n in (1, 2) for crawl in (rel_warc, tiny / "crawl.warc.gz")}
+    # The best of two runs each, as for the floor: this machine's neighbours are noisy.
+    cli = {(n, crawl): min(command_seconds(crawl, db, n) for _ in range(2))
+           for n in (1, 2) for crawl in (rel_warc, tiny / "crawl.warc.gz")}
     c1, c2 = cli[1, rel_warc], cli[2, rel_warc]
     s1, s2 = cli[1, tiny / "crawl.warc.gz"], cli[2, tiny / "crawl.warc.gz"]
 

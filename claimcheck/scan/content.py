@@ -42,8 +42,8 @@ blank line between them), and every character keeps its raw offset, so a
 finding maps to the original page's line, column and offset.
 
 Boilerplate that a site repeats in its main content (outside any of the
-markers above) is not detected across pages: see the README (scan, "what is
-not linted") for why.
+markers above) is not detected across pages: the README ("Scanning crawled
+websites", "What is linted") says why.
 """
 from __future__ import annotations
 
