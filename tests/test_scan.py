@@ -160,7 +160,7 @@ def test_bad_pages_are_recorded_and_the_scan_completes(tmp_path):
     assert rows["https://bad.example/empty.html"][7:] == ("error", "CC907")
     assert rows["https://bad.example/huge.html"][7:] == ("error", "CC905")
     assert rows["https://bad.example/"][7] == "fail"
-    corrupt = [p for p in rows.values() if p[8] == "CC909"]
+    corrupt = [p for p in rows.values() if p[8] == "CC914"]
     assert len(corrupt) == 2  # the damaged WARC record and the bad JSONL line
     assert {f"https://w.example/{n}" for n in (0, 1, 3, 4)} <= set(rows)  # records after the damage are read
     assert "https://w.example/2" not in rows

@@ -49,7 +49,7 @@ UNREADABLE = "CC904"
 TOO_LARGE = "CC905"
 EMPTY = "CC907"
 CANNOT_PARSE = "CC908"
-CORRUPT_RECORD = "CC909"
+CORRUPT_RECORD = "CC914"
 
 _HOST = re.compile(r"^(?:(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9]|localhost|\d{1,3}(?:\.\d{1,3}){3})"
                    r"(?::\d+)?$", re.I)
