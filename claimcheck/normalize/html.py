@@ -166,6 +166,11 @@ class _VisibleText(HTMLParser):
         pass
 
 
+# The parser, public for callers that watch the elements go by while it builds the
+# text (``claimcheck/scan/content.py`` marks a crawled page's template this way).
+VisibleTextParser = _VisibleText
+
+
 def parse_into(builder: TextBuilder, raw: str, base: int = 0) -> None:
     """Feed an HTML fragment that starts at raw offset ``base`` into ``builder``."""
     parser = _VisibleText(raw, builder, base)

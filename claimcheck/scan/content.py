@@ -53,7 +53,7 @@ from dataclasses import dataclass
 
 from claimcheck.model import Block, NormalizedText
 from claimcheck.normalize.builder import TextBuilder
-from claimcheck.normalize.html import VOID, _Parser
+from claimcheck.normalize.html import VOID, VisibleTextParser
 
 TEMPLATE_TAGS = frozenset({"header", "footer", "aside", "form", "dialog", "menu"})
 TEMPLATE_ROLES = frozenset({"banner", "navigation", "contentinfo", "complementary", "search", "dialog",
@@ -113,7 +113,7 @@ class _MarkingBuilder(TextBuilder):
         self.link_chars = self.links = 0
 
 
-class _MainContentParser(_Parser):
+class _MainContentParser(VisibleTextParser):
     """The normalizer's parser, also tracking template elements and links."""
 
     def __init__(self, raw: str, builder: _MarkingBuilder):
