@@ -12,6 +12,7 @@ read product-less sentences ("Life without knee pain!") on a stem-cell page.
 """
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 
 from spacy.tokens import Span
@@ -43,22 +44,22 @@ class ClaimFinder:
 
     def __call__(self, doc):
         spans = list(doc.spans[SPANS_KEY])
-        sentences = list(doc.sents)
-        sentence_of = [0] * len(doc)
-        for index, sentence in enumerate(sentences):
-            for i in range(sentence.start, sentence.end):
-                sentence_of[i] = index
-        by_sentence: list[dict[str, list]] = [dict() for _ in sentences]
-        for span in spans:
-            by_sentence[sentence_of[span.start]].setdefault(span.label_, []).append(span)
-
         claims = []
-        for index, sentence in enumerate(sentences):
-            parts = by_sentence[index]
-            for predicate in parts.get("PREDICATE", []):
-                claims.append(self._claim(doc, sentence, predicate, parts))
-            if not parts.get("PREDICATE") and self._is_condition_list(sentence, parts.get("CONDITION", [])):
-                claims.append(self._claim(doc, sentence, None, parts))
+        if spans:
+            sentences = list(doc.sents)
+            starts = [sentence.start for sentence in sentences]
+            by_sentence: list[dict[str, list]] = [dict() for _ in sentences]
+            for span in spans:
+                by_sentence[bisect.bisect_right(starts, span.start) - 1].setdefault(span.label_, []).append(span)
+            text = doc.text  # built from the tokens on every access: once per document
+            for index, sentence in enumerate(sentences):
+                parts = by_sentence[index]
+                if not parts:
+                    continue
+                for predicate in parts.get("PREDICATE", []):
+                    claims.append(self._claim(doc, text, sentence, predicate, parts))
+                if not parts.get("PREDICATE") and self._is_condition_list(sentence, parts.get("CONDITION", [])):
+                    claims.append(self._claim(doc, text, sentence, None, parts))
         doc._.cc_claims = claims
         doc._.cc_topic = self._topic(spans)
         return doc
@@ -71,7 +72,7 @@ class ClaimFinder:
         covered = sum(len(c) for c in conditions)
         return covered >= 0.4 * len(words)
 
-    def _claim(self, doc, sentence, predicate, parts) -> Claim:
+    def _claim(self, doc, text, sentence, predicate, parts) -> Claim:
         """A claim anchored on ``predicate``; with no predicate, a condition list."""
         if predicate is None:
             first = parts["CONDITION"][0]
@@ -88,7 +89,7 @@ class ClaimFinder:
         start = min(s.start_char for s in members)
         end = max(s.end_char for s in members)
         return Claim(
-            start=start, end=end, text=doc.text[start:end],
+            start=start, end=end, text=text[start:end],
             predicate=predicate.kb_id_, predicate_text=predicate.text, predicate_pattern=predicate.id_,
             predicate_start=predicate.start_char, predicate_end=predicate.end_char,
             product=product.kb_id_ if product is not None else None,

@@ -13,7 +13,9 @@ applied is recorded on the claim, so a finding can say what changed it.
 from __future__ import annotations
 
 from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
+
+from claimcheck.extract.patterns import split_patterns
 
 
 CUES_KEY = "cc_cues"
@@ -26,10 +28,12 @@ class ModalityTagger:
         self.cues = {}
         for cue in pack.cues:
             self.cues[cue.id] = cue
-            if cue.phrases:
-                self.phrases.add(cue.id, list(nlp.tokenizer.pipe(cue.phrases)))
-            if cue.patterns:
-                self.patterns.add(cue.id, cue.patterns)
+            word_sequences, patterns = split_patterns(list(cue.patterns))
+            docs = list(nlp.tokenizer.pipe(cue.phrases)) + [Doc(nlp.vocab, words=w) for w in word_sequences]
+            if docs:
+                self.phrases.add(cue.id, docs)
+            if patterns:
+                self.patterns.add(cue.id, patterns)
         self.rank = {category: index for index, category in enumerate(pack.precedence)}
 
     def _cue_spans(self, doc) -> list[Span]:

@@ -5,6 +5,8 @@ import bisect
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
+from spacy.attrs import IS_PUNCT, IS_SPACE
+
 from claimcheck.extract import Analysis, Term
 from claimcheck.extract.context import apply_context, remove_duplicates
 from claimcheck.model import NormalizedText
@@ -41,6 +43,11 @@ def _builtin_dir() -> str:
     return str(rules_dir())
 
 
+def _word_count(doc) -> int:
+    flags = doc.to_array([IS_SPACE, IS_PUNCT])
+    return int(len(doc) - (flags[:, 0] | flags[:, 1]).sum()) if len(doc) else 0
+
+
 def to_analysis(doc, text: NormalizedText, pack: RulePack) -> Analysis:
     sentences = list(doc.sents)
     starts = [s.start for s in sentences]
@@ -56,7 +63,7 @@ def to_analysis(doc, text: NormalizedText, pack: RulePack) -> Analysis:
         terms=terms,
         sentences=[(s.start_char, s.end_char) for s in sentences],
         topic=dict(doc._.cc_topic or {}),
-        words=sum(1 for t in doc if not (t.is_space or t.is_punct)),
+        words=_word_count(doc),
     )
     apply_context(analysis, frozenset(pack.affirmations), pack.precedence,
                   frozenset(c.id for c in pack.cues if c.ignore_on_promotional_pages),

@@ -13,8 +13,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from spacy.matcher import Matcher, PhraseMatcher
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
+
+from claimcheck.extract.patterns import split_patterns
 
 SPANS_KEY = "cc_terms"
 # Within these labels overlapping matches compete; the longest wins.
@@ -33,8 +35,10 @@ class TermMatcher:
         def add(label, cls, entry, phrases=(), exact=(), patterns=()):
             key = f"{label}|{cls}|{entry}"
             self.keys[nlp.vocab.strings.add(key)] = (label, cls, entry)
-            if phrases:
-                self.lower.add(key, list(tokenizer.pipe(phrases)))
+            word_sequences, patterns = split_patterns(list(patterns))
+            docs = list(tokenizer.pipe(phrases)) + [Doc(nlp.vocab, words=words) for words in word_sequences]
+            if docs:
+                self.lower.add(key, docs)
             if exact:
                 self.exact.add(key, list(tokenizer.pipe(exact)))
             if patterns:
