@@ -225,3 +225,53 @@ def test_report_json_and_html_agree_on_grades(browser, tmp_path):
     badges = page.eval_on_selector_all("#documents tbody tr", "rows => rows.map(r => [r.cells[1].innerText, r.cells[0].innerText, r.cells[2].innerText])")
     assert badges == [[d["path"], d["grade"], d["status"].upper()] for d in data["documents"]]
     context.close()
+
+
+def test_report_of_a_scanned_benchmark_crawl(browser, tmp_path):
+    """The benchmark's synthetic crawl, scanned from WARC.gz by the real command, reported, read in Chromium."""
+    import html as html_lib
+    import re
+    import sqlite3
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    import make_crawl
+
+    make_crawl.write_crawl(tmp_path / "crawl", count=60, relevant_share=0.3, sites=4, formats=("warc",))
+    db = tmp_path / "results.sqlite"
+    scanned = CliRunner().invoke(cli, ["scan", str(tmp_path / "crawl" / "crawl.warc.gz"), "--db", str(db),
+                                       "--workers", "1", "--quiet"])
+    assert scanned.exit_code == 0, scanned.output
+    with sqlite3.connect(db) as connection:
+        stored = {(url, start, end, code): text for url, start, end, code, text in connection.execute(
+            "SELECT url, start_offset, end_offset, code, text FROM findings WHERE scope = 'claim'")}
+        grades = dict(connection.execute("SELECT site, site_grade FROM sites").fetchall())
+    assert stored and "F" in grades.values()
+    out = tmp_path / "report.html"
+    assert CliRunner().invoke(cli, ["report", str(db), "-o", str(out), "--top-pages", "50"]).exit_code == 0
+    context, page, events = _open(browser, out)
+    assert page.locator("#chart-grades > svg rect.bar").count() == 5
+    assert page.locator("#chart-categories svg rect.bar").count() >= 3
+    shown_grades = {row.locator("td").nth(2).inner_text().strip(): row.locator("td").nth(1).inner_text().strip()
+                    for row in page.locator("#sites tbody tr").all()}
+    assert shown_grades == grades
+
+    def flat(text: str) -> str:
+        return " ".join(html_lib.unescape(re.sub(r"<[^>]*>", " ", text)).split())
+
+    highlighted = 0
+    for site in page.locator("details.site").all():
+        if site.get_attribute("open") is None:
+            site.locator("> summary").click()
+        for details in site.locator("details.page").all():
+            details.locator("> summary").click()
+            url = details.get_attribute("data-url")
+            for finding in details.evaluate(HIGHLIGHTS):
+                key = (url, finding["start"], finding["end"], finding["code"])
+                if key in stored:
+                    assert finding["visible"] and finding["text"] == flat(stored[key]), (key, finding)
+                    highlighted += 1
+    assert highlighted == len(stored)
+    _assert_inert(page, events, page.title())
+    page.screenshot(path=str(tmp_path / "benchmark-scan-report.png"), full_page=True)
+    context.close()
