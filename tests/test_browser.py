@@ -78,6 +78,16 @@ def _open(browser, path: Path, **context_options):
     return context, page, events
 
 
+def _opened_pages(page):
+    """Open every site and every page of a scan report, as a reader drilling down would."""
+    for site in page.locator("details.site").all():
+        if site.get_attribute("open") is None:
+            site.locator("> summary").click()
+        for details in site.locator("details.page").all():
+            details.locator("> summary").click()
+            yield details.get_attribute("data-url"), details
+
+
 def _assert_inert(page, events, title: str) -> None:
     probe = page.evaluate(PROBE)
     assert probe["title"] == title and TITLE_MARK not in probe["title"]
@@ -194,19 +204,14 @@ def test_scan_report_in_browser(browser, tmp_path, pack):
     assert [int(s) for s in scores] == sorted(int(s) for s in scores)
     # Drill down: open each site and each page with findings; every finding highlighted at its text.
     checked_pages = 0
-    for site in page.locator("details.site").all():
-        if site.get_attribute("open") is None:
-            site.locator("> summary").click()
-        for details in site.locator("details.page").all():
-            details.locator("> summary").click()
-            url = details.get_attribute("data-url")
-            highlights = expected_highlights(checked[url])
-            shown = details.evaluate(HIGHLIGHTS)
-            assert len(shown) == len(checked[url].result.findings) > 0
-            for finding in shown:
-                assert finding["text"] == highlights[(finding["start"], finding["end"], finding["code"])], (url, finding)
-                assert finding["visible"], (url, finding)
-            checked_pages += 1
+    for url, details in _opened_pages(page):
+        highlights = expected_highlights(checked[url])
+        shown = details.evaluate(HIGHLIGHTS)
+        assert len(shown) == len(checked[url].result.findings) > 0
+        for finding in shown:
+            assert finding["text"] == highlights[(finding["start"], finding["end"], finding["code"])], (url, finding)
+            assert finding["visible"], (url, finding)
+        checked_pages += 1
     assert checked_pages == sum(1 for c in checked.values() if c.result.findings)
     _assert_inert(page, events, title)
     shot = tmp_path / "scan-report.png"
@@ -260,17 +265,12 @@ def test_report_of_a_scanned_benchmark_crawl(browser, tmp_path):
         return " ".join(html_lib.unescape(re.sub(r"<[^>]*>", " ", text)).split())
 
     highlighted = 0
-    for site in page.locator("details.site").all():
-        if site.get_attribute("open") is None:
-            site.locator("> summary").click()
-        for details in site.locator("details.page").all():
-            details.locator("> summary").click()
-            url = details.get_attribute("data-url")
-            for finding in details.evaluate(HIGHLIGHTS):
-                key = (url, finding["start"], finding["end"], finding["code"])
-                if key in stored:
-                    assert finding["visible"] and finding["text"] == flat(stored[key]), (key, finding)
-                    highlighted += 1
+    for url, details in _opened_pages(page):
+        for finding in details.evaluate(HIGHLIGHTS):
+            key = (url, finding["start"], finding["end"], finding["code"])
+            if key in stored:
+                assert finding["visible"] and finding["text"] == flat(stored[key]), (key, finding)
+                highlighted += 1
     assert highlighted == len(stored)
     _assert_inert(page, events, page.title())
     page.screenshot(path=str(tmp_path / "benchmark-scan-report.png"), full_page=True)
