@@ -138,7 +138,7 @@ def run_lint(request):
 def check_command(paths, fmt, output, baseline, color, **options):
     """Check ad copy for problematic claims and grade each document.
 
-    PATHS are files or folders (folders are searched for .txt .md .markdown .html .htm);
+    PATHS are files or folders (folders are searched for .txt .md .markdown .html .htm .docx .pdf);
     '-' reads standard input. Settings come from the nearest .claimcheck.yaml or
     pyproject.toml [tool.claimcheck] above each file; flags win over them. Exit status:
     0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input errors.
