@@ -17,6 +17,7 @@ from collections import Counter
 
 from spacy.tokens import Span
 
+from claimcheck.extract.extensions import text_of
 from claimcheck.extract.terms import SPANS_KEY
 from claimcheck.model import Claim
 
@@ -51,7 +52,7 @@ class ClaimFinder:
             by_sentence: list[dict[str, list]] = [dict() for _ in sentences]
             for span in spans:
                 by_sentence[bisect.bisect_right(starts, span.start) - 1].setdefault(span.label_, []).append(span)
-            text = doc.text  # built from the tokens on every access: once per document
+            text = text_of(doc)
             for index, sentence in enumerate(sentences):
                 parts = by_sentence[index]
                 if not parts:

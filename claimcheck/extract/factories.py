@@ -25,7 +25,7 @@ def block_boundaries(doc):
     """A line break separates blocks (headings, list items, paragraphs): a new sentence.
     Normalized text has line breaks only between blocks, so finding them in the text is
     enough, and cheaper than visiting every token."""
-    text = doc.text
+    text = extensions.text_of(doc)
     position = text.find("\n")
     while position != -1:
         end = position

@@ -9,6 +9,7 @@ from spacy.attrs import IS_PUNCT, IS_SPACE
 
 from claimcheck.extract import Analysis, Term
 from claimcheck.extract.context import apply_context, remove_duplicates
+from claimcheck.extract.extensions import TEXT_KEY
 from claimcheck.model import NormalizedText
 from claimcheck.rulepack import RulePack
 
@@ -72,11 +73,17 @@ def to_analysis(doc, text: NormalizedText, pack: RulePack) -> Analysis:
     return analysis
 
 
+def _make_doc(nlp, text: str):
+    doc = nlp.make_doc(text)
+    doc.user_data[TEXT_KEY] = text
+    return doc
+
+
 def analyze_pairs(items: Iterable[tuple[object, NormalizedText]], pack: RulePack
                   ) -> Iterator[tuple[object, NormalizedText, Analysis]]:
     """Analyze (context, text) pairs in batches, keeping each context with its result."""
     nlp = build_pipeline(pack)
-    stream = ((text.text, (context, text)) for context, text in items)
+    stream = ((_make_doc(nlp, text.text), (context, text)) for context, text in items)
     for doc, (context, text) in nlp.pipe(stream, as_tuples=True, batch_size=BATCH_SIZE):
         yield context, text, to_analysis(doc, text, pack)
 
