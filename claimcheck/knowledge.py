@@ -119,6 +119,10 @@ class KnowledgeBase:
     def is_donor_product(self, product: str | None) -> bool:
         return self.products.get(product or "", {}).get("origin") == "allogeneic"
 
+    def is_donor_derived(self, product: str | None) -> bool:
+        """Donor cells, or cell-free products made from donor cells (exosomes, secretome)."""
+        return self.products.get(product or "", {}).get("origin") in ("allogeneic", "acellular")
+
     def is_autologous_product(self, product: str | None) -> bool:
         return self.products.get(product or "", {}).get("origin") == "autologous"
 

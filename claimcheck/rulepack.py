@@ -85,6 +85,7 @@ class Cue:
     path: str
     ignore_on_promotional_pages: bool = False
     whole_sentence: bool = False
+    excluded_predicates: tuple[str, ...] = ()
 
 
 @dataclass
@@ -197,7 +198,8 @@ def _load_pack_cached(extra_dirs: tuple[str, ...], extra_kb: tuple[str, ...], in
             for cue in data["cues"]:
                 cues.append(Cue(cue["id"], cue["category"], cue["direction"], cue.get("phrases", []),
                                 cue.get("patterns", []), cue.get("max_scope"), str(path),
-                                cue.get("ignore_on_promotional_pages", False), cue.get("whole_sentence", False)))
+                                cue.get("ignore_on_promotional_pages", False), cue.get("whole_sentence", False),
+                                tuple(cue.get("excluded_predicates", ()))))
 
     rules: list[Rule] = []
     seen: dict[str, str] = {}

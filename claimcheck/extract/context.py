@@ -8,25 +8,32 @@ Three things a reader does that a sentence-level tagger cannot:
   offer" outside quotation marks), a claim inside quotation marks is someone
   else's claim being reported: a news story or a regulator quoting an ad. On a
   page that sells, a quotation is a testimonial and stays a claim.
-* **Lead-ins.** A list item that names conditions but makes no claim of its
-  own inherits the claim of its lead-in, the heading or the sentence ending
+* **Lead-ins.** A list item under a lead-in whose cue modifies no claim there
+  ("Be cautious if a business:") takes that cue's modality. A list item that
+  names conditions but makes no claim of its own inherits the claim of its lead-in, the heading or the sentence ending
   with a colon above the list ("Stem cells can treat:" then "- arthritis").
   It inherits the lead-in's modality too, so a list under "The FDA has not
   approved stem cells for:" stays negated.
+* **Setups.** "Torn meniscus? Our stem cells heal it." The claim takes its
+  condition from the short sentence before it.
 * **Questions.** A rhetorical question ("Why suffer with knee pain when ...?")
   asserts what it asks. A question headline ("Can stem cells cure arthritis?") says
   nothing by itself; an affirmative answer right after it ("Yes.") turns it
-  into an asserted claim.
+  into an asserted claim, and so does one that ends by saying so ("With our
+  procedure, it can.").
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import re
 
 from claimcheck.extract import Analysis
 from claimcheck.model import Claim
 
-_QUOTES = re.compile(r"\u201c[^\u201c\u201d]{3,}?\u201d|\"[^\"\n]{3,}?\"")
+# Double quotes, curly or straight, and single quotes that are not apostrophes
+# (no letter before the opening one or after the closing one).
+_QUOTES = re.compile(r"\u201c[^\u201c\u201d]{3,}?\u201d|\"[^\"\n]{3,}?\"|(?<!\w)['\u2018][^'\u2018\u2019\n]{3,80}?['\u2019](?!\w)")
 LIST_KINDS = ("list_item", "cell")
 INHERITABLE = ("treat", "cure", "regenerate", "efficacy")
 MAX_LIST_GAP = 40  # list items further than this many blocks from the lead-in do not inherit
@@ -51,6 +58,7 @@ def apply_context(analysis: Analysis, affirmations: frozenset[str], precedence: 
     else:
         _quotes_are_reported(analysis, quotes)
     _inherit_lead_ins(analysis)
+    _conditions_from_setup(analysis)
     _rhetorical_questions(analysis, rhetorical)
     _answer_questions(analysis, affirmations)
 
@@ -94,18 +102,15 @@ def _inherit_lead_ins(analysis: Analysis) -> None:
             index = _block_of(blocks, term.start)
             if index is not None:
                 conditions_by_block.setdefault(index, []).append(term)
+    _lead_in_cues(analysis, blocks, text, claim_blocks)
     added = []
     for index, terms in sorted(conditions_by_block.items()):
         if blocks[index].kind not in LIST_KINDS or claim_blocks.get(index):
             continue
-        lead = index - 1
-        while lead >= 0 and blocks[lead].kind in LIST_KINDS and index - lead <= MAX_LIST_GAP:
-            lead -= 1
-        if lead < 0:
+        lead = _lead_in_of(blocks, index, text)
+        if lead is None:
             continue
         lead_text = text[blocks[lead].start:blocks[lead].end].rstrip()
-        if blocks[lead].kind != "heading" and not lead_text.endswith(":"):
-            continue
         candidates = [c for c in claim_blocks.get(lead, []) if c.predicate in INHERITABLE]
         if not candidates:
             continue
@@ -123,6 +128,44 @@ def _inherit_lead_ins(analysis: Analysis) -> None:
     analysis.claims.extend(added)
 
 
+SETUP_MAX_WORDS = 16
+
+
+def _conditions_from_setup(analysis: Analysis) -> None:
+    """"Torn meniscus? Our stem cells heal it in one visit." A claim that names no
+    condition takes the conditions of the sentence just before it when that sentence
+    is a short setup (a question, a heading, "Don't let MS ...") making no claim of
+    its own."""
+    text = analysis.text.text
+    conditions_of: dict[int, list] = {}
+    for term in analysis.terms:
+        if term.label == "CONDITION":
+            conditions_of.setdefault(term.sentence, []).append(term)
+    claimed = {_sentence_index(analysis, c.predicate_start) for c in analysis.claims
+               if c.predicate in INHERITABLE or c.predicate_pattern == "condition-list"}
+    for claim in analysis.claims:
+        if claim.conditions or claim.predicate not in INHERITABLE + ("evidence", "testimonial"):
+            continue
+        index = _sentence_index(analysis, claim.predicate_start)
+        previous = index - 1
+        while previous >= 0 and not text[slice(*analysis.sentences[previous])].strip():
+            previous -= 1
+        if previous < 0 or previous in claimed or previous not in conditions_of:
+            continue
+        if len(text[slice(*analysis.sentences[previous])].split()) > SETUP_MAX_WORDS:
+            continue
+        terms = conditions_of[previous]
+        claim.conditions = list(dict.fromkeys(t.cls for t in terms))
+        claim.condition_texts = list(dict.fromkeys(t.text for t in terms))
+        claim.cues = claim.cues + [{"cue": "setup-sentence", "text": text[slice(*analysis.sentences[previous])][:60],
+                                    "category": "conditions", "direction": "inherited"}]
+
+
+def _sentence_index(analysis: Analysis, offset: int) -> int:
+    starts = [start for start, _ in analysis.sentences]
+    return bisect.bisect_right(starts, offset) - 1
+
+
 def _rhetorical_questions(analysis: Analysis, openings: tuple[str, ...]) -> None:
     """"Why suffer with knee pain when ...?" asserts what it asks."""
     text = analysis.text.text
@@ -137,6 +180,47 @@ def _rhetorical_questions(analysis: Analysis, openings: tuple[str, ...]) -> None
                            "direction": "sentence"}]
 
 
+LEAD_IN_CATEGORIES = ("negated", "reported", "hypothetical", "research", "question")
+
+
+def _lead_in_of(blocks, index: int, text: str) -> int | None:
+    """The heading or colon-ended block a list item hangs from."""
+    lead = index - 1
+    while lead >= 0 and blocks[lead].kind in LIST_KINDS and index - lead <= MAX_LIST_GAP:
+        lead -= 1
+    if lead < 0:
+        return None
+    lead_text = text[blocks[lead].start:blocks[lead].end].rstrip()
+    return lead if blocks[lead].kind == "heading" or lead_text.endswith(":") else None
+
+
+def _lead_in_cues(analysis: Analysis, blocks, text: str, claim_blocks: dict) -> None:
+    """"Be cautious if a business: - relies on patient stories" reports, it does not claim:
+    list items take the modality of a cue in their lead-in that modifies no claim there."""
+    cues_by_block: dict[int, list] = {}
+    for term in analysis.terms:
+        if term.label == "CUE" and term.cls in LEAD_IN_CATEGORIES:
+            index = _block_of(blocks, term.start)
+            if index is not None:
+                cues_by_block.setdefault(index, []).append(term)
+    for index, claims in claim_blocks.items():
+        if index is None or blocks[index].kind not in LIST_KINDS:
+            continue
+        lead = _lead_in_of(blocks, index, text)
+        if lead is None or lead not in cues_by_block:
+            continue
+        # The lead-in proper is the block's last sentence ("Be cautious if a business:").
+        last = _sentence_index(analysis, blocks[lead].end - 1)
+        cues = [c for c in cues_by_block[lead] if c.sentence == last]
+        if not cues or any(_sentence_index(analysis, c.predicate_start) == last for c in claim_blocks.get(lead, [])):
+            continue
+        cue = cues[0]
+        for claim in claims:
+            if claim.modality == "asserted":
+                claim.modality = cue.cls
+                claim.cues = [{"cue": cue.entry, "text": cue.text, "category": cue.cls, "direction": "lead-in"}]
+
+
 def _answer_questions(analysis: Analysis, affirmations: frozenset[str]) -> None:
     text = analysis.text.text
     added = []
@@ -147,12 +231,13 @@ def _answer_questions(analysis: Analysis, affirmations: frozenset[str]) -> None:
                           if s[0] >= claim.sentence_end and text[s[0]:s[1]].strip()), None)
         if following is None:
             continue
-        first_word = re.match(r"\W*(\w+)", text[following[0]:following[1]])
-        if first_word and first_word.group(1).lower() in affirmations:
+        answer = " ".join(re.findall(r"[\w']+", text[following[0]:following[1]].lower()))
+        said = next((a for a in affirmations if answer.startswith(a + " ") or answer == a
+                     or answer.endswith(" " + a)), None)
+        if said:
             added.append(dataclasses.replace(
                 claim, modality="asserted", inherited_from="answer",
-                cues=[{"cue": "affirmative-answer", "text": first_word.group(1), "category": "asserted",
-                       "direction": "answer"}]))
+                cues=[{"cue": "affirmative-answer", "text": said, "category": "asserted", "direction": "answer"}]))
     analysis.claims.extend(added)
 
 

@@ -75,6 +75,8 @@ class ModalityTagger:
             if cue.label_ in ("pseudo", "terminate"):
                 continue
             spec = self.cues[cue.id_]
+            if claim.predicate in spec.excluded_predicates:
+                continue
             if self._reaches(cue, anchor, spec, terminators):
                 applied.append(cue)
         if not applied:

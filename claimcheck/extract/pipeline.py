@@ -58,6 +58,9 @@ def to_analysis(doc, text: NormalizedText, pack: RulePack) -> Analysis:
 
     terms = [Term(s.start_char, s.end_char, s.label_, s.kb_id_, s.id_, s.text, sentence_index(s.start))
              for s in doc.spans["cc_terms"]]
+    # Cues travel as terms too (label CUE, cls = category) so context can read them.
+    terms += [Term(s.start_char, s.end_char, "CUE", s.label_, s.id_, s.text, sentence_index(s.start))
+              for s in doc.spans["cc_cues"]]
     analysis = Analysis(
         text=text,
         claims=list(doc._.cc_claims or []),

@@ -1,7 +1,7 @@
-"""Plain text: paragraphs are separated by blank lines; a single line break
-inside a paragraph is a space (hard-wrapped prose), except that a list item, or
-a line with no closing punctuation followed by a line starting a new sentence
-(a heading, a slogan), stands as its own block. A line that is only an
+"""Plain text: paragraphs are separated by blank lines; a line break inside a
+paragraph is a space when the next line goes on in lower case (hard-wrapped
+prose). Otherwise every line is a block: a list item, a heading or slogan, or a
+paragraph stored on one line, as scraped pages are. A line that is only an
 HTML-style comment (``<!-- ... -->``) is a comment, as in Markdown.
 """
 from __future__ import annotations
@@ -24,13 +24,18 @@ def _is_own_block(line: str, next_line: str | None) -> bool:
         return True
     if next_line is not None and _LIST_MARKER.match(next_line):
         return True
-    if stripped.endswith(_SENTENCE_END) or next_line is None:
-        return next_line is None
-    # A line that does not end like running prose, followed by a line that
-    # starts a new sentence, is a heading or a slogan; a hard-wrapped sentence
-    # goes on in lower case.
+    if next_line is None:
+        return True
     following = next_line.strip()
-    return not following or not following[0].islower()
+    if not following:
+        return True
+    if stripped.endswith((",", ";", "(")):
+        return False
+    # A line followed by one that starts a new sentence ends a block: a heading,
+    # a slogan, or a paragraph stored on one line (as scraped pages are). Only a
+    # hard-wrapped sentence goes on in lower case, and one block per sentence
+    # costs hard-wrapped prose nothing.
+    return not following[0].islower()
 
 
 def normalize_plain(raw: str) -> NormalizedText:

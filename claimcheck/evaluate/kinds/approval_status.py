@@ -29,6 +29,9 @@ def compile(rule, pack):
             elif claim.approved_products and not claim.product:
                 yield skip(claim, "names a licensed product")
                 continue
+            elif claim.procedures:
+                yield skip(claim, "names an approved transplant use")
+                continue
             elif any(kb.is_hematopoietic_product(p) for p in claim.sentence_products):
                 yield skip(claim, "blood-forming cells: the licensed products are of this kind")
                 continue

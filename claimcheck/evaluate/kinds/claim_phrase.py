@@ -19,7 +19,8 @@ PARAMETERS = {
                                "description": "Fire only on a page that sells something (the topic signal)."},
         "requires_asserted": {"type": "array", "items": {"type": "string"},
                               "description": "Fire only on a page that also asserts a claim of one of these "
-                                             "predicate classes (the page sells the treatment's effect)."},
+                                             "predicate classes beyond an approved use (the page sells the "
+                                             "treatment's effect)."},
     },
 }
 
@@ -38,7 +39,9 @@ def compile(rule, pack):
                 yield skip(claim, "the page does not sell a treatment")
                 continue
             wanted = params.get("requires_asserted")
-            if wanted and not any(c.predicate in wanted and c.modality == "asserted" for c in analysis.claims):
+            if wanted and not any(c.predicate in wanted and c.modality == "asserted"
+                                  and len(approved_conditions(kb, c)) < max(1, len(c.conditions))
+                                  for c in analysis.claims):
                 yield skip(claim, "the page asserts no benefit of the treatment")
                 continue
             if params.get("requires_condition") and not claim.conditions:

@@ -1,4 +1,5 @@
-"""Kind ``donor_rejection``: "no rejection" said of donor (allogeneic) cells.
+"""Kind ``donor_rejection``: "no rejection" said of donor (allogeneic) cells, or of
+cell-free products made from them (exosomes, secretome).
 
 For a patient's own cells the claim is accurate and passes. When the claim
 names no product, the document's products decide: it fires only if the page
@@ -17,12 +18,12 @@ def compile(rule, pack):
     kb = pack.kb
 
     def check(analysis, findings=()):
-        donor_on_page = [p for p in analysis.topic.get("products", {}) if kb.is_donor_product(p)]
+        donor_on_page = [p for p in analysis.topic.get("products", {}) if kb.is_donor_derived(p)]
         for claim in claims_for(rule, analysis):
             if kb.is_autologous_product(claim.product):
                 yield skip(claim, "the patient's own cells")
                 continue
-            if kb.is_donor_product(claim.product):
+            if kb.is_donor_derived(claim.product):
                 donor = claim.product
             elif donor_on_page:
                 donor = donor_on_page[0]
