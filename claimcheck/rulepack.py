@@ -86,6 +86,7 @@ class Cue:
     ignore_on_promotional_pages: bool = False
     whole_sentence: bool = False
     excluded_predicates: tuple[str, ...] = ()
+    ends_at_comma: bool = False
 
 
 @dataclass
@@ -99,6 +100,8 @@ class RulePack:
     directories: tuple[str, ...]
     affirmations: list[str] = field(default_factory=list)
     rhetorical_questions: list[str] = field(default_factory=list)
+    subordinate_openers: list[str] = field(default_factory=list)
+    denials: list[str] = field(default_factory=list)
 
     def rule(self, code_or_name: str) -> Rule | None:
         wanted = code_or_name.upper()
@@ -188,6 +191,8 @@ def _load_pack_cached(extra_dirs: tuple[str, ...], extra_kb: tuple[str, ...], in
     precedence: list[str] = []
     affirmations: list[str] = []
     rhetorical: list[str] = []
+    openers: list[str] = []
+    denials: list[str] = []
     for path in parts["cues"]:
         data, found = load_validated(path, "cues")
         problems.extend(found)
@@ -195,11 +200,13 @@ def _load_pack_cached(extra_dirs: tuple[str, ...], extra_kb: tuple[str, ...], in
             precedence = data.get("precedence", precedence)
             affirmations += [word.lower() for word in data.get("affirmations", [])]
             rhetorical += [opening.lower() for opening in data.get("rhetorical_questions", [])]
+            openers += [opening.lower() for opening in data.get("subordinate_openers", [])]
+            denials += [denial.lower() for denial in data.get("denials", [])]
             for cue in data["cues"]:
                 cues.append(Cue(cue["id"], cue["category"], cue["direction"], cue.get("phrases", []),
                                 cue.get("patterns", []), cue.get("max_scope"), str(path),
                                 cue.get("ignore_on_promotional_pages", False), cue.get("whole_sentence", False),
-                                tuple(cue.get("excluded_predicates", ()))))
+                                tuple(cue.get("excluded_predicates", ())), cue.get("ends_at_comma", False)))
 
     rules: list[Rule] = []
     seen: dict[str, str] = {}
@@ -217,7 +224,7 @@ def _load_pack_cached(extra_dirs: tuple[str, ...], extra_kb: tuple[str, ...], in
     rules.sort(key=lambda r: r.code)
     pack = RulePack(rules, kb, lexicon, cues, precedence or ["negated", "reported", "hypothetical", "research",
                                                               "question", "hedged"], problems, directories,
-                    affirmations, rhetorical)
+                    affirmations, rhetorical, openers, denials)
     for rule in rules:
         rule.check = _kind_module(rule.kind).compile(rule, pack)
     return pack

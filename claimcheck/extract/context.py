@@ -14,6 +14,8 @@ Three things a reader does that a sentence-level tagger cannot:
   with a colon above the list ("Stem cells can treat:" then "- arthritis").
   It inherits the lead-in's modality too, so a list under "The FDA has not
   approved stem cells for:" stays negated.
+* **Denials.** A short sentence such as "That is not true." negates the claim
+  just before it.
 * **Setups.** "Torn meniscus? Our stem cells heal it." The claim takes its
   condition from the short sentence before it.
 * **Questions.** A rhetorical question ("Why suffer with knee pain when ...?")
@@ -48,7 +50,8 @@ def _inside(offset: int, spans) -> tuple[int, int] | None:
 
 
 def apply_context(analysis: Analysis, affirmations: frozenset[str], precedence: list[str],
-                  news_only_cues: frozenset[str] = frozenset(), rhetorical: tuple[str, ...] = ()) -> None:
+                  news_only_cues: frozenset[str] = frozenset(), rhetorical: tuple[str, ...] = (),
+                  denials: frozenset[str] = frozenset()) -> None:
     text = analysis.text.text
     quotes = quoted_spans(text)
     promotion = [t for t in analysis.terms if t.label == "PROMOTION" and not _inside(t.start, quotes)]
@@ -58,6 +61,7 @@ def apply_context(analysis: Analysis, affirmations: frozenset[str], precedence: 
     else:
         _quotes_are_reported(analysis, quotes)
     _inherit_lead_ins(analysis)
+    _denied_by_next_sentence(analysis, denials)
     _conditions_from_setup(analysis)
     _rhetorical_questions(analysis, rhetorical)
     _answer_questions(analysis, affirmations)
@@ -74,7 +78,20 @@ def _drop_cues(analysis: Analysis, cue_ids: frozenset[str], precedence: list[str
                                  default="asserted")
 
 
+# "... — Mark, 54" after a quotation signs a testimonial.
+_SIGNATURE = re.compile(r"\s*[\u2014\u2013-]{1,2}\s*[A-Z][a-z]+(?:\s[A-Z][a-z]*\.?)?(?:,\s*\d{1,3})?\b")
+MIN_REPORTED_WORDS = 4
+
+
+def _reported_quotes(text: str, quotes) -> list[tuple[int, int]]:
+    """Quotations that report someone's words: not scare quotes around a term
+    ("immune privileged") and not signed testimonials."""
+    return [(start, end) for start, end in quotes
+            if len(text[start:end].split()) >= MIN_REPORTED_WORDS and not _SIGNATURE.match(text, end)]
+
+
 def _quotes_are_reported(analysis: Analysis, quotes) -> None:
+    quotes = _reported_quotes(analysis.text.text, quotes)
     for claim in analysis.claims:
         span = _inside(claim.predicate_start, quotes)
         if span is None or claim.modality in ("negated",):
@@ -103,12 +120,14 @@ def _inherit_lead_ins(analysis: Analysis) -> None:
             if index is not None:
                 conditions_by_block.setdefault(index, []).append(term)
     _lead_in_cues(analysis, blocks, text, claim_blocks)
+    # A list under "have suffered serious harm, including:" lists harms, not uses.
+    harm_blocks = {_block_of(blocks, t.start) for t in analysis.terms if t.label == "RISK"}
     added = []
     for index, terms in sorted(conditions_by_block.items()):
         if blocks[index].kind not in LIST_KINDS or claim_blocks.get(index):
             continue
         lead = _lead_in_of(blocks, index, text)
-        if lead is None:
+        if lead is None or lead in harm_blocks:
             continue
         lead_text = text[blocks[lead].start:blocks[lead].end].rstrip()
         candidates = [c for c in claim_blocks.get(lead, []) if c.predicate in INHERITABLE]
@@ -126,6 +145,21 @@ def _inherit_lead_ins(analysis: Analysis) -> None:
             + list(source.cues),
             inherited_from="lead-in"))
     analysis.claims.extend(added)
+
+
+def _denied_by_next_sentence(analysis: Analysis, denials: frozenset[str]) -> None:
+    """'... donor cells "can't be rejected." That is not true.' The denial negates the claim."""
+    if not denials:
+        return
+    text = analysis.text.text
+    spoken = [" ".join(re.findall(r"[\w']+", text[start:end].lower())) for start, end in analysis.sentences]
+    for claim in analysis.claims:
+        index = _sentence_index(analysis, claim.predicate_start)
+        following = next((i for i in range(index + 1, len(spoken)) if spoken[i]), None)
+        if following is not None and spoken[following] in denials and claim.modality != "negated":
+            claim.modality = "negated"
+            claim.cues = [{"cue": "denied-by-next-sentence", "text": text[slice(*analysis.sentences[following])].strip(),
+                           "category": "negated", "direction": "next sentence"}] + claim.cues
 
 
 SETUP_MAX_WORDS = 16
@@ -183,15 +217,23 @@ def _rhetorical_questions(analysis: Analysis, openings: tuple[str, ...]) -> None
 LEAD_IN_CATEGORIES = ("negated", "reported", "hypothetical", "research", "question")
 
 
+HEADING_MAX_WORDS = 8
+
+
 def _lead_in_of(blocks, index: int, text: str) -> int | None:
-    """The heading or colon-ended block a list item hangs from."""
+    """The block a list item hangs from: a heading, a block ending with a colon, or a
+    short line with no closing punctuation (a heading in plain text)."""
     lead = index - 1
     while lead >= 0 and blocks[lead].kind in LIST_KINDS and index - lead <= MAX_LIST_GAP:
         lead -= 1
     if lead < 0:
         return None
     lead_text = text[blocks[lead].start:blocks[lead].end].rstrip()
-    return lead if blocks[lead].kind == "heading" or lead_text.endswith(":") else None
+    if blocks[lead].kind == "heading" or lead_text.endswith(":"):
+        return lead
+    if len(lead_text.split()) <= HEADING_MAX_WORDS and not lead_text.endswith((".", "!", "?", ";", ",")):
+        return lead
+    return None
 
 
 def _lead_in_cues(analysis: Analysis, blocks, text: str, claim_blocks: dict) -> None:

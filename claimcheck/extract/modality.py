@@ -4,8 +4,9 @@ Cues (``rules/cues/*.yaml``) are phrases or token patterns with a category
 (negated, hedged, reported, question, hypothetical, research), a direction
 (forward: applies to what follows; backward: to what precedes; bidirectional)
 and an optional scope in tokens. ``terminate`` cues ("but", "however") end a
-cue's scope; ``pseudo`` cues ("not only") absorb look-alikes so they set
-nothing. A cue inside the claim's own predicate ("no" in "no side effects")
+cue's scope, and so does the comma closing a sentence-opening subordinate
+clause ("While it is not approved, most patients improve"); ``pseudo`` cues
+("not only") absorb look-alikes so they set nothing. A cue inside the claim's own predicate ("no" in "no side effects")
 is part of the claim, not a modifier. When several cues reach a claim, the
 category listed first in the cue file's ``precedence`` wins. Every cue that
 applied is recorded on the claim, so a finding can say what changed it.
@@ -35,6 +36,7 @@ class ModalityTagger:
             if patterns:
                 self.patterns.add(cue.id, patterns)
         self.rank = {category: index for index, category in enumerate(pack.precedence)}
+        self.subordinate_openers = tuple(pack.subordinate_openers)
 
     def _cue_spans(self, doc) -> list[Span]:
         found = []
@@ -68,8 +70,17 @@ class ModalityTagger:
             self._apply(claim, anchor, [c for c in cues if claim.sentence_start <= c.start_char < claim.sentence_end])
         return doc
 
+    def _clause_end(self, sentence) -> list[Span]:
+        """The comma closing a sentence-opening subordinate clause ("While X, Y"): a terminator."""
+        words = sentence.text.lower().lstrip()
+        if not any(words.startswith(opener + " ") for opener in self.subordinate_openers):
+            return []
+        comma = next((t for t in sentence if t.text == ","), None)
+        return [sentence.doc[comma.i:comma.i + 1]] if comma is not None else []
+
     def _apply(self, claim, anchor, cues) -> None:
-        terminators = [c for c in cues if c.label_ == "terminate"]
+        terminators = [c for c in cues if c.label_ == "terminate"] + self._clause_end(anchor.sent)
+        commas = [t.i for t in anchor.sent if t.text == ","]
         applied = []
         for cue in cues:
             if cue.label_ in ("pseudo", "terminate"):
@@ -77,7 +88,7 @@ class ModalityTagger:
             spec = self.cues[cue.id_]
             if claim.predicate in spec.excluded_predicates:
                 continue
-            if self._reaches(cue, anchor, spec, terminators):
+            if self._reaches(cue, anchor, spec, terminators, commas):
                 applied.append(cue)
         if not applied:
             return
@@ -87,7 +98,7 @@ class ModalityTagger:
                        "direction": self.cues[c.id_].direction} for c in applied]
 
     @staticmethod
-    def _reaches(cue, anchor, spec, terminators) -> bool:
+    def _reaches(cue, anchor, spec, terminators, commas=()) -> bool:
         if spec.whole_sentence:
             return True
         if cue.start < anchor.end and anchor.start < cue.end:
@@ -99,10 +110,14 @@ class ModalityTagger:
         if forward and spec.direction in ("forward", "bidirectional"):
             if any(cue.end <= t.start < anchor.start for t in terminators):
                 return False
+            if spec.ends_at_comma and any(cue.end <= i < anchor.start for i in commas):
+                return False
             return scope is None or anchor.start - cue.end < scope
         backward = cue.start >= anchor.end
         if backward and spec.direction in ("backward", "bidirectional"):
             if any(anchor.end <= t.start < cue.start for t in terminators):
+                return False
+            if spec.ends_at_comma and any(anchor.end <= i < cue.start for i in commas):
                 return False
             return scope is None or cue.start - anchor.end < scope
         return False

@@ -71,7 +71,7 @@ def to_analysis(doc, text: NormalizedText, pack: RulePack) -> Analysis:
     )
     apply_context(analysis, frozenset(pack.affirmations), pack.precedence,
                   frozenset(c.id for c in pack.cues if c.ignore_on_promotional_pages),
-                  tuple(pack.rhetorical_questions))
+                  tuple(pack.rhetorical_questions), frozenset(pack.denials))
     analysis.claims = remove_duplicates(analysis.claims)
     return analysis
 
