@@ -18,16 +18,18 @@ def pack():
     return load_pack()
 
 
-def test_sentences(pack):
-    corpus = read_corpus(EVAL / "sentences.jsonl")
+@pytest.mark.parametrize("name", ["sentences.jsonl", "heldout/sentences.jsonl"])
+def test_sentences(pack, name):
+    corpus = read_corpus(EVAL / name)
     scores = score_sentences(corpus, check_corpus(corpus, pack))
     assert scores.recall >= 0.90, scores.misses
     assert scores.false_positive_rate <= 0.05, scores.false_alarms
     assert scores.category_recall >= 0.70
 
 
-def test_pages(pack):
-    corpus = read_corpus(EVAL / "pages.jsonl")
+@pytest.mark.parametrize("name", ["pages.jsonl", "heldout/pages.jsonl"])
+def test_pages(pack, name):
+    corpus = read_corpus(EVAL / name)
     scores = score_pages(corpus, check_corpus(corpus, pack))
     assert scores["fail_pages_failed"] >= 0.90, scores["misses"]
     assert scores["pass_pages_failed"] <= 0.05, scores["noisy"]
