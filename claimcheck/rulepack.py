@@ -87,6 +87,7 @@ class Cue:
     whole_sentence: bool = False
     excluded_predicates: tuple[str, ...] = ()
     ends_at_comma: bool = False
+    whole_sentence_when_first: bool = False
 
 
 @dataclass
@@ -206,7 +207,8 @@ def _load_pack_cached(extra_dirs: tuple[str, ...], extra_kb: tuple[str, ...], in
                 cues.append(Cue(cue["id"], cue["category"], cue["direction"], cue.get("phrases", []),
                                 cue.get("patterns", []), cue.get("max_scope"), str(path),
                                 cue.get("ignore_on_promotional_pages", False), cue.get("whole_sentence", False),
-                                tuple(cue.get("excluded_predicates", ())), cue.get("ends_at_comma", False)))
+                                tuple(cue.get("excluded_predicates", ())), cue.get("ends_at_comma", False),
+                                cue.get("whole_sentence_when_first", False)))
 
     rules: list[Rule] = []
     seen: dict[str, str] = {}

@@ -31,3 +31,12 @@ def test_expanded_phrases_find_the_same_matches_as_the_matcher():
     phrases.add("p", [Doc(nlp.vocab, words=w) for w in expand(pattern)])
     doc = nlp("Patients FOUND relief. Others found lasting relief, some find no relief.")
     assert sorted((s, e) for _, s, e in matcher(doc)) == sorted((s, e) for _, s, e in phrases(doc))
+
+
+def test_gate_skips_documents_missing_a_required_word():
+    from claimcheck.extract.patterns import Gate
+    gate = Gate([[{"LOWER": {"IN": ["does", "do"]}}, {"LOWER": "not"}, {"IS_ALPHA": True, "OP": "{0,4}"},
+                  {"LOWER": {"IN": ["approved", "approval"]}}]])
+    assert gate.may_match("Registration does not mean the product is approved.")
+    assert not gate.may_match("Registration does not mean the product works.")
+    assert Gate([[{"LIKE_NUM": True}]]).may_match("anything at all")

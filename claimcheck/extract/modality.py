@@ -16,7 +16,8 @@ from __future__ import annotations
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from claimcheck.extract.patterns import split_patterns
+from claimcheck.extract.extensions import text_of
+from claimcheck.extract.patterns import Gate, split_patterns
 
 
 CUES_KEY = "cc_cues"
@@ -27,21 +28,24 @@ class ModalityTagger:
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.patterns = Matcher(nlp.vocab, validate=True)
         self.cues = {}
+        matcher_patterns = []
         for cue in pack.cues:
             self.cues[cue.id] = cue
             word_sequences, patterns = split_patterns(list(cue.patterns))
+            matcher_patterns += patterns
             docs = list(nlp.tokenizer.pipe(cue.phrases)) + [Doc(nlp.vocab, words=w) for w in word_sequences]
             if docs:
                 self.phrases.add(cue.id, docs)
             if patterns:
                 self.patterns.add(cue.id, patterns)
+        self.gate = Gate(matcher_patterns)
         self.rank = {category: index for index, category in enumerate(pack.precedence)}
         self.subordinate_openers = tuple(pack.subordinate_openers)
 
     def _cue_spans(self, doc) -> list[Span]:
         found = []
         for matcher in (self.phrases, self.patterns):
-            if not len(matcher):
+            if not len(matcher) or (matcher is self.patterns and not self.gate.may_match(text_of(doc))):
                 continue
             for match_id, start, end in matcher(doc):
                 cue_id = doc.vocab.strings[match_id]
@@ -99,7 +103,7 @@ class ModalityTagger:
 
     @staticmethod
     def _reaches(cue, anchor, spec, terminators, commas=()) -> bool:
-        if spec.whole_sentence:
+        if spec.whole_sentence or (spec.whole_sentence_when_first and cue.start == anchor.sent.start):
             return True
         if cue.start < anchor.end and anchor.start < cue.end:
             # A hedge or frame wrapping the predicate applies ("may help", "emerging treatment");

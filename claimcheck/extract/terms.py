@@ -6,7 +6,9 @@ in ``doc.spans["cc_terms"]`` whose ``label_`` says what it is (PRODUCT,
 CONDITION, APPROVED, PROCEDURE, RISK, PREDICATE, DISCLOSURE, PROMOTION),
 ``kb_id_`` its knowledge-base id or lexicon class and ``id_`` the entry that
 matched, so every claim can say which pattern found it. Within a label the
-longest match wins ("no risk of rejection" over "no risk").
+longest match wins ("no risk of rejection" over "no risk"). Token patterns
+that are plain word alternations become phrases (``extract.patterns``); those
+that need particular words run only on documents that contain them.
 """
 from __future__ import annotations
 
@@ -16,7 +18,8 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from claimcheck.extract.patterns import split_patterns
+from claimcheck.extract.extensions import text_of
+from claimcheck.extract.patterns import Gate, split_patterns
 
 SPANS_KEY = "cc_terms"
 # Within these labels overlapping matches compete; the longest wins.
@@ -27,7 +30,8 @@ class TermMatcher:
     def __init__(self, nlp, pack):
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.tokens = Matcher(nlp.vocab, validate=True)
+        self.tokens = Matcher(nlp.vocab, validate=True)  # patterns that may match anywhere
+        self.gated: list[tuple[Gate, Matcher]] = []  # patterns that need words most texts lack
         self.keys: dict[int, tuple[str, str, str]] = {}
         tokenizer = nlp.tokenizer
         kb = pack.kb
@@ -42,7 +46,13 @@ class TermMatcher:
             if exact:
                 self.exact.add(key, list(tokenizer.pipe(exact)))
             if patterns:
-                self.tokens.add(key, patterns)
+                gate = Gate(patterns)
+                if gate.always:
+                    self.tokens.add(key, patterns)
+                else:
+                    matcher = Matcher(nlp.vocab, validate=True)
+                    matcher.add(key, patterns)
+                    self.gated.append((gate, matcher))
 
         for product in kb.products.values():
             add("PRODUCT", product["id"], product["id"], product.get("terms", []))
@@ -60,7 +70,9 @@ class TermMatcher:
 
     def __call__(self, doc):
         found: dict[str, list[Span]] = defaultdict(list)
-        for matcher in (self.lower, self.exact, self.tokens):
+        words = Gate.words(text_of(doc)) if self.gated else set()
+        matchers = [self.lower, self.exact, self.tokens] + [m for gate, m in self.gated if gate.may_match("", words)]
+        for matcher in matchers:
             if not len(matcher):
                 continue
             for match_id, start, end in matcher(doc):
