@@ -78,6 +78,25 @@ def test_question_answered_yes_becomes_asserted():
     assert answered and answered[0].modality == "asserted" and answered[0].predicate == "cure"
 
 
+def test_an_answer_is_named_by_the_longest_affirmation_it_contains_in_every_process():
+    # "yes" and "the answer is yes" both fit; which one names the cue must not depend on
+    # the process's string hashing, so it is checked under several hash seeds.
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = ("from tests.test_extract import claims\n"
+            "a = claims('Can stem cells cure lupus? In our experience the answer is yes.')\n"
+            "print([c.cues[0]['text'] for c in a.claims if c.inherited_from == 'answer'])")
+    seen = set()
+    for seed in ("1", "2", "3", "4"):
+        output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                                env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        seen.add(output.strip())
+    assert seen == {json.dumps(["the answer is yes"]).replace('"', "'")}
+
+
 def test_quotes_are_reported_on_pages_that_sell_nothing_but_not_on_clinic_pages():
     news = claims('The ad promised that "stem cells cure multiple sclerosis" within weeks.')
     assert only(news, "cure")[0].modality == "reported"

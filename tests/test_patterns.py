@@ -33,10 +33,40 @@ def test_expanded_phrases_find_the_same_matches_as_the_matcher():
     assert sorted((s, e) for _, s, e in matcher(doc)) == sorted((s, e) for _, s, e in phrases(doc))
 
 
-def test_gate_skips_documents_missing_a_required_word():
-    from claimcheck.extract.patterns import Gate
-    gate = Gate([[{"LOWER": {"IN": ["does", "do"]}}, {"LOWER": "not"}, {"IS_ALPHA": True, "OP": "{0,4}"},
-                  {"LOWER": {"IN": ["approved", "approval"]}}]])
-    assert gate.may_match("Registration does not mean the product is approved.")
-    assert not gate.may_match("Registration does not mean the product works.")
-    assert Gate([[{"LIKE_NUM": True}]]).may_match("anything at all")
+def _sentences(text: str):
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp, nlp(text)
+
+
+def test_gated_matcher_walks_only_sentences_with_the_words_a_pattern_needs():
+    from claimcheck.extract.patterns import GatedMatcher
+    pattern = [{"LOWER": {"IN": ["does", "do"]}}, {"LOWER": "not"}, {"IS_ALPHA": True, "OP": "{0,4}"},
+               {"LOWER": {"IN": ["approved", "approval"]}}]
+    nlp, doc = _sentences("Registration does not mean the product works. Listing does not mean it is approved. "
+                          "Approval is rare. We do not claim approval.")
+    gated = GatedMatcher(nlp.vocab)
+    gated.add("status", [pattern])
+    plain = Matcher(nlp.vocab)
+    plain.add("status", [pattern])
+    found = sorted((start, end) for _, start, end in gated(doc))
+    assert found == sorted((start, end) for _, start, end in plain(doc))
+    assert [doc[start:end].text for start, end in found] == ["does not mean it is approved", "do not claim approval"]
+
+
+def test_gated_matcher_confines_matches_to_a_sentence():
+    from claimcheck.extract.patterns import GatedMatcher
+    nlp, doc = _sentences("It does not work. Approved by nobody.")
+    gated = GatedMatcher(nlp.vocab)
+    gated.add("status", [[{"LOWER": "not"}, {"IS_ALPHA": True, "OP": "*"}, {"IS_PUNCT": True},
+                          {"LOWER": "approved"}]])
+    assert gated(doc) == []
+
+
+def test_patterns_needing_no_particular_word_walk_the_whole_document():
+    from claimcheck.extract.patterns import GatedMatcher
+    nlp, doc = _sentences("Results vary. Nine in ten (90 %) improved.")
+    gated = GatedMatcher(nlp.vocab)
+    gated.add("figure", [[{"ORTH": "("}, {"LIKE_NUM": True}, {"ORTH": "%"}, {"ORTH": ")"}]])
+    assert [doc[start:end].text for _, start, end in gated(doc)] == ["(90 %)"]
+    assert len(gated) == 1

@@ -274,8 +274,9 @@ def _answer_questions(analysis: Analysis, affirmations: frozenset[str]) -> None:
         if following is None:
             continue
         answer = " ".join(re.findall(r"[\w']+", text[following[0]:following[1]].lower()))
-        said = next((a for a in affirmations if answer.startswith(a + " ") or answer == a
-                     or answer.endswith(" " + a)), None)
+        # The longest affirmation that fits names the cue; a set has no order to rely on.
+        said = max((a for a in affirmations if answer.startswith(a + " ") or answer == a
+                    or answer.endswith(" " + a)), key=lambda a: (len(a), a), default=None)
         if said:
             added.append(dataclasses.replace(
                 claim, modality="asserted", inherited_from="answer",

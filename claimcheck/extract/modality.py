@@ -13,11 +13,10 @@ applied is recorded on the claim, so a finding can say what changed it.
 """
 from __future__ import annotations
 
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from claimcheck.extract.extensions import text_of
-from claimcheck.extract.patterns import Gate, split_patterns
+from claimcheck.extract.patterns import GatedMatcher, split_patterns
 
 
 CUES_KEY = "cc_cues"
@@ -26,26 +25,23 @@ CUES_KEY = "cc_cues"
 class ModalityTagger:
     def __init__(self, nlp, pack):
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.patterns = Matcher(nlp.vocab, validate=True)
+        self.patterns = GatedMatcher(nlp.vocab)
         self.cues = {}
-        matcher_patterns = []
         for cue in pack.cues:
             self.cues[cue.id] = cue
             word_sequences, patterns = split_patterns(list(cue.patterns))
-            matcher_patterns += patterns
             docs = list(nlp.tokenizer.pipe(cue.phrases)) + [Doc(nlp.vocab, words=w) for w in word_sequences]
             if docs:
                 self.phrases.add(cue.id, docs)
             if patterns:
                 self.patterns.add(cue.id, patterns)
-        self.gate = Gate(matcher_patterns)
         self.rank = {category: index for index, category in enumerate(pack.precedence)}
         self.subordinate_openers = tuple(pack.subordinate_openers)
 
     def _cue_spans(self, doc) -> list[Span]:
         found = []
         for matcher in (self.phrases, self.patterns):
-            if not len(matcher) or (matcher is self.patterns and not self.gate.may_match(text_of(doc))):
+            if not len(matcher):
                 continue
             for match_id, start, end in matcher(doc):
                 cue_id = doc.vocab.strings[match_id]

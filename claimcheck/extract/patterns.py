@@ -5,12 +5,16 @@ Rule authors write spaCy Matcher patterns; many are alternations of words
 exactly the same token sequences as a list of phrases. A PhraseMatcher finds
 phrases far faster than a Matcher walks patterns, so such patterns are expanded
 into word sequences when the pipeline is built; patterns that need more (numbers,
-NOT_IN, open-ended repetition) stay with the Matcher. Behaviour is unchanged.
+NOT_IN, open-ended repetition) stay with the Matcher, which walks only the
+sentences containing the words they need (``GatedMatcher``).
 """
 from __future__ import annotations
 
-import re
 from itertools import product
+
+import numpy
+from spacy.attrs import LOWER, SENT_START
+from spacy.matcher import Matcher
 
 MAX_EXPANSION = 20_000
 
@@ -64,33 +68,75 @@ def required_words(pattern: list[dict]) -> list[frozenset[str]]:
     return required
 
 
-class Gate:
-    """Skips a Matcher pass over a document that lacks a word every pattern needs.
+class GatedMatcher:
+    """A spaCy ``Matcher`` that walks only the sentences that contain the words a pattern needs.
 
-    A Matcher walks every token whatever its patterns; most documents cannot match
-    a pattern like "does not mean ... approved" at all, and a set lookup of the
-    document's words says so far more cheaply."""
+    A Matcher walks every token it is given and tries each pattern's first token there,
+    whatever the text. Most sentences cannot match a pattern like "does not mean ...
+    approved" at all, and an index of the document's words says so far more cheaply: the
+    index is built from the tokens' LOWER values, the same values LOWER patterns compare,
+    so it never hides a match. Patterns that need such words are therefore matched
+    sentence by sentence (claims are assembled per sentence, so a match across a sentence
+    boundary would belong to no claim); patterns that need no particular word (one made
+    of numbers and punctuation, say) walk the whole document."""
 
-    _WORD = re.compile(r"[a-z0-9'\u2019-]+")
+    def __init__(self, vocab):
+        self.vocab = vocab
+        self.everywhere = Matcher(vocab, validate=True)
+        # (for each pattern, for each token it cannot do without, the hashes it accepts; its Matcher)
+        self.groups: list[tuple[list[list[frozenset[int]]], Matcher]] = []
+        self._needed: set[int] = set()
 
-    def __init__(self, patterns: list[list[dict]]):
-        self.needs = [required_words(p) for p in patterns]
+    def __len__(self) -> int:
+        return len(self.everywhere) + sum(len(matcher) for _, matcher in self.groups)
 
-    @property
-    def always(self) -> bool:
-        """True when some pattern needs no particular word (it starts with a number, say)."""
-        return not self.needs or any(not need for need in self.needs)
+    def add(self, key: str, patterns: list[list[dict]]) -> None:
+        needs = [required_words(pattern) for pattern in patterns]
+        if any(not need for need in needs):
+            self.everywhere.add(key, patterns)
+            return
+        hashed = [[frozenset(self.vocab.strings.add(word) for word in options) for options in need]
+                  for need in needs]
+        matcher = Matcher(self.vocab, validate=True)
+        matcher.add(key, patterns)
+        self.groups.append((hashed, matcher))
+        self._needed.update(h for need in hashed for options in need for h in options)
+        self._needed_array = numpy.fromiter(self._needed, dtype=numpy.uint64)
 
-    @classmethod
-    def words(cls, text: str) -> set[str]:
-        words = set(cls._WORD.findall(text.lower()))
-        return words | {part for word in words for part in word.replace("\u2019", "'").split("-")}
+    def __call__(self, doc) -> list[tuple[int, int, int]]:
+        matches = list(self.everywhere(doc)) if len(self.everywhere) else []
+        if not self.groups or not len(doc):
+            return matches
+        starts, sentences_with = self._index(doc)
+        ends = list(starts[1:]) + [len(doc)]
+        for needs, matcher in self.groups:
+            candidates = set()
+            for need in needs:
+                sentences = None
+                for options in need:
+                    having = set().union(*(sentences_with.get(h, ()) for h in options))
+                    sentences = having if sentences is None else sentences & having
+                    if not sentences:
+                        break
+                candidates |= sentences or set()
+            for index in sorted(candidates):
+                offset = starts[index]
+                matches.extend((match_id, offset + start, offset + end)
+                               for match_id, start, end in matcher(doc[offset:ends[index]]))
+        return matches
 
-    def may_match(self, text: str, words: set[str] | None = None) -> bool:
-        if self.always:
-            return True
-        words = self.words(text) if words is None else words
-        return any(all(words & options for options in need) for need in self.needs)
+    def _index(self, doc) -> tuple[list[int], dict[int, set[int]]]:
+        """Sentence start tokens, and for each needed word the sentences that contain it."""
+        values = doc.to_array([LOWER, SENT_START])
+        starts = numpy.flatnonzero(values[:, 1] == 1)
+        if not len(starts) or starts[0] != 0:
+            starts = numpy.concatenate(([0], starts))
+        hits = numpy.flatnonzero(numpy.isin(values[:, 0], self._needed_array))
+        sentence_of = numpy.searchsorted(starts, hits, side="right") - 1
+        sentences_with: dict[int, set[int]] = {}
+        for word, sentence in zip(values[hits, 0].tolist(), sentence_of.tolist()):
+            sentences_with.setdefault(word, set()).add(sentence)
+        return starts.tolist(), sentences_with
 
 
 def split_patterns(patterns: list[list[dict]]) -> tuple[list[list[str]], list[list[dict]]]:

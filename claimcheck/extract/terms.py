@@ -8,18 +8,17 @@ CONDITION, APPROVED, PROCEDURE, RISK, PREDICATE, DISCLOSURE, PROMOTION),
 matched, so every claim can say which pattern found it. Within a label the
 longest match wins ("no risk of rejection" over "no risk"). Token patterns
 that are plain word alternations become phrases (``extract.patterns``); those
-that need particular words run only on documents that contain them.
+that need particular words run only on the sentences that contain them.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
-from claimcheck.extract.extensions import text_of
-from claimcheck.extract.patterns import Gate, split_patterns
+from claimcheck.extract.patterns import GatedMatcher, split_patterns
 
 SPANS_KEY = "cc_terms"
 # Within these labels overlapping matches compete; the longest wins.
@@ -30,8 +29,7 @@ class TermMatcher:
     def __init__(self, nlp, pack):
         self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.tokens = Matcher(nlp.vocab, validate=True)  # patterns that may match anywhere
-        self.gated: list[tuple[Gate, Matcher]] = []  # patterns that need words most texts lack
+        self.tokens = GatedMatcher(nlp.vocab)
         self.keys: dict[int, tuple[str, str, str]] = {}
         tokenizer = nlp.tokenizer
         kb = pack.kb
@@ -46,13 +44,7 @@ class TermMatcher:
             if exact:
                 self.exact.add(key, list(tokenizer.pipe(exact)))
             if patterns:
-                gate = Gate(patterns)
-                if gate.always:
-                    self.tokens.add(key, patterns)
-                else:
-                    matcher = Matcher(nlp.vocab, validate=True)
-                    matcher.add(key, patterns)
-                    self.gated.append((gate, matcher))
+                self.tokens.add(key, patterns)
 
         for product in kb.products.values():
             add("PRODUCT", product["id"], product["id"], product.get("terms", []))
@@ -70,9 +62,7 @@ class TermMatcher:
 
     def __call__(self, doc):
         found: dict[str, list[Span]] = defaultdict(list)
-        words = Gate.words(text_of(doc)) if self.gated else set()
-        matchers = [self.lower, self.exact, self.tokens] + [m for gate, m in self.gated if gate.may_match("", words)]
-        for matcher in matchers:
+        for matcher in (self.lower, self.exact, self.tokens):
             if not len(matcher):
                 continue
             for match_id, start, end in matcher(doc):
