@@ -4,10 +4,14 @@ a positive and a negative example. See claimcheck/cuetest.py for the annotations
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
+from pathlib import Path
 
 import pytest
+from spacy.matcher import Matcher
 
-from claimcheck.cuetest import coverage, evaluate, examples, fixture_paths, load_examples, problem
+from claimcheck.cuetest import (Example, coverage, evaluate, examples, fixture_paths, load_examples, positive_kind,
+                                problem)
 from claimcheck.rulepack import Cue, LexiconEntry, load_pack
 
 PACK = load_pack()
@@ -90,3 +94,71 @@ def test_wrong_expectations_fail():
     results = evaluate([e for group in wrong for e in group], PACK)
     assert len(results) == len(wrong)
     assert [o.example.kind for o in results if o.passed] == []
+
+
+# --- every token pattern has a positive example of its own --------------------------------------------
+
+
+def _positive_lines(item) -> list[Example]:
+    """The passing-kind (not todo) positive examples for a cue or lexicon entry, from the fixture
+    files in the folder of the YAML file that defines it (cues/*.fixture.md, lexicon/*.fixture.md)."""
+    kind = positive_kind(item) if isinstance(item, Cue) else "pattern"
+    folder = Path(item.path).parent
+    return [e for e in EXAMPLES if not e.todo and e.kind == kind and e.target == item.id
+            and Path(e.path).parent == folder]
+
+
+def _pattern_params():
+    params, seen = [], Counter()
+    for item in [*PACK.cues, *PACK.lexicon]:
+        if item.patterns:
+            name = f"{Path(item.path).name}:{item.id}"
+            seen[name] += 1  # an id defined twice in one file gets a case of its own: neither hides the other
+            params.append(pytest.param(item, id=name if seen[name] == 1 else f"{name}#{seen[name]}"))
+    return params
+
+
+@pytest.fixture(scope="module")
+def tokenized():
+    """Each positive fixture line, normalized as ``cuetest`` does and tokenized by the pipeline's tokenizer."""
+    from claimcheck.extract.pipeline import build_pipeline
+    from claimcheck.model import Source
+    from claimcheck.normalize import normalize
+
+    nlp = build_pipeline(PACK)
+    lines = dict.fromkeys(e.text for e in EXAMPLES)
+    return nlp, {line: nlp.make_doc(normalize(Source("line", "text/plain", line)).text) for line in lines}
+
+
+def _uncovered(item, nlp, docs) -> list[int]:
+    """The indexes of the item's token patterns that no positive example of it matches on its own."""
+    positives = _positive_lines(item)
+    uncovered = []
+    for index, pattern in enumerate(item.patterns):
+        matcher = Matcher(nlp.vocab, validate=True)
+        matcher.add(f"{item.id}-{index}", [pattern])
+        if not any(matcher(docs[e.text]) for e in positives):
+            uncovered.append(index)
+    return uncovered
+
+
+@pytest.mark.parametrize("item", _pattern_params())
+def test_every_token_pattern_has_a_positive_example(item, tokenized):
+    """Each token pattern (not phrase) of a cue or lexicon entry matches, on its own, at least one
+    positive fixture line of that entry: a per-id example can leave a pattern never exercised."""
+    nlp, docs = tokenized
+    uncovered = _uncovered(item, nlp, docs)
+    positives = _positive_lines(item)
+    fixtures = sorted({e.path for e in positives}) or [f"{Path(item.path).parent}/*.fixture.md"]
+    assert not uncovered, "\n".join(
+        f"{', '.join(fixtures)}: {item.id} ({item.path}) pattern {index} matches none of its "
+        f"{len(positives)} positive fixture lines: {item.patterns[index]}" for index in uncovered)
+
+
+def test_token_pattern_without_its_own_example_is_reported(tokenized):
+    """An extra pattern on an entry whose other patterns have examples is still caught."""
+    nlp, docs = tokenized
+    entry = next(e for e in PACK.lexicon if e.id == "success-rate")
+    extra = [{"LOWER": "never-in-any-fixture"}, {"LIKE_NUM": True}]
+    assert _uncovered(dataclasses.replace(entry, patterns=[*entry.patterns, extra]), nlp, docs) == [
+        len(entry.patterns)]
