@@ -195,7 +195,9 @@ def test_rerun_skips_unchanged_pages_and_rechecks_changed_ones(tmp_path):
 
 def test_sigkill_mid_scan_then_rerun_loses_and_duplicates_nothing(tmp_path):
     crawl = tmp_path / "crawl"
-    make_crawl.write_crawl(crawl, 3000, 0.02, sites=6, formats=("jsonl",))
+    # A fifth relevant: hundreds of pages are linted and have findings, so the comparison
+    # after the rerun is about findings, not only about pages the prefilter skipped.
+    make_crawl.write_crawl(crawl, 3000, 0.2, sites=6, formats=("jsonl",))
     reference = tmp_path / "reference.sqlite"
     scan([crawl / "crawl.jsonl"], reference)
 
@@ -213,7 +215,7 @@ def test_sigkill_mid_scan_then_rerun_loses_and_duplicates_nothing(tmp_path):
                 connection.close()
             except sqlite3.Error:
                 committed = 0
-        if committed >= 300:
+        if committed >= 1000:
             break
         time.sleep(0.02)
     os.killpg(process.pid, signal.SIGKILL)  # the scan and its workers, mid-transaction or not
@@ -222,7 +224,10 @@ def test_sigkill_mid_scan_then_rerun_loses_and_duplicates_nothing(tmp_path):
         stored = connection.execute("SELECT COUNT(*) FROM pages").fetchone()[0]
         orphans = connection.execute("SELECT COUNT(*) FROM findings WHERE url NOT IN (SELECT url FROM pages)"
                                      ).fetchone()[0]
+        linted_with_findings = connection.execute(
+            "SELECT COUNT(DISTINCT url) FROM findings").fetchone()[0]
     assert 0 < stored < 3000, "the kill should land mid-scan"
+    assert linted_with_findings >= 50, "the killed run should already have stored findings"
     assert orphans == 0
 
     rerun = subprocess.run(command, capture_output=True, text=True, timeout=300)
