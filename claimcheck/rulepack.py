@@ -184,7 +184,10 @@ def _load_pack_cached(extra_dirs: tuple[str, ...], extra_kb: tuple[str, ...], in
     for path in parts["lexicon"]:
         data, found = load_validated(path, "lexicon")
         problems.extend(found)
-        for entry in (data or {}).get("entries", []):
+        for index, entry in enumerate((data or {}).get("entries", [])):
+            if _repeated(path, "entries", index, entry["id"], [e.id for e in lexicon if e.label == data["label"]],
+                         problems):
+                continue
             lexicon.append(LexiconEntry(entry["id"], data["label"], entry["class"], entry.get("phrases", []),
                                         entry.get("case_sensitive", []), entry.get("patterns", []), str(path)))
 
@@ -203,7 +206,9 @@ def _load_pack_cached(extra_dirs: tuple[str, ...], extra_kb: tuple[str, ...], in
             rhetorical += [opening.lower() for opening in data.get("rhetorical_questions", [])]
             openers += [opening.lower() for opening in data.get("subordinate_openers", [])]
             denials += [denial.lower() for denial in data.get("denials", [])]
-            for cue in data["cues"]:
+            for index, cue in enumerate(data["cues"]):
+                if _repeated(path, "cues", index, cue["id"], [c.id for c in cues], problems):
+                    continue
                 cues.append(Cue(cue["id"], cue["category"], cue["direction"], cue.get("phrases", []),
                                 cue.get("patterns", []), cue.get("max_scope"), str(path),
                                 cue.get("ignore_on_promotional_pages", False), cue.get("whole_sentence", False),
@@ -230,6 +235,17 @@ def _load_pack_cached(extra_dirs: tuple[str, ...], extra_kb: tuple[str, ...], in
     for rule in rules:
         rule.check = _kind_module(rule.kind).compile(rule, pack)
     return pack
+
+
+def _repeated(path: Path, section: str, index: int, entry_id: str, known: list[str],
+              problems: list[InputProblem]) -> bool:
+    """True (and a problem recorded) when ``entry_id`` is already taken: a second entry of the
+    same id would make a finding's explanation ambiguous about which one matched."""
+    if entry_id not in known:
+        return False
+    problems.append(InputProblem(str(path), "CC910", f"{section}: duplicate id {entry_id!r}",
+                                 line=line_of(path, [section, index, "id"])))
+    return True
 
 
 def severity_step_down(severity: str) -> str:

@@ -106,3 +106,71 @@ def test_rules_lists_the_suppression_meta_rules():
     listed = [line.split()[0] for line in result.stdout.splitlines()]
     assert {"CC920", "CC921", "CC922"} <= set(listed)
     assert "unused-suppression" in invoke("rule", "CC921").stdout
+
+
+def _house_lexicon(pack: Path, entries: str) -> Path:
+    return write(pack / "lexicon" / "house-predicates.yaml", """
+        label: predicate
+        description: A house lexicon.
+        entries:
+        """ + entries)
+
+
+def test_a_token_pattern_word_the_tokenizer_splits_fails_the_pack_at_its_line(tmp_path):
+    pack = write_rule_pack(tmp_path / "house", "HSE207", "ftc-endorsement-guides-2023")
+    lexicon = _house_lexicon(pack, """
+          - id: house-pain-free
+            class: testimonial
+            patterns:
+              - [{LOWER: {IN: [i, she]}}, {LOWER: {IN: [was, is]}},
+                 {LOWER: {IN: [free, "pain-free"]}}]
+        """)
+    result = invoke("test", pack)
+    assert result.exit_code == 1
+    assert (f"{lexicon}:9: error: house-pain-free: pattern 0, token 2: 'pain-free' is 3 tokens to the tokenizer "
+            f"(pain - free)") in result.stderr
+    # Written as one token spec per token, the same pattern is fine (another folder: a
+    # process loads each rule pack once).
+    fixed = write_rule_pack(tmp_path / "fixed", "HSE207", "ftc-endorsement-guides-2023")
+    write(fixed / "lexicon" / "house-predicates.yaml", lexicon.read_text().replace(
+        '{LOWER: {IN: [free, "pain-free"]}}', '{LOWER: "pain", OP: "?"}, {LOWER: "-", OP: "?"}, {LOWER: "free"}'))
+    result = invoke("test", fixed)
+    assert result.exit_code == 0, result.output
+
+
+def test_words_that_are_whole_tokens_in_context_are_accepted(tmp_path):
+    pack = write_rule_pack(tmp_path / "house", "HSE208", "ftc-endorsement-guides-2023")
+    _house_lexicon(pack, """
+          - id: house-clitics
+            class: testimonial
+            patterns:
+              - [{LOWER: {IN: [i, he]}}, {LOWER: {IN: ["'m", "'s", "n't"]}}, {ORTH: "%", OP: "?"}]
+        """)
+    result = invoke("test", pack)
+    assert result.exit_code == 0, result.output
+
+
+def test_a_duplicate_lexicon_id_is_reported_at_its_line(tmp_path):
+    pack = write_rule_pack(tmp_path / "house", "HSE209", "ftc-endorsement-guides-2023")
+    lexicon = _house_lexicon(pack, """
+          - id: house-story
+            class: testimonial
+            phrases: ["my story"]
+          - id: house-story
+            class: testimonial
+            phrases: ["her story"]
+        """)
+    result = invoke("test", pack)
+    assert result.exit_code == 1
+    assert f"{lexicon}:8: error: entries: duplicate id 'house-story' [CC910]" in result.stderr
+
+
+def test_the_shipped_pack_has_no_dead_token_pattern_words():
+    import spacy
+
+    from claimcheck.extract.patterns import pattern_problems
+    from claimcheck.rulepack import load_pack
+
+    pack = load_pack()
+    assert not pack.problems
+    assert [p.render() for p in pattern_problems([*pack.cues, *pack.lexicon], spacy.blank("en").tokenizer)] == []

@@ -37,7 +37,8 @@ def test_command(rules_dir, no_builtin, verbose):
     Beside each rule CCnnn-name.yaml, fixtures CCnnn-name.md (and CCnnn-name.*.md) mark the
     line after '<!-- ruleid: CCnnn -->' as one the rule must flag, after '<!-- ok: CCnnn -->'
     as one it must not; 'todoruleid' and 'todook' mark known gaps. Every rule needs at least
-    one ruleid and one ok example.
+    one ruleid and one ok example. Token patterns of the folder's cues and lexicon entries are
+    checked too: a word the tokenizer splits ('pain-free', "can't") can never match one token.
     """
     from claimcheck.resources import rules_dir as builtin_dir
     from claimcheck.rulepack import load_pack
@@ -48,8 +49,15 @@ def test_command(rules_dir, no_builtin, verbose):
         pack = load_pack()
     else:
         pack = load_pack((str(folder),), (), include_builtin=not no_builtin)
-    broken = [p for p in pack.problems if _under(p.path, folder)]
-    for problem in pack.problems:
+    from claimcheck.extract.patterns import pattern_problems
+    from claimcheck.extract.pipeline import build_pipeline
+
+    # Token patterns whose words the tokenizer never yields whole match nothing, silently.
+    tokenizer = build_pipeline(pack).tokenizer
+    own = [item for item in [*pack.cues, *pack.lexicon] if _under(item.path, folder)]
+    problems = pack.problems + pattern_problems(own, tokenizer)
+    broken = [p for p in problems if _under(p.path, folder)]
+    for problem in problems:
         click.echo(problem.render(), err=True)
     rules = [rule for rule in pack.rules if _under(rule.path, folder)]
     if not rules and not broken:

@@ -11,10 +11,14 @@ sentences containing the words they need (``GatedMatcher``).
 from __future__ import annotations
 
 from itertools import product
+from pathlib import Path
 
 import numpy
 from spacy.attrs import LOWER, SENT_START
 from spacy.matcher import Matcher
+
+from claimcheck.errors import InputProblem
+from claimcheck.yamldata import line_of, parse
 
 MAX_EXPANSION = 20_000
 
@@ -149,3 +153,52 @@ def split_patterns(patterns: list[list[dict]]) -> tuple[list[list[str]], list[li
         else:
             phrases.extend(expanded)
     return phrases, rest
+
+
+def unmatchable_values(pattern: list[dict], tokenizer) -> list[tuple[int, str, list[str]]]:
+    """(token spec index, value, its tokens) for each word value no single token can have.
+
+    A token spec matches one token, and the tokenizer splits some words ("pain-free" is
+    pain, -, free; "can't" is ca, n't; "knee replacement" is two words), so such a value
+    makes its alternative dead without any error. A value counts as matchable when some
+    ordinary context ("I'm", "10x") gives it as one token."""
+    dead = []
+    for index, spec in enumerate(pattern):
+        for attr in ("LOWER", "ORTH", "TEXT", "NORM"):
+            value = spec.get(attr)
+            words = [value] if isinstance(value, str) else (value or {}).get("IN", []) if isinstance(value, dict) else []
+            for word in map(str, words):
+                wanted = word.lower() if attr == "LOWER" else word
+                contexts = (word, f"a {word} a", f"I{word} a", f"10{word} a")
+                if not any((t.lower_ if attr == "LOWER" else t.text) == wanted
+                           for context in contexts for t in tokenizer(context)):
+                    dead.append((index, word, [t.text for t in tokenizer(word)]))
+    return dead
+
+
+def pattern_problems(items, tokenizer) -> list[InputProblem]:
+    """Rule-pack problems in the token patterns of cues and lexicon entries (``items``):
+    word values the tokenizer never yields as one token, each at its file and line."""
+    problems = []
+    ids_by_file: dict[str, tuple[str, list]] = {}
+    for item in items:
+        for number, pattern in enumerate(item.patterns):
+            for index, word, tokens in unmatchable_values(pattern, tokenizer):
+                if item.path not in ids_by_file:
+                    ids_by_file[item.path] = _entry_ids(item.path)
+                section, ids = ids_by_file[item.path]
+                keys = [section, ids.index(item.id), "patterns", number, index] if item.id in ids else None
+                problems.append(InputProblem(
+                    item.path, "CC910",
+                    f"{item.id}: pattern {number}, token {index}: {word!r} is {len(tokens)} tokens to the tokenizer "
+                    f"({' '.join(tokens)}) and a token spec matches one token, so it never matches; "
+                    f"write one token spec per token, or make it a phrase",
+                    line=line_of(Path(item.path), keys) if keys else None))
+    return problems
+
+
+def _entry_ids(path: str) -> tuple[str, list]:
+    """(section, entry ids in file order) of a cue or lexicon file, to find an entry's line."""
+    _, data = parse(Path(path).read_text(encoding="utf-8"))
+    section = "cues" if "cues" in (data or {}) else "entries"
+    return section, [entry.get("id") for entry in (data or {}).get(section, [])]
