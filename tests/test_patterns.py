@@ -65,8 +65,20 @@ def test_gated_matcher_confines_matches_to_a_sentence():
 
 def test_patterns_needing_no_particular_word_walk_the_whole_document():
     from claimcheck.extract.patterns import GatedMatcher
+    nlp, doc = _sentences("Results vary. Nine in ten improved by 90 %.")
+    gated = GatedMatcher(nlp.vocab)
+    gated.add("figure", [[{"LIKE_NUM": True}, {"IS_PUNCT": True}]])
+    assert [doc[start:end].text for _, start, end in gated(doc)] == ["90 %"]
+    assert len(gated.everywhere) == 1 and not gated.groups
+
+
+def test_exact_text_gates_like_lower_case():
+    from claimcheck.extract.patterns import GatedMatcher, required_words
+    assert required_words([{"ORTH": "("}, {"LIKE_NUM": True}, {"ORTH": "%"}, {"TEXT": {"IN": ["FDA"]}}]) == [
+        frozenset(["("]), frozenset(["%"]), frozenset(["fda"])]
     nlp, doc = _sentences("Results vary. Nine in ten (90 %) improved.")
     gated = GatedMatcher(nlp.vocab)
-    gated.add("figure", [[{"ORTH": "("}, {"LIKE_NUM": True}, {"ORTH": "%"}, {"ORTH": ")"}]])
-    assert [doc[start:end].text for _, start, end in gated(doc)] == ["(90 %)"]
-    assert len(gated) == 1
+    gated.add("figure", [[{"ORTH": "("}, {"LIKE_NUM": True}, {"ORTH": "%"}, {"ORTH": ")"}],
+                         [{"LIKE_NUM": True}, {"LOWER": "in"}, {"LIKE_NUM": True}]])
+    assert sorted(doc[start:end].text for _, start, end in gated(doc)) == ["(90 %)", "Nine in ten"]
+    assert len(gated.groups) == 1 and not len(gated.everywhere)

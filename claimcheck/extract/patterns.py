@@ -59,16 +59,19 @@ def expand(pattern: list[dict]) -> list[list[str]] | None:
 
 
 def required_words(pattern: list[dict]) -> list[frozenset[str]]:
-    """For each token the pattern cannot do without, the words it accepts (LOWER only)."""
+    """For each token the pattern cannot do without, the lower-case forms it accepts.
+
+    An ORTH or TEXT value fixes the token's lower-case form as much as a LOWER value does."""
     required = []
     for token in pattern:
         if token.get("OP") not in (None, "{1}", "+"):
             continue
-        value = token.get("LOWER")
-        if isinstance(value, str):
-            required.append(frozenset([value.lower()]))
-        elif isinstance(value, dict) and set(value) == {"IN"}:
-            required.append(frozenset(str(word).lower() for word in value["IN"]))
+        for attr in ("LOWER", "ORTH", "TEXT"):
+            value = token.get(attr)
+            if isinstance(value, str):
+                required.append(frozenset([value.lower()]))
+            elif isinstance(value, dict) and set(value) == {"IN"}:
+                required.append(frozenset(str(word).lower() for word in value["IN"]))
     return required
 
 
@@ -96,13 +99,16 @@ class GatedMatcher:
 
     def add(self, key: str, patterns: list[list[dict]]) -> None:
         needs = [required_words(pattern) for pattern in patterns]
-        if any(not need for need in needs):
-            self.everywhere.add(key, patterns)
+        anywhere = [pattern for pattern, need in zip(patterns, needs) if not need]
+        gated = [(pattern, need) for pattern, need in zip(patterns, needs) if need]
+        if anywhere:
+            self.everywhere.add(key, anywhere)
+        if not gated:
             return
         hashed = [[frozenset(self.vocab.strings.add(word) for word in options) for options in need]
-                  for need in needs]
+                  for _, need in gated]
         matcher = Matcher(self.vocab, validate=True)
-        matcher.add(key, patterns)
+        matcher.add(key, [pattern for pattern, _ in gated])
         self.groups.append((hashed, matcher))
         self._needed.update(h for need in hashed for options in need for h in options)
         self._needed_array = numpy.fromiter(self._needed, dtype=numpy.uint64)
