@@ -16,6 +16,7 @@ from __future__ import annotations
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from claimcheck.extract.extensions import text_of
 from claimcheck.extract.patterns import GatedMatcher, split_patterns
 
 
@@ -65,22 +66,26 @@ class ModalityTagger:
         cues = [c for c in cues if not any(p.start <= c.start and c.end <= p.end and len(p) > len(c)
                                            for p in predicates)]
         doc.spans[CUES_KEY] = cues
+        boundaries = {}  # per sentence start: its terminating clause comma and its commas
         for claim in doc._.cc_claims or []:
             anchor = doc.char_span(claim.predicate_start, claim.predicate_end)
-            self._apply(claim, anchor, [c for c in cues if claim.sentence_start <= c.start_char < claim.sentence_end])
+            sentence = anchor.sent  # Span.sent walks tokens to find the edges: once per claim
+            if sentence.start not in boundaries:
+                boundaries[sentence.start] = (self._clause_end(sentence), [t.i for t in sentence if t.text == ","])
+            self._apply(claim, anchor, sentence.start, *boundaries[sentence.start],
+                        [c for c in cues if claim.sentence_start <= c.start_char < claim.sentence_end])
         return doc
 
     def _clause_end(self, sentence) -> list[Span]:
         """The comma closing a sentence-opening subordinate clause ("While X, Y"): a terminator."""
-        words = sentence.text.lower().lstrip()
+        words = text_of(sentence.doc)[sentence.start_char:sentence.end_char].lower().lstrip()
         if not any(words.startswith(opener + " ") for opener in self.subordinate_openers):
             return []
         comma = next((t for t in sentence if t.text == ","), None)
         return [sentence.doc[comma.i:comma.i + 1]] if comma is not None else []
 
-    def _apply(self, claim, anchor, cues) -> None:
-        terminators = [c for c in cues if c.label_ == "terminate"] + self._clause_end(anchor.sent)
-        commas = [t.i for t in anchor.sent if t.text == ","]
+    def _apply(self, claim, anchor, sentence_start, clause_end, commas, cues) -> None:
+        terminators = [c for c in cues if c.label_ == "terminate"] + clause_end
         applied = []
         for cue in cues:
             if cue.label_ in ("pseudo", "terminate"):
@@ -88,7 +93,7 @@ class ModalityTagger:
             spec = self.cues[cue.id_]
             if claim.predicate in spec.excluded_predicates:
                 continue
-            if self._reaches(cue, anchor, spec, terminators, commas):
+            if self._reaches(cue, anchor, sentence_start, spec, terminators, commas):
                 applied.append(cue)
         if not applied:
             return
@@ -98,8 +103,8 @@ class ModalityTagger:
                        "direction": self.cues[c.id_].direction} for c in applied]
 
     @staticmethod
-    def _reaches(cue, anchor, spec, terminators, commas=()) -> bool:
-        if spec.whole_sentence or (spec.whole_sentence_when_first and cue.start == anchor.sent.start):
+    def _reaches(cue, anchor, sentence_start, spec, terminators, commas=()) -> bool:
+        if spec.whole_sentence or (spec.whole_sentence_when_first and cue.start == sentence_start):
             return True
         if cue.start < anchor.end and anchor.start < cue.end:
             # A hedge or frame wrapping the predicate applies ("may help", "emerging treatment");
