@@ -27,3 +27,14 @@ def schema_path(name: str) -> Path:
 def load_schema(name: str) -> dict:
     with open(schema_path(name), encoding="utf-8") as handle:
         return json.load(handle)
+
+
+@lru_cache(maxsize=None)
+def schema_registry():
+    """Every shipped schema under its ``$id``, so one schema can use another's definitions
+    (a product's token patterns are the lexicon's)."""
+    from referencing import Registry, Resource
+
+    schemas = [load_schema(path.name.removesuffix(".schema.json"))
+               for path in sorted((_PACKAGE_DIR / "schemas").glob("*.schema.json"))]
+    return Registry().with_resources((schema["$id"], Resource.from_contents(schema)) for schema in schemas)

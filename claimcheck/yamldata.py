@@ -15,7 +15,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from claimcheck.errors import InputProblem
-from claimcheck.resources import load_schema
+from claimcheck.resources import load_schema, schema_registry
 
 
 # libyaml's parser when PyYAML has it (its wheels do): several times faster,
@@ -96,7 +96,7 @@ def schema_problems(data: Any, schema_name: str, origin: str, code: str,
                     line_at: Callable[[list], int | None] = lambda path: None) -> list[InputProblem]:
     """Validate already-parsed data (YAML or TOML) against a shipped schema;
     ``line_at`` maps an error's key path to the line that holds it."""
-    validator = Draft202012Validator(load_schema(schema_name))
+    validator = Draft202012Validator(load_schema(schema_name), registry=schema_registry())
     problems = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
         keys = list(error.absolute_path)

@@ -111,3 +111,14 @@ def test_page_clutter_makes_no_findings():
                "Thank you! Your submission has been received!\nOops! Something went wrong while submitting the form.\n"
                "Copyright 2025. All rights reserved. Privacy Policy\n")
     assert check_text(clutter).result.findings == []
+
+
+def test_products_named_by_a_cell_word_and_a_treatment_noun():
+    # Knowledge-base products may carry token patterns for wordings no phrase list enumerates.
+    def products(text):
+        return {t.text for t in claims(text).terms if t.label == "PRODUCT"}
+    assert products("Our regenerative joint program helps knees.") == {"regenerative joint program"}
+    assert products("Over 500 cellular procedures performed.") == {"cellular procedures"}
+    assert products("Her intravitreal cell treatment was quick.") == {"cell treatment"}
+    assert products("Two intrathecal cord-cell treatments.") == {"cord-cell"}  # the named source wins
+    assert products("Ask about our cell phone plans and sickle cell disease.") == set()

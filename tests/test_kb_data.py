@@ -17,6 +17,8 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
+from claimcheck.resources import schema_registry
+
 ROOT = Path(__file__).resolve().parent.parent
 KB_DIR = ROOT / "rules" / "kb"
 SCHEMA_PATH = ROOT / "claimcheck" / "schemas" / "kb.schema.json"
@@ -100,14 +102,14 @@ def test_schema_is_a_valid_draft_2020_12_schema(schema):
 @pytest.mark.parametrize("path", _kb_paths(), ids=lambda p: p.name)
 def test_kb_file_validates_against_schema(path, schema):
     data = _load(path)
-    errors = sorted(Draft202012Validator(schema).iter_errors(data), key=lambda e: list(map(str, e.path)))
+    errors = sorted(Draft202012Validator(schema, registry=schema_registry()).iter_errors(data), key=lambda e: list(map(str, e.path)))
     messages = [f"{'/'.join(map(str, e.path)) or '<root>'}: {e.message}" for e in errors]
     assert not messages, f"{path.name}:\n" + "\n".join(messages[:25])
 
 
 def test_schema_rejects_unknown_keys_and_bad_values(schema):
     """Guard against a schema loosened by accident: these must all fail."""
-    validator = Draft202012Validator(schema)
+    validator = Draft202012Validator(schema, registry=schema_registry())
     bad_documents = [
         {"sources": [{"id": "x", "issuer": "I", "title": "T", "date": "2021", "extra": 1}]},
         {"sources": [{"id": "Bad_Id", "issuer": "I", "title": "T", "date": "2021"}]},

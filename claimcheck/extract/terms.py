@@ -47,7 +47,7 @@ class TermMatcher:
                 self.tokens.add(key, patterns)
 
         for product in kb.products.values():
-            add("PRODUCT", product["id"], product["id"], product.get("terms", []))
+            add("PRODUCT", product["id"], product["id"], product.get("terms", []), patterns=product.get("patterns", []))
         for condition in kb.conditions.values():
             add("CONDITION", condition["id"], condition["id"], condition.get("terms", []),
                 condition.get("case_sensitive_terms", []))
