@@ -103,6 +103,7 @@ class RulePack:
     rhetorical_questions: list[str] = field(default_factory=list)
     subordinate_openers: list[str] = field(default_factory=list)
     denials: list[str] = field(default_factory=list)
+    condition_anaphors: list[str] = field(default_factory=list)
 
     def rule(self, code_or_name: str) -> Rule | None:
         wanted = code_or_name.upper()
@@ -197,6 +198,7 @@ def _load_pack_cached(extra_dirs: tuple[str, ...], extra_kb: tuple[str, ...], in
     rhetorical: list[str] = []
     openers: list[str] = []
     denials: list[str] = []
+    anaphors: list[str] = []
     for path in parts["cues"]:
         data, found = load_validated(path, "cues")
         problems.extend(found)
@@ -206,6 +208,7 @@ def _load_pack_cached(extra_dirs: tuple[str, ...], extra_kb: tuple[str, ...], in
             rhetorical += [opening.lower() for opening in data.get("rhetorical_questions", [])]
             openers += [opening.lower() for opening in data.get("subordinate_openers", [])]
             denials += [denial.lower() for denial in data.get("denials", [])]
+            anaphors += [phrase.lower() for phrase in data.get("condition_anaphors", [])]
             for index, cue in enumerate(data["cues"]):
                 if _repeated(path, "cues", index, cue["id"], [c.id for c in cues], problems):
                     continue
@@ -231,7 +234,7 @@ def _load_pack_cached(extra_dirs: tuple[str, ...], extra_kb: tuple[str, ...], in
     rules.sort(key=lambda r: r.code)
     pack = RulePack(rules, kb, lexicon, cues, precedence or ["negated", "reported", "hypothetical", "research",
                                                               "question", "hedged"], problems, directories,
-                    affirmations, rhetorical, openers, denials)
+                    affirmations, rhetorical, openers, denials, anaphors)
     for rule in rules:
         rule.check = _kind_module(rule.kind).compile(rule, pack)
     return pack

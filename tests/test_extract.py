@@ -122,3 +122,26 @@ def test_products_named_by_a_cell_word_and_a_treatment_noun():
     assert products("Her intravitreal cell treatment was quick.") == {"cell treatment"}
     assert products("Two intrathecal cord-cell treatments.") == {"cord-cell"}  # the named source wins
     assert products("Ask about our cell phone plans and sickle cell disease.") == set()
+
+
+def test_a_claim_referring_back_takes_the_conditions_of_the_sentence_before():
+    long_setup = ("Sickle cell disease and beta thalassemia are inherited disorders of hemoglobin, the "
+                  "protein in red blood cells that carries oxygen around the body.")
+    analysis = claims(long_setup + " A bone marrow transplant can cure both conditions.")
+    (cure,) = only(analysis, "cure")
+    assert set(cure.conditions) >= {"sickle-cell-disease"}
+    assert any(c["cue"] == "setup-sentence" for c in cure.cues)
+    # Without the reference back, a long sentence before is no setup.
+    (cure,) = only(claims(long_setup + " A bone marrow transplant can cure it."), "cure")
+    assert cure.conditions == []
+
+
+def test_a_cookie_banner_does_not_make_a_page_promotional():
+    assert claims("We use cookies to improve this site.\n\nStem cells are studied for MS.").topic["promotional"] is False
+    assert claims("We use stem cells from your own fat.").topic["promotional"] is True
+
+
+def test_a_lead_in_telling_what_was_said_makes_its_list_reported():
+    analysis = claims("At these seminars, presenters have told audiences that:\n"
+                      "Injections regrow knee cartilage\nCord cells cure MS\n")
+    assert {c.modality for c in analysis.claims} == {"reported"}

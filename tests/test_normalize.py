@@ -70,6 +70,18 @@ def test_plain_text_headings_lists_and_wrapped_lines():
                                        "Arthritis", "COPD"]
 
 
+def test_plain_text_lines_after_a_colon_lead_in_are_list_items():
+    # Scraped pages lose their bullets: the short unpunctuated lines after a lead-in
+    # ending with a colon are a list, up to a line that reads as a sentence.
+    text = normalize_plain("Clinics claim the cells can:\nRegrow cartilage\nReverse MS\n"
+                           "None of this is proven.\nA short line\n")
+    kinds = [(b.kind, text.text[b.start:b.end]) for b in text.blocks]
+    assert kinds == [("paragraph", "Clinics claim the cells can:"), ("list_item", "Regrow cartilage"),
+                     ("list_item", "Reverse MS"), ("paragraph", "None of this is proven."),
+                     ("paragraph", "A short line")]
+
+
+
 @pytest.mark.parametrize("media_type", ["text/plain", "text/markdown", "text/html"])
 def test_every_normalized_character_maps_into_the_raw_text(media_type):
     raw = "Stem cells — “heal” knees ✓ in 3 weeks.\n\nNext paragraph: café.\n"

@@ -49,22 +49,22 @@ def _inside(offset: int, spans) -> tuple[int, int] | None:
     return next((s for s in spans if s[0] <= offset < s[1]), None)
 
 
-def apply_context(analysis: Analysis, affirmations: frozenset[str], precedence: list[str],
-                  news_only_cues: frozenset[str] = frozenset(), rhetorical: tuple[str, ...] = (),
-                  denials: frozenset[str] = frozenset()) -> None:
+def apply_context(analysis: Analysis, pack) -> None:
+    """Everything a sentence cannot decide alone, with the word lists of ``pack``'s cue files."""
     text = analysis.text.text
     quotes = quoted_spans(text)
     promotion = [t for t in analysis.terms if t.label == "PROMOTION" and not _inside(t.start, quotes)]
     analysis.topic["promotional"] = bool(promotion)
     if promotion:
-        _drop_cues(analysis, news_only_cues, precedence)
+        news_only_cues = frozenset(c.id for c in pack.cues if c.ignore_on_promotional_pages)
+        _drop_cues(analysis, news_only_cues, pack.precedence)
     else:
         _quotes_are_reported(analysis, quotes)
     _inherit_lead_ins(analysis)
-    _denied_by_next_sentence(analysis, denials)
-    _conditions_from_setup(analysis)
-    _rhetorical_questions(analysis, rhetorical)
-    _answer_questions(analysis, affirmations)
+    _denied_by_next_sentence(analysis, frozenset(pack.denials))
+    _conditions_from_setup(analysis, tuple(pack.condition_anaphors))
+    _rhetorical_questions(analysis, tuple(pack.rhetorical_questions))
+    _answer_questions(analysis, frozenset(pack.affirmations))
 
 
 def _drop_cues(analysis: Analysis, cue_ids: frozenset[str], precedence: list[str]) -> None:
@@ -165,11 +165,12 @@ def _denied_by_next_sentence(analysis: Analysis, denials: frozenset[str]) -> Non
 SETUP_MAX_WORDS = 16
 
 
-def _conditions_from_setup(analysis: Analysis) -> None:
+def _conditions_from_setup(analysis: Analysis, anaphors: tuple[str, ...] = ()) -> None:
     """"Torn meniscus? Our stem cells heal it in one visit." A claim that names no
     condition takes the conditions of the sentence just before it when that sentence
     is a short setup (a question, a heading, "Don't let MS ...") making no claim of
-    its own."""
+    its own, or, whatever its length, when the claim refers back to them ("a transplant
+    can cure both conditions")."""
     text = analysis.text.text
     conditions_of: dict[int, list] = {}
     for term in analysis.terms:
@@ -186,7 +187,9 @@ def _conditions_from_setup(analysis: Analysis) -> None:
             previous -= 1
         if previous < 0 or previous in claimed or previous not in conditions_of:
             continue
-        if len(text[slice(*analysis.sentences[previous])].split()) > SETUP_MAX_WORDS:
+        own = " " + " ".join(re.findall(r"[\w']+", text[slice(*analysis.sentences[index])].lower())) + " "
+        refers_back = any(f" {phrase} " in own for phrase in anaphors)
+        if len(text[slice(*analysis.sentences[previous])].split()) > SETUP_MAX_WORDS and not refers_back:
             continue
         terms = conditions_of[previous]
         claim.conditions = list(dict.fromkeys(t.cls for t in terms))

@@ -69,9 +69,7 @@ def to_analysis(doc, text: NormalizedText, pack: RulePack) -> Analysis:
         topic=dict(doc._.cc_topic or {}),
         words=_word_count(doc),
     )
-    apply_context(analysis, frozenset(pack.affirmations), pack.precedence,
-                  frozenset(c.id for c in pack.cues if c.ignore_on_promotional_pages),
-                  tuple(pack.rhetorical_questions), frozenset(pack.denials))
+    apply_context(analysis, pack)
     analysis.claims = remove_duplicates(analysis.claims)
     return analysis
 

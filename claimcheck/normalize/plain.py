@@ -1,8 +1,11 @@
 """Plain text: paragraphs are separated by blank lines; a line break inside a
 paragraph is a space when the next line goes on in lower case (hard-wrapped
 prose). Otherwise every line is a block: a list item, a heading or slogan, or a
-paragraph stored on one line, as scraped pages are. A line that is only an
-HTML-style comment (``<!-- ... -->``) is a comment, as in Markdown.
+paragraph stored on one line, as scraped pages are. Scraped pages lose their
+bullets, so the short unpunctuated lines after a line ending with a colon are
+list items too ("Clinics claim the products can:" / "Regrow cartilage"). A
+line that is only an HTML-style comment (``<!-- ... -->``) is a comment, as in
+Markdown.
 """
 from __future__ import annotations
 
@@ -16,6 +19,13 @@ from claimcheck.model import NormalizedText
 _COMMENT_LINE = re.compile(r"^\s*<!--(.*?)-->\s*$")
 _LIST_MARKER = re.compile(r"^\s*(?:[-*•·▪◦‣+]|\d{1,3}[.)])\s+")
 _SENTENCE_END = (".", ",", ";", ":", "!", "?", "\u201d", '"', ")")
+# A bulleted line that lost its bullet: short, and not closed like a sentence.
+LIST_ITEM_MAX_WORDS = 16
+
+
+def _reads_as_item(line: str) -> bool:
+    stripped = line.strip()
+    return len(stripped.split()) <= LIST_ITEM_MAX_WORDS and not stripped.endswith((".", "!", "?", ":"))
 
 
 def _is_own_block(line: str, next_line: str | None) -> bool:
@@ -42,6 +52,7 @@ def normalize_plain(raw: str) -> NormalizedText:
     builder = TextBuilder()
     lines = raw.split("\n")
     offset = 0
+    in_list = False  # the lines just after a lead-in ending with ':' are a list
     for index, line in enumerate(lines):
         next_line = lines[index + 1] if index + 1 < len(lines) else None
         comment = _COMMENT_LINE.match(line)
@@ -50,15 +61,24 @@ def normalize_plain(raw: str) -> NormalizedText:
             builder.comment(offset + line.index("<!--"), offset + line.rindex("-->") + 3, comment.group(1))
         elif not line.strip():
             builder.end_block()
+            in_list = False
         else:
             marker = _LIST_MARKER.match(line)
+            own_block = _is_own_block(line, next_line)
             if marker:
                 builder.end_block()
                 builder.set_block_kind("list_item")
                 builder.add(line[marker.end():], offset + marker.end())
+            elif in_list and own_block and _reads_as_item(line):
+                builder.end_block()
+                builder.set_block_kind("list_item")
+                builder.add(line, offset)
             else:
                 builder.add(line, offset)
-            if _is_own_block(line, next_line):
+                in_list = False
+            if line.rstrip().endswith(":") and own_block:
+                in_list = True
+            if own_block:
                 builder.end_block()
             else:
                 builder.space(offset + len(line))
