@@ -104,6 +104,7 @@ class RulePack:
     subordinate_openers: list[str] = field(default_factory=list)
     denials: list[str] = field(default_factory=list)
     condition_anaphors: list[str] = field(default_factory=list)
+    negative_answers: list[str] = field(default_factory=list)
 
     def rule(self, code_or_name: str) -> Rule | None:
         wanted = code_or_name.upper()
@@ -199,6 +200,7 @@ def _load_pack_cached(extra_dirs: tuple[str, ...], extra_kb: tuple[str, ...], in
     openers: list[str] = []
     denials: list[str] = []
     anaphors: list[str] = []
+    negative_answers: list[str] = []
     for path in parts["cues"]:
         data, found = load_validated(path, "cues")
         problems.extend(found)
@@ -209,6 +211,7 @@ def _load_pack_cached(extra_dirs: tuple[str, ...], extra_kb: tuple[str, ...], in
             openers += [opening.lower() for opening in data.get("subordinate_openers", [])]
             denials += [denial.lower() for denial in data.get("denials", [])]
             anaphors += [phrase.lower() for phrase in data.get("condition_anaphors", [])]
+            negative_answers += [phrase.lower() for phrase in data.get("negative_answers", [])]
             for index, cue in enumerate(data["cues"]):
                 if _repeated(path, "cues", index, cue["id"], [c.id for c in cues], problems):
                     continue
@@ -234,7 +237,7 @@ def _load_pack_cached(extra_dirs: tuple[str, ...], extra_kb: tuple[str, ...], in
     rules.sort(key=lambda r: r.code)
     pack = RulePack(rules, kb, lexicon, cues, precedence or ["negated", "reported", "hypothetical", "research",
                                                               "question", "hedged"], problems, directories,
-                    affirmations, rhetorical, openers, denials, anaphors)
+                    affirmations, rhetorical, openers, denials, anaphors, negative_answers)
     for rule in rules:
         rule.check = _kind_module(rule.kind).compile(rule, pack)
     return pack

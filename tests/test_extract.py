@@ -145,3 +145,31 @@ def test_a_lead_in_telling_what_was_said_makes_its_list_reported():
     analysis = claims("At these seminars, presenters have told audiences that:\n"
                       "Injections regrow knee cartilage\nCord cells cure MS\n")
     assert {c.modality for c in analysis.claims} == {"reported"}
+
+
+def test_a_bare_no_answers_the_question_and_negates_nothing_after_it():
+    analysis = claims("Will my body reject the donor cells? Not at all - cord cells are immune-privileged.")
+    (rejection,) = [c for c in analysis.claims if c.predicate == "no-rejection" and c.modality != "question"]
+    assert rejection.modality == "asserted"
+    # A "not" inside the answer's own claim still negates it.
+    analysis = claims("Will my body reject the donor cells? Cord cells are not immune-privileged.")
+    assert {c.modality for c in analysis.claims if c.predicate == "no-rejection"} == {"negated"}
+
+
+def test_an_answer_takes_the_product_and_condition_of_its_question():
+    analysis = claims("Can stem cells help my son with autism? Most families notice better sleep within weeks.")
+    (answer,) = [c for c in analysis.claims if c.modality == "asserted"]
+    assert answer.product == "stem-cells-generic" and answer.conditions == ["autism"]
+    assert answer.cues[-1]["cue"] == "answered-question"
+    # A long statement, not a question, lends nothing to the sentence after it.
+    analysis = claims("Researchers at several universities are studying whether stem cells change anything in "
+                      "autism, and results so far are mixed. Most families notice better sleep within weeks.")
+    assert [c.conditions for c in analysis.claims if c.predicate_pattern == "noticed-improvement"] == [[]]
+
+
+def test_emoji_end_a_sentence_so_a_negation_stops_there():
+    (claim,) = only(claims("Knee pain is not a life sentence 🔥 Our stem cells regrow cartilage."), "regenerate")
+    assert claim.modality == "asserted"
+    # The same words with no break: the "not" reaches the claim.
+    (claim,) = only(claims("Knee pain is not a life sentence and our stem cells regrow cartilage."), "regenerate")
+    assert claim.modality == "negated"

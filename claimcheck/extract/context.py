@@ -64,18 +64,83 @@ def apply_context(analysis: Analysis, pack) -> None:
     _denied_by_next_sentence(analysis, frozenset(pack.denials))
     _conditions_from_setup(analysis, tuple(pack.condition_anaphors))
     _rhetorical_questions(analysis, tuple(pack.rhetorical_questions))
+    _negative_answers(analysis, tuple(pack.negative_answers), pack.precedence)
+    _answers_take_the_question(analysis)
     _answer_questions(analysis, frozenset(pack.affirmations))
+
+
+def _keep_cues(claim: Claim, kept: list[dict], precedence: list[str]) -> None:
+    """Keep only ``kept`` of a claim's cues; its modality is then the first modality category
+    left (cues that tell where a subject came from, "setup-sentence", set none)."""
+    rank = {category: index for index, category in enumerate(precedence)}
+    claim.cues = kept
+    claim.modality = min((c["category"] for c in kept if c["category"] in rank), key=rank.get, default="asserted")
 
 
 def _drop_cues(analysis: Analysis, cue_ids: frozenset[str], precedence: list[str]) -> None:
     """On a page that sells, speech verbs introduce testimonials: they set no modality."""
-    rank = {category: index for index, category in enumerate(precedence)}
     for claim in analysis.claims:
         kept = [c for c in claim.cues if c["cue"] not in cue_ids]
         if len(kept) != len(claim.cues):
-            claim.cues = kept
-            claim.modality = min((c["category"] for c in kept), key=lambda c: rank.get(c, len(rank)),
-                                 default="asserted")
+            _keep_cues(claim, kept, precedence)
+
+
+_ANSWER_END = re.compile(r"\s*(?:[\u2014\u2013,.!:;-]|$)")
+
+
+def _negative_answers(analysis: Analysis, answers: tuple[str, ...], precedence: list[str]) -> None:
+    """"Will my body reject the donor cells? Not at all - cord cells are immune-privileged."
+    A bare "no" answering the question before it denies the question; it does not negate
+    the claim that follows it in the answer."""
+    text = analysis.text.text
+    for index, (start, end) in enumerate(analysis.sentences):
+        previous = _previous_sentence(analysis, index)
+        if previous is None or not text[slice(*analysis.sentences[previous])].rstrip().endswith("?"):
+            continue
+        sentence = text[start:end]
+        opening = sentence.lstrip().lower()
+        answer = next((a for a in answers if opening.startswith(a) and _ANSWER_END.match(opening, len(a))), None)
+        if answer is None:
+            continue
+        answer_end = start + len(sentence) - len(opening) + len(answer)
+        said = {t.text.lower() for t in analysis.terms
+                if t.label == "CUE" and t.cls == "negated" and start <= t.start and t.end <= answer_end}
+        for claim in analysis.claims:
+            if start <= claim.predicate_start < end and claim.predicate_start >= answer_end:
+                kept = [c for c in claim.cues if not (c["category"] == "negated" and c["text"].lower() in said)]
+                if len(kept) != len(claim.cues):
+                    _keep_cues(claim, kept, precedence)
+
+
+def _previous_sentence(analysis: Analysis, index: int) -> int | None:
+    """The closest sentence before ``index`` that is not blank."""
+    text = analysis.text.text
+    previous = index - 1
+    while previous >= 0 and not text[slice(*analysis.sentences[previous])].strip():
+        previous -= 1
+    return previous if previous >= 0 else None
+
+
+def _answers_take_the_question(analysis: Analysis) -> None:
+    """"Can stem cells help my child with autism? Many families see better sleep within a
+    month." The answer is about what the question asked: a claim in the sentence after a
+    question that names no product or condition takes the question's."""
+    questions = {_sentence_index(analysis, c.predicate_start): c for c in analysis.claims
+                 if c.modality == "question" and (c.product or c.conditions)}
+    if not questions:
+        return
+    for claim in analysis.claims:
+        index = _sentence_index(analysis, claim.predicate_start)
+        previous = _previous_sentence(analysis, index)
+        question = questions.get(previous) if previous is not None else None
+        if question is None or claim.modality == "question" or (claim.product and claim.conditions):
+            continue
+        if not claim.product and question.product:
+            claim.product, claim.product_text = question.product, question.product_text
+        if not claim.conditions and question.conditions:
+            claim.conditions, claim.condition_texts = list(question.conditions), list(question.condition_texts)
+        claim.cues = claim.cues + [{"cue": "answered-question", "text": question.text[:60], "category": "subject",
+                                    "direction": "question"}]
 
 
 # "... — Mark, 54" after a quotation signs a testimonial.
@@ -182,10 +247,8 @@ def _conditions_from_setup(analysis: Analysis, anaphors: tuple[str, ...] = ()) -
         if claim.conditions or claim.predicate not in INHERITABLE + ("evidence", "testimonial"):
             continue
         index = _sentence_index(analysis, claim.predicate_start)
-        previous = index - 1
-        while previous >= 0 and not text[slice(*analysis.sentences[previous])].strip():
-            previous -= 1
-        if previous < 0 or previous in claimed or previous not in conditions_of:
+        previous = _previous_sentence(analysis, index)
+        if previous is None or previous in claimed or previous not in conditions_of:
             continue
         own = " " + " ".join(re.findall(r"[\w']+", text[slice(*analysis.sentences[index])].lower())) + " "
         refers_back = any(f" {phrase} " in own for phrase in anaphors)

@@ -6,6 +6,8 @@ process and cached.
 """
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 
 from claimcheck.extract import extensions
@@ -20,22 +22,32 @@ def _pack(rule_paths, kb_paths, include_builtin):
     return load_pack(tuple(rule_paths), tuple(kb_paths), include_builtin)
 
 
+# Social posts end their sentences with emoji instead of full stops ("... is not a life
+# sentence 🔥 Our shot restores ..."): a run of pictographs followed by a space ends one.
+_EMOJI_BREAK = re.compile("[\u2600-\u27bf\U0001f300-\U0001faff][\u2600-\u27bf\U0001f300-\U0001faff"
+                          "\ufe0f\u200d\U0001f3fb-\U0001f3ff]*\\s+(?=\\S)")
+
+
 @Language.component("claimcheck_blocks", assigns=["token.is_sent_start"])
 def block_boundaries(doc):
-    """A line break separates blocks (headings, list items, paragraphs): a new sentence.
-    Normalized text has line breaks only between blocks, so finding them in the text is
-    enough, and cheaper than visiting every token."""
+    """A line break separates blocks (headings, list items, paragraphs): a new sentence;
+    so does a run of emoji inside a line. Normalized text has line breaks only between
+    blocks, so finding them in the text is enough, and cheaper than visiting every token."""
     text = extensions.text_of(doc)
+    starts = []
     position = text.find("\n")
     while position != -1:
         end = position
         while end < len(text) and text[end].isspace():
             end += 1
-        if end < len(text):
-            token = doc.char_span(end, end + 1, alignment_mode="expand")
+        starts.append(end)
+        position = text.find("\n", end)
+    starts += [match.end() for match in _EMOJI_BREAK.finditer(text)]
+    for start in starts:
+        if start < len(text):
+            token = doc.char_span(start, start + 1, alignment_mode="expand")
             if token is not None and token.start > 0:
                 doc[token.start].is_sent_start = True
-        position = text.find("\n", end)
     return doc
 
 
