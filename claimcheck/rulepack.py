@@ -105,6 +105,7 @@ class RulePack:
     denials: list[str] = field(default_factory=list)
     condition_anaphors: list[str] = field(default_factory=list)
     negative_answers: list[str] = field(default_factory=list)
+    clause_breaks: list[str] = field(default_factory=list)
 
     def rule(self, code_or_name: str) -> Rule | None:
         wanted = code_or_name.upper()
@@ -201,6 +202,7 @@ def _load_pack_cached(extra_dirs: tuple[str, ...], extra_kb: tuple[str, ...], in
     denials: list[str] = []
     anaphors: list[str] = []
     negative_answers: list[str] = []
+    clause_breaks: list[str] = []
     for path in parts["cues"]:
         data, found = load_validated(path, "cues")
         problems.extend(found)
@@ -212,6 +214,7 @@ def _load_pack_cached(extra_dirs: tuple[str, ...], extra_kb: tuple[str, ...], in
             denials += [denial.lower() for denial in data.get("denials", [])]
             anaphors += [phrase.lower() for phrase in data.get("condition_anaphors", [])]
             negative_answers += [phrase.lower() for phrase in data.get("negative_answers", [])]
+            clause_breaks += [marker.lower() for marker in data.get("clause_breaks", [])]
             for index, cue in enumerate(data["cues"]):
                 if _repeated(path, "cues", index, cue["id"], [c.id for c in cues], problems):
                     continue
@@ -237,7 +240,7 @@ def _load_pack_cached(extra_dirs: tuple[str, ...], extra_kb: tuple[str, ...], in
     rules.sort(key=lambda r: r.code)
     pack = RulePack(rules, kb, lexicon, cues, precedence or ["negated", "reported", "hypothetical", "research",
                                                               "question", "hedged"], problems, directories,
-                    affirmations, rhetorical, openers, denials, anaphors, negative_answers)
+                    affirmations, rhetorical, openers, denials, anaphors, negative_answers, clause_breaks)
     for rule in rules:
         rule.check = _kind_module(rule.kind).compile(rule, pack)
     return pack

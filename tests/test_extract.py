@@ -173,3 +173,13 @@ def test_emoji_end_a_sentence_so_a_negation_stops_there():
     # The same words with no break: the "not" reaches the claim.
     (claim,) = only(claims("Knee pain is not a life sentence and our stem cells regrow cartilage."), "regenerate")
     assert claim.modality == "negated"
+
+
+def test_a_claim_takes_the_conditions_of_its_own_clause():
+    analysis = claims("Cord blood stem cells are used to treat leukemia; clinics say they treat autism and diabetes.")
+    first, second = sorted(only(analysis, "treat"), key=lambda c: c.predicate_start)
+    assert first.conditions == ["leukemia"]
+    assert set(second.conditions) == {"autism", "diabetes"}
+    # A clause naming no condition borrows its sentence's.
+    (claim,) = only(claims("Our stem cells are very effective; arthritis and lupus respond well."), "efficacy")
+    assert set(claim.conditions) >= {"lupus"}

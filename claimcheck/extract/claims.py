@@ -1,9 +1,12 @@
 """The ``claimcheck_claims`` component: assembles claims from matched terms.
 
 A claim is anchored on a predicate (a lexicon PREDICATE span: treats, cures,
-regrows, FDA approved, no risk, proven ...). Within its sentence it takes the
+regrows, FDA approved, no risk, proven ...). Within its clause it takes the
 nearest cell product (or approved product / transplant procedure) and every
-condition named; a sentence naming no cell product but another treatment
+condition named; a clause that names none borrows its sentence's. Clauses end
+at the cue file's ``clause_breaks`` ("; " or ", not for"), so "used to treat
+leukemia; claims that it treats autism are unproven" keeps autism out of the
+first claim; a sentence naming no cell product but another treatment
 ("physical therapy helps") records that treatment, so rules can leave it alone.
 A sentence that is mostly a list of conditions ("MS; ALS; COPD; autism")
 is a claim by itself: an ad lists what it treats. The document-level topic signal (is this text about a cell
@@ -20,6 +23,23 @@ from spacy.tokens import Span
 from claimcheck.extract.extensions import text_of
 from claimcheck.extract.terms import SPANS_KEY
 from claimcheck.model import Claim
+
+
+# What a claim takes from its clause (or, when the clause has none, from its sentence).
+CLAUSE_LABELS = ("PRODUCT", "CONDITION", "APPROVED", "PROCEDURE", "TREATMENT")
+
+
+def _clause_parts(parts: dict[str, list], breaks: list[int], anchor) -> dict[str, list]:
+    """``parts`` of a sentence narrowed to the clause holding ``anchor``, label by label."""
+    if not breaks:
+        return parts
+    clause = bisect.bisect_right(breaks, anchor.start_char)
+    narrowed = dict(parts)
+    for label in CLAUSE_LABELS:
+        own = [s for s in parts.get(label, []) if bisect.bisect_right(breaks, s.start_char) == clause]
+        if own:
+            narrowed[label] = own
+    return narrowed
 
 
 def _nearest(spans, anchor):
@@ -40,6 +60,7 @@ def _nearest(spans, anchor):
 class ClaimFinder:
     def __init__(self, pack, assume_cell_topic: bool = True, min_list_conditions: int = 3):
         self.kb = pack.kb
+        self.clause_breaks = tuple(pack.clause_breaks)
         self.assume_cell_topic = assume_cell_topic
         self.min_list_conditions = min_list_conditions
 
@@ -57,13 +78,26 @@ class ClaimFinder:
                 parts = by_sentence[index]
                 if not parts:
                     continue
+                breaks = self._clause_breaks(text, sentence)
                 for predicate in parts.get("PREDICATE", []):
-                    claims.append(self._claim(doc, text, sentence, predicate, parts))
+                    claims.append(self._claim(doc, text, sentence, predicate, _clause_parts(parts, breaks, predicate)))
+                # A list of conditions is one claim, whatever separates its items ("MS; ALS; COPD").
                 if not parts.get("PREDICATE") and self._is_condition_list(sentence, parts.get("CONDITION", [])):
                     claims.append(self._claim(doc, text, sentence, None, parts))
         doc._.cc_claims = claims
         doc._.cc_topic = self._topic(spans)
         return doc
+
+    def _clause_breaks(self, text: str, sentence) -> list[int]:
+        """Character offsets inside ``sentence`` where a new clause begins."""
+        lowered = text[sentence.start_char:sentence.end_char].lower()
+        breaks = []
+        for marker in self.clause_breaks:
+            position = lowered.find(marker)
+            while position != -1:
+                breaks.append(sentence.start_char + position + len(marker))
+                position = lowered.find(marker, position + 1)
+        return sorted(breaks)
 
     def _is_condition_list(self, sentence, conditions) -> bool:
         """A run of condition names with little else ("MS; ALS; COPD; autism") lists what is treated."""
