@@ -106,6 +106,7 @@ class RulePack:
     condition_anaphors: list[str] = field(default_factory=list)
     negative_answers: list[str] = field(default_factory=list)
     clause_breaks: list[str] = field(default_factory=list)
+    clause_exclusions: list[str] = field(default_factory=list)
 
     def rule(self, code_or_name: str) -> Rule | None:
         wanted = code_or_name.upper()
@@ -160,6 +161,12 @@ def _pack_parts(directory: Path) -> dict[str, list[Path]]:
     return {"kb": [], "lexicon": [], "cues": [], "checks": sorted(directory.rglob("*.yaml"))}
 
 
+# Word lists of a cue file (rules/cues/*.yaml) that context reads; each is a RulePack field of
+# the same name, lower-cased, and the lists of several cue files add up.
+CUE_WORD_LISTS = ("affirmations", "rhetorical_questions", "subordinate_openers", "denials", "condition_anaphors",
+                  "negative_answers", "clause_breaks", "clause_exclusions")
+
+
 def load_pack(extra_dirs: tuple[str, ...] = (), extra_kb: tuple[str, ...] = (),
               include_builtin: bool = True) -> RulePack:
     """Load and validate a rule pack; never raises for bad files (see ``problems``)."""
@@ -196,25 +203,14 @@ def _load_pack_cached(extra_dirs: tuple[str, ...], extra_kb: tuple[str, ...], in
 
     cues: list[Cue] = []
     precedence: list[str] = []
-    affirmations: list[str] = []
-    rhetorical: list[str] = []
-    openers: list[str] = []
-    denials: list[str] = []
-    anaphors: list[str] = []
-    negative_answers: list[str] = []
-    clause_breaks: list[str] = []
+    words: dict[str, list[str]] = {name: [] for name in CUE_WORD_LISTS}
     for path in parts["cues"]:
         data, found = load_validated(path, "cues")
         problems.extend(found)
         if data:
             precedence = data.get("precedence", precedence)
-            affirmations += [word.lower() for word in data.get("affirmations", [])]
-            rhetorical += [opening.lower() for opening in data.get("rhetorical_questions", [])]
-            openers += [opening.lower() for opening in data.get("subordinate_openers", [])]
-            denials += [denial.lower() for denial in data.get("denials", [])]
-            anaphors += [phrase.lower() for phrase in data.get("condition_anaphors", [])]
-            negative_answers += [phrase.lower() for phrase in data.get("negative_answers", [])]
-            clause_breaks += [marker.lower() for marker in data.get("clause_breaks", [])]
+            for name in CUE_WORD_LISTS:
+                words[name] += [phrase.lower() for phrase in data.get(name, [])]
             for index, cue in enumerate(data["cues"]):
                 if _repeated(path, "cues", index, cue["id"], [c.id for c in cues], problems):
                     continue
@@ -239,8 +235,7 @@ def _load_pack_cached(extra_dirs: tuple[str, ...], extra_kb: tuple[str, ...], in
         rules.append(rule)
     rules.sort(key=lambda r: r.code)
     pack = RulePack(rules, kb, lexicon, cues, precedence or ["negated", "reported", "hypothetical", "research",
-                                                              "question", "hedged"], problems, directories,
-                    affirmations, rhetorical, openers, denials, anaphors, negative_answers, clause_breaks)
+                                                              "question", "hedged"], problems, directories, **words)
     for rule in rules:
         rule.check = _kind_module(rule.kind).compile(rule, pack)
     return pack

@@ -183,3 +183,17 @@ def test_a_claim_takes_the_conditions_of_its_own_clause():
     # A clause naming no condition borrows its sentence's.
     (claim,) = only(claims("Our stem cells are very effective; arthritis and lupus respond well."), "efficacy")
     assert set(claim.conditions) >= {"lupus"}
+
+
+def test_conditions_after_an_exclusion_belong_to_no_claim():
+    excluded = claims("The approved cell product is indicated for graft-versus-host disease, "
+                      "not for joint pain, lung disease or aging.")
+    assert not {"joint-pain", "aging"} & {c for claim in excluded.claims for c in claim.conditions}
+    # The same conditions, not excluded, are a list of what is treated.
+    listed = claims("The approved cell product is indicated for graft-versus-host disease, joint pain, "
+                    "lung disease or aging.")
+    assert [c.predicate_pattern for c in listed.claims] == ["condition-list"]
+    # Up to the next clause break only.
+    analysis = claims("It is for graft-versus-host disease, not for joint pain; clinics say it cures lupus and MS.")
+    assert {"lupus", "multiple-sclerosis"} <= {c for claim in analysis.claims for c in claim.conditions}
+    assert "joint-pain" not in {c for claim in analysis.claims for c in claim.conditions}

@@ -4,9 +4,9 @@ A claim is anchored on a predicate (a lexicon PREDICATE span: treats, cures,
 regrows, FDA approved, no risk, proven ...). Within its clause it takes the
 nearest cell product (or approved product / transplant procedure) and every
 condition named; a clause that names none borrows its sentence's. Clauses end
-at the cue file's ``clause_breaks`` ("; " or ", not for"), so "used to treat
-leukemia; claims that it treats autism are unproven" keeps autism out of the
-first claim; a sentence naming no cell product but another treatment
+at the cue file's ``clause_breaks`` ("; "), so "used to treat leukemia; claims
+that it treats autism are unproven" keeps autism out of the first claim; what
+follows an exclusion (", not for joint pain") is claimed by no claim; a sentence naming no cell product but another treatment
 ("physical therapy helps") records that treatment, so rules can leave it alone.
 A sentence that is mostly a list of conditions ("MS; ALS; COPD; autism")
 is a claim by itself: an ad lists what it treats. The document-level topic signal (is this text about a cell
@@ -42,6 +42,15 @@ def _clause_parts(parts: dict[str, list], breaks: list[int], anchor) -> dict[str
     return narrowed
 
 
+def _without_excluded(parts: dict[str, list], exclusions: list[int], breaks: list[int], end: int) -> dict[str, list]:
+    """``parts`` less the conditions named after an exclusion, up to the next clause break."""
+    if not exclusions:
+        return parts
+    ranges = [(start, next((b for b in breaks if b > start), end)) for start in exclusions]
+    kept = [s for s in parts.get("CONDITION", []) if not any(a <= s.start_char < b for a, b in ranges)]
+    return {**parts, "CONDITION": kept} if kept else {k: v for k, v in parts.items() if k != "CONDITION"}
+
+
 def _nearest(spans, anchor):
     """The span closest to ``anchor`` (before it preferred on ties)."""
     best, best_distance = None, None
@@ -61,6 +70,7 @@ class ClaimFinder:
     def __init__(self, pack, assume_cell_topic: bool = True, min_list_conditions: int = 3):
         self.kb = pack.kb
         self.clause_breaks = tuple(pack.clause_breaks)
+        self.exclusions = tuple(pack.clause_exclusions)
         self.assume_cell_topic = assume_cell_topic
         self.min_list_conditions = min_list_conditions
 
@@ -78,7 +88,9 @@ class ClaimFinder:
                 parts = by_sentence[index]
                 if not parts:
                     continue
-                breaks = self._clause_breaks(text, sentence)
+                breaks = self._markers(text, sentence, self.clause_breaks)
+                parts = _without_excluded(parts, self._markers(text, sentence, self.exclusions), breaks,
+                                          sentence.end_char)
                 for predicate in parts.get("PREDICATE", []):
                     claims.append(self._claim(doc, text, sentence, predicate, _clause_parts(parts, breaks, predicate)))
                 # A list of conditions is one claim, whatever separates its items ("MS; ALS; COPD").
@@ -88,11 +100,12 @@ class ClaimFinder:
         doc._.cc_topic = self._topic(spans)
         return doc
 
-    def _clause_breaks(self, text: str, sentence) -> list[int]:
-        """Character offsets inside ``sentence`` where a new clause begins."""
+    @staticmethod
+    def _markers(text: str, sentence, markers: tuple[str, ...]) -> list[int]:
+        """Character offsets inside ``sentence`` just after each of ``markers``."""
         lowered = text[sentence.start_char:sentence.end_char].lower()
         breaks = []
-        for marker in self.clause_breaks:
+        for marker in markers:
             position = lowered.find(marker)
             while position != -1:
                 breaks.append(sentence.start_char + position + len(marker))

@@ -71,11 +71,11 @@ class TermMatcher:
         spans = []
         for label, group in found.items():
             spans.extend(filter_spans(group) if label in EXCLUSIVE else group)
-        # A treatment word inside a predicate phrase ("wonder drug", "vaccine against")
-        # is part of the claim, not a mention of another treatment.
+        # A treatment word sharing words with a predicate phrase ("wonder drug", "skip the
+        # epidural steroid injections") is part of the claim, not a mention of another treatment.
         predicates = [s for s in spans if s.label_ == "PREDICATE"]
         spans = [s for s in spans if s.label_ != "TREATMENT"
-                 or not any(p.start <= s.start and s.end <= p.end for p in predicates)]
+                 or not any(p.start < s.end and s.start < p.end for p in predicates)]
         spans.sort(key=lambda s: (s.start, s.end))
         doc.spans[SPANS_KEY] = spans
         return doc
