@@ -197,3 +197,13 @@ def test_conditions_after_an_exclusion_belong_to_no_claim():
     analysis = claims("It is for graft-versus-host disease, not for joint pain; clinics say it cures lupus and MS.")
     assert {"lupus", "multiple-sclerosis"} <= {c for claim in analysis.claims for c in claim.conditions}
     assert "joint-pain" not in {c for claim in analysis.claims for c in claim.conditions}
+
+
+def test_hashtags_tag_their_post_with_conditions():
+    (claim,) = only(claims("Our regenerative shots fix the problem for good 🦵 #stemcells #kneepain #longcovid"),
+                    "treat")
+    assert claim.conditions == ["knee-pain", "long-covid"]
+    assert claim.cues[-1]["cue"] == "hashtags"
+    # Words run together are found only as the tag they are; prose keeps its own words.
+    (claim,) = only(claims("Our regenerative shots fix the problem for good."), "treat")
+    assert claim.conditions == []

@@ -63,6 +63,7 @@ def apply_context(analysis: Analysis, pack) -> None:
     _inherit_lead_ins(analysis)
     _denied_by_next_sentence(analysis, frozenset(pack.denials))
     _conditions_from_setup(analysis, tuple(pack.condition_anaphors))
+    _conditions_from_hashtags(analysis)
     _rhetorical_questions(analysis, tuple(pack.rhetorical_questions))
     _negative_answers(analysis, tuple(pack.negative_answers), pack.precedence)
     _answers_take_the_question(analysis)
@@ -258,6 +259,32 @@ def _conditions_from_setup(analysis: Analysis, anaphors: tuple[str, ...] = ()) -
         claim.conditions = list(dict.fromkeys(t.cls for t in terms))
         claim.condition_texts = list(dict.fromkeys(t.text for t in terms))
         claim.cues = claim.cues + [{"cue": "setup-sentence", "text": text[slice(*analysis.sentences[previous])][:60],
+                                    "category": "conditions", "direction": "inherited"}]
+
+
+_HASHTAGS_ONLY = re.compile(r"\s*(?:#\w+[\s.,!]*)+\s*")
+
+
+def _conditions_from_hashtags(analysis: Analysis) -> None:
+    """"Regenerative shots fix the problem 🦵 #stemcells #kneepain": a sentence of hashtags
+    tags its post, so a claim in the same block that names no condition takes theirs."""
+    text = analysis.text.text
+    tagged = {index for index, (start, end) in enumerate(analysis.sentences)
+              if "#" in text[start:end] and _HASHTAGS_ONLY.fullmatch(text[start:end])}
+    if not tagged:
+        return
+    conditions_of: dict[int, list] = {}
+    for term in analysis.terms:
+        if term.label == "CONDITION" and term.sentence in tagged:
+            block = _block_of(analysis.text.blocks, term.start)
+            conditions_of.setdefault(block, []).append(term)
+    for claim in analysis.claims:
+        terms = conditions_of.get(_block_of(analysis.text.blocks, claim.predicate_start))
+        if claim.conditions or not terms or claim.predicate not in INHERITABLE + ("evidence", "testimonial"):
+            continue
+        claim.conditions = list(dict.fromkeys(t.cls for t in terms))
+        claim.condition_texts = list(dict.fromkeys("#" + t.text for t in terms))
+        claim.cues = claim.cues + [{"cue": "hashtags", "text": " ".join(claim.condition_texts),
                                     "category": "conditions", "direction": "inherited"}]
 
 

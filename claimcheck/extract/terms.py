@@ -9,6 +9,7 @@ matched, so every claim can say which pattern found it. Within a label the
 longest match wins ("no risk of rejection" over "no risk"). Token patterns
 that are plain word alternations become phrases (``extract.patterns``); those
 that need particular words run only on the sentences that contain them.
+Conditions are also found in hashtags ("#kneepain").
 """
 from __future__ import annotations
 
@@ -23,6 +24,18 @@ from claimcheck.extract.patterns import GatedMatcher, split_patterns
 SPANS_KEY = "cc_terms"
 # Within these labels overlapping matches compete; the longest wins.
 EXCLUSIVE = ("PRODUCT", "CONDITION", "APPROVED", "PROCEDURE", "RISK", "PREDICATE", "DISCLOSURE", "PROMOTION")
+
+
+def hashtag_forms(terms: list[str]) -> list[str]:
+    """Social posts tag a condition as one word ("#kneepain", "#longcovid"); the tokenizer
+    splits the "#" off, so the run-together form of a two- or three-word term finds it.
+    Such forms are not words of ordinary prose, so they find nothing else."""
+    forms = []
+    for term in terms:
+        words = term.split()
+        if 2 <= len(words) <= 3 and all(word.isalpha() for word in words):
+            forms.append("".join(words))
+    return [form for form in dict.fromkeys(forms) if form not in terms]
 
 
 class TermMatcher:
@@ -49,7 +62,8 @@ class TermMatcher:
         for product in kb.products.values():
             add("PRODUCT", product["id"], product["id"], product.get("terms", []), patterns=product.get("patterns", []))
         for condition in kb.conditions.values():
-            add("CONDITION", condition["id"], condition["id"], condition.get("terms", []),
+            terms = condition.get("terms", [])
+            add("CONDITION", condition["id"], condition["id"], terms + hashtag_forms(terms),
                 condition.get("case_sensitive_terms", []))
         for approved in kb.approved_products.values():
             add("APPROVED", approved["id"], approved["id"], approved.get("terms", []))
