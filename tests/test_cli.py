@@ -177,3 +177,11 @@ def test_fixture_folder_runs_as_in_the_readme():
     result = run("check", str(FIXTURES))
     assert result.exit_code == 1
     assert "knee-clinic.md" in result.output and "transplant-center.html: grade A" in result.output
+
+
+def test_a_generic_product_opening_a_sentence_reads_lower_case_in_the_message(tmp_path):
+    from tests.clitools import check_json, write
+    ad = write(tmp_path / "ad.md", "Regenerative injections cure knee arthritis.\n\nOmisirge is for blood cancers.\n")
+    report, _ = check_json(str(ad))
+    messages = [f["message"] for f in report["documents"][0]["findings"] if f["code"] == "CC101"]
+    assert messages and all("promotes regenerative injections for" in m for m in messages)

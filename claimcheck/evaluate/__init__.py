@@ -49,6 +49,17 @@ def _severity(rule: Rule, hit: Hit) -> tuple[str, str | None]:
     return severity, reason
 
 
+def _as_quoted(claim, analysis: Analysis, kb) -> str:
+    """The product as the ad names it, for the middle of a message: "Regenerative injections"
+    opening a sentence reads "regenerative injections" (generic wording only; a brand keeps its case)."""
+    text = claim.product_text
+    opens_sentence = analysis.text.text[claim.sentence_start:claim.sentence_end].lstrip().startswith(text)
+    if opens_sentence and kb.products.get(claim.product, {}).get("generic") and text[:1].isupper() \
+            and not text[1:2].isupper():
+        return text[0].lower() + text[1:]
+    return text
+
+
 def _finding(rule: Rule, hit: Hit, analysis: Analysis, raw: str, lines: LineIndex, pack: RulePack) -> Finding:
     kb = pack.kb
     claim = hit.claim
@@ -56,7 +67,7 @@ def _finding(rule: Rule, hit: Hit, analysis: Analysis, raw: str, lines: LineInde
     start, end = analysis.text.raw_span(hit.start, hit.end) if hit.end > hit.start else (0, 0)
     line, column = lines.position(start)
     end_line, end_column = lines.position(end)
-    product = (claim.product_text if claim and claim.product_text else
+    product = (_as_quoted(claim, analysis, kb) if claim and claim.product_text else
                kb.name_of("products", claim.product) if claim and claim.product else "stem cell products")
     fields = {
         "product": product,
