@@ -207,3 +207,17 @@ def test_hashtags_tag_their_post_with_conditions():
     # Words run together are found only as the tag they are; prose keeps its own words.
     (claim,) = only(claims("Our regenerative shots fix the problem for good."), "treat")
     assert claim.conditions == []
+
+
+def test_a_product_match_inside_a_disease_name_is_no_product():
+    terms = claims("The Sickle Cell Program treats children. Bone marrow failure is rare.").terms
+    assert not [t for t in terms if t.label == "PRODUCT"]
+    assert {t.cls for t in terms if t.label == "CONDITION"} >= {"sickle-cell-disease", "blood-disorders"}
+
+
+def test_a_product_named_with_a_condition_implies_a_use_on_a_page_that_sells():
+    selling = claims("Book your visit today.\n\nOur exosome drip and lupus: the fatigue lifts in days.")
+    assert [c.predicate_pattern for c in selling.claims if c.conditions] == ["product-with-condition"]
+    # The same sentence in a page that sells nothing (a news story, a regulator) implies nothing.
+    reporting = claims("Exosome drips and lupus: the fatigue lifts in days.")
+    assert not [c for c in reporting.claims if c.predicate_pattern == "product-with-condition"]

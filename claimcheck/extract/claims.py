@@ -20,6 +20,7 @@ from collections import Counter
 
 from spacy.tokens import Span
 
+from claimcheck.extract.context import IMPLIED_USE
 from claimcheck.extract.extensions import text_of
 from claimcheck.extract.terms import SPANS_KEY
 from claimcheck.model import Claim
@@ -96,6 +97,9 @@ class ClaimFinder:
                 # A list of conditions is one claim, whatever separates its items ("MS; ALS; COPD").
                 if not parts.get("PREDICATE") and self._is_condition_list(sentence, parts.get("CONDITION", [])):
                     claims.append(self._claim(doc, text, sentence, None, parts))
+                elif not parts.get("PREDICATE") and parts.get("PRODUCT") and any(
+                        not self.kb.conditions[c.kb_id_].get("site") for c in parts.get("CONDITION", [])):
+                    claims.append(self._claim(doc, text, sentence, None, parts, IMPLIED_USE))
         doc._.cc_claims = claims
         doc._.cc_topic = self._topic(spans)
         return doc
@@ -120,11 +124,12 @@ class ClaimFinder:
         covered = sum(len(c) for c in conditions)
         return covered >= 0.4 * len(words)
 
-    def _claim(self, doc, text, sentence, predicate, parts) -> Claim:
-        """A claim anchored on ``predicate``; with no predicate, a condition list."""
+    def _claim(self, doc, text, sentence, predicate, parts, implied: str = "condition-list") -> Claim:
+        """A claim anchored on ``predicate``; with no predicate, one ``implied`` by the sentence:
+        a condition list, or a cell product named with a condition."""
         if predicate is None:
             first = parts["CONDITION"][0]
-            predicate = Span(doc, first.start, first.end, label="PREDICATE", kb_id="treat", span_id="condition-list")
+            predicate = Span(doc, first.start, first.end, label="PREDICATE", kb_id="treat", span_id=implied)
         products = [s for s in parts.get("PRODUCT", []) if not (s.start < predicate.end and predicate.start < s.end)]
         product = _nearest(products, predicate)
         # A condition inside the predicate ("pain relief", "reverse aging") is the claim's condition too.

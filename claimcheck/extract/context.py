@@ -38,6 +38,7 @@ from claimcheck.model import Claim
 _QUOTES = re.compile(r"\u201c[^\u201c\u201d]{3,}?\u201d|\"[^\"\n]{3,}?\"|(?<!\w)['\u2018][^'\u2018\u2019\n]{3,80}?['\u2019](?!\w)")
 LIST_KINDS = ("list_item", "cell")
 INHERITABLE = ("treat", "cure", "regenerate", "efficacy")
+IMPLIED_USE = "product-with-condition"  # the claim a sentence makes by naming a product with a condition
 MAX_LIST_GAP = 40  # list items further than this many blocks from the lead-in do not inherit
 
 
@@ -55,6 +56,9 @@ def apply_context(analysis: Analysis, pack) -> None:
     quotes = quoted_spans(text)
     promotion = [t for t in analysis.terms if t.label == "PROMOTION" and not _inside(t.start, quotes)]
     analysis.topic["promotional"] = bool(promotion)
+    if not promotion:
+        # A cell product named with a condition implies a use only where the page sells it.
+        analysis.claims = [c for c in analysis.claims if c.predicate_pattern != IMPLIED_USE]
     if promotion:
         news_only_cues = frozenset(c.id for c in pack.cues if c.ignore_on_promotional_pages)
         _drop_cues(analysis, news_only_cues, pack.precedence)
@@ -273,6 +277,9 @@ def _conditions_from_hashtags(analysis: Analysis) -> None:
               if "#" in text[start:end] and _HASHTAGS_ONLY.fullmatch(text[start:end])}
     if not tagged:
         return
+    # The tags lend their conditions to the post; they make no claim of their own.
+    analysis.claims = [c for c in analysis.claims if not (
+        c.predicate_pattern == IMPLIED_USE and _sentence_index(analysis, c.predicate_start) in tagged)]
     conditions_of: dict[int, list] = {}
     for term in analysis.terms:
         if term.label == "CONDITION" and term.sentence in tagged:

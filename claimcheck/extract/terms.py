@@ -90,6 +90,11 @@ class TermMatcher:
         predicates = [s for s in spans if s.label_ == "PREDICATE"]
         spans = [s for s in spans if s.label_ != "TREATMENT"
                  or not any(p.start < s.end and s.start < p.end for p in predicates)]
+        # A product match sharing words with a condition is part of the disease's name
+        # ("Sickle Cell Program", "bone marrow failure"): the condition wins.
+        conditions = [s for s in spans if s.label_ == "CONDITION"]
+        spans = [s for s in spans if s.label_ != "PRODUCT"
+                 or not any(c.start < s.end and s.start < c.end for c in conditions)]
         spans.sort(key=lambda s: (s.start, s.end))
         doc.spans[SPANS_KEY] = spans
         return doc

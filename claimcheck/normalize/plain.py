@@ -3,7 +3,9 @@ paragraph is a space when the next line goes on in lower case (hard-wrapped
 prose). Otherwise every line is a block: a list item, a heading or slogan, or a
 paragraph stored on one line, as scraped pages are. Scraped pages lose their
 bullets, so the short unpunctuated lines after a line ending with a colon are
-list items too ("Clinics claim the products can:" / "Regrow cartilage"). A
+list items too ("Clinics claim the products can:" / "Regrow cartilage"), and so
+is a run of two or more of them under a short heading ("Warning signs" /
+"Promises of a cure" / "Claims of no risk"). A
 line that is only an HTML-style comment (``<!-- ... -->``) is a comment, as in
 Markdown.
 """
@@ -23,9 +25,24 @@ _SENTENCE_END = (".", ",", ";", ":", "!", "?", "\u201d", '"', ")")
 LIST_ITEM_MAX_WORDS = 16
 
 
-def _reads_as_item(line: str) -> bool:
-    stripped = line.strip()
-    return len(stripped.split()) <= LIST_ITEM_MAX_WORDS and not stripped.endswith((".", "!", "?", ":"))
+HEADING_MAX_WORDS = 8
+
+
+def _reads_as_item(line: str | None) -> bool:
+    stripped = (line or "").strip()
+    return bool(stripped) and len(stripped.split()) <= LIST_ITEM_MAX_WORDS and not stripped.endswith(
+        (".", "!", "?", ":"))
+
+
+def _opens_list(lines: list[str], index: int) -> bool:
+    """Does the line at ``index`` lead a list: it ends with a colon, or it is a short heading
+    followed by at least two item-like lines?"""
+    line = lines[index].rstrip()
+    if line.endswith(":"):
+        return True
+    following = lines[index + 1:index + 3]
+    return (len(line.split()) <= HEADING_MAX_WORDS and _reads_as_item(line) and len(following) == 2
+            and all(_reads_as_item(item) and not _LIST_MARKER.match(item) for item in following))
 
 
 def _is_own_block(line: str, next_line: str | None) -> bool:
@@ -76,7 +93,7 @@ def normalize_plain(raw: str) -> NormalizedText:
             else:
                 builder.add(line, offset)
                 in_list = False
-            if line.rstrip().endswith(":") and own_block:
+            if own_block and _opens_list(lines, index):
                 in_list = True
             if own_block:
                 builder.end_block()
