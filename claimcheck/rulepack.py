@@ -107,6 +107,7 @@ class RulePack:
     negative_answers: list[str] = field(default_factory=list)
     clause_breaks: list[str] = field(default_factory=list)
     clause_exclusions: list[str] = field(default_factory=list)
+    population_openers: list[str] = field(default_factory=list)
 
     def rule(self, code_or_name: str) -> Rule | None:
         wanted = code_or_name.upper()
@@ -164,7 +165,7 @@ def _pack_parts(directory: Path) -> dict[str, list[Path]]:
 # Word lists of a cue file (rules/cues/*.yaml) that context reads; each is a RulePack field of
 # the same name, lower-cased, and the lists of several cue files add up.
 CUE_WORD_LISTS = ("affirmations", "rhetorical_questions", "subordinate_openers", "denials", "condition_anaphors",
-                  "negative_answers", "clause_breaks", "clause_exclusions")
+                  "negative_answers", "clause_breaks", "clause_exclusions", "population_openers")
 
 
 def load_pack(extra_dirs: tuple[str, ...] = (), extra_kb: tuple[str, ...] = (),

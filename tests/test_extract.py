@@ -221,3 +221,10 @@ def test_a_product_named_with_a_condition_implies_a_use_on_a_page_that_sells():
     # The same sentence in a page that sells nothing (a news story, a regulator) implies nothing.
     reporting = claims("Exosome drips and lupus: the fatigue lifts in days.")
     assert not [c for c in reporting.claims if c.predicate_pattern == "product-with-condition"]
+
+
+def test_conditions_after_living_with_are_a_population_not_a_list_of_uses():
+    population = claims("Many people living with MS, Parkinson's disease, ALS or stroke see ads for stem cells.")
+    assert not [c for c in population.claims if c.predicate_pattern == "condition-list"]
+    listed = claims("Stem cell therapy.\n\nMS, Parkinson's disease, ALS, stroke and autism.")
+    assert [c.predicate_pattern for c in listed.claims] == ["condition-list"]

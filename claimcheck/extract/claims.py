@@ -72,6 +72,7 @@ class ClaimFinder:
         self.kb = pack.kb
         self.clause_breaks = tuple(pack.clause_breaks)
         self.exclusions = tuple(pack.clause_exclusions)
+        self.population_openers = tuple(pack.population_openers)
         self.assume_cell_topic = assume_cell_topic
         self.min_list_conditions = min_list_conditions
 
@@ -117,8 +118,12 @@ class ClaimFinder:
         return sorted(breaks)
 
     def _is_condition_list(self, sentence, conditions) -> bool:
-        """A run of condition names with little else ("MS; ALS; COPD; autism") lists what is treated."""
+        """A run of condition names with little else ("MS; ALS; COPD; autism") lists what is treated,
+        unless it names who lives with them ("people living with MS, ALS or stroke see ads ...")."""
         if len({c.kb_id_ for c in conditions}) < self.min_list_conditions:
+            return False
+        before = " ".join(t.lower_ for t in sentence.doc[max(sentence.start, conditions[0].start - 3):conditions[0].start])
+        if any(before.endswith(opener) for opener in self.population_openers):
             return False
         words = [t for t in sentence if not (t.is_punct or t.is_space)]
         covered = sum(len(c) for c in conditions)
