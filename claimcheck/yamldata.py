@@ -71,7 +71,19 @@ def _friendly(error) -> str:
         message = f"expected {error.validator_value}, got {type(error.instance).__name__} {error.instance!r}"
     else:
         message = error.message
+    if _holds_boolean(error.instance):
+        message += " (YAML reads unquoted on, off, yes and no as true or false: quote them)"
     return f"{where}: {message}" if where else message
+
+
+def _holds_boolean(value) -> bool:
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, dict):
+        return any(_holds_boolean(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_holds_boolean(v) for v in value)
+    return False
 
 
 def load_validated(path: Path, schema_name: str, code: str = "CC910") -> tuple[Any, list[InputProblem]]:

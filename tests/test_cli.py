@@ -185,3 +185,16 @@ def test_a_generic_product_opening_a_sentence_reads_lower_case_in_the_message(tm
     report, _ = check_json(str(ad))
     messages = [f["message"] for f in report["documents"][0]["findings"] if f["code"] == "CC101"]
     assert messages and all("promotes regenerative injections for" in m for m in messages)
+
+
+def test_a_transplant_cure_naming_no_condition_is_read_against_the_page(tmp_path):
+    from tests.clitools import check_json, write
+    program = ("# Blood and Marrow Transplant Program\n\nWe treat leukemia, lymphoma and sickle cell disease "
+               "with transplant.\n\nFor some patients, a transplant is the only treatment that can cure their disease.\n")
+    report, _ = check_json(str(write(tmp_path / "program.md", program)))
+    assert report["documents"][0]["status"] == "pass"
+    # The same sentence on a page that also asserts an unapproved use is a cure claim.
+    clinic = program + "\nOur stem cell injections also heal arthritis.\n"
+    report, _ = check_json(str(write(tmp_path / "clinic.md", clinic)))
+    lines = {f["line"] for f in report["documents"][0]["findings"] if f["code"] == "CC102"}
+    assert 5 in lines

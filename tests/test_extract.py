@@ -228,3 +228,8 @@ def test_conditions_after_living_with_are_a_population_not_a_list_of_uses():
     assert not [c for c in population.claims if c.predicate_pattern == "condition-list"]
     listed = claims("Stem cell therapy.\n\nMS, Parkinson's disease, ALS, stroke and autism.")
     assert [c.predicate_pattern for c in listed.claims] == ["condition-list"]
+
+
+def test_a_patients_own_collected_cells_are_autologous():
+    (claim,) = [c for c in claims("Your own collected stem cells carry no risk of graft-versus-host disease.").claims]
+    assert claim.product == "autologous-cells-generic" and claim.predicate == "no-rejection"

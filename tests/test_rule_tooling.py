@@ -174,3 +174,17 @@ def test_the_shipped_pack_has_no_dead_token_pattern_words():
     pack = load_pack()
     assert not pack.problems
     assert [p.render() for p in pattern_problems([*pack.cues, *pack.lexicon], spacy.blank("en").tokenizer)] == []
+
+
+def test_an_unquoted_yaml_boolean_in_a_pattern_is_explained(tmp_path):
+    pack = write_rule_pack(tmp_path / "house", "HSE210", "ftc-endorsement-guides-2023")
+    lexicon = _house_lexicon(pack, """
+          - id: house-switch
+            class: testimonial
+            patterns:
+              - [{LOWER: {IN: [switched, off]}}, {LOWER: "pain"}]
+        """)
+    result = invoke("test", pack)
+    assert result.exit_code == 1
+    assert f"{lexicon}:8: error:" in result.stderr
+    assert "YAML reads unquoted on, off, yes and no as true or false: quote them" in result.stderr

@@ -60,3 +60,18 @@ def approved_conditions(kb, claim: Claim) -> dict:
         if match is not None:
             found[condition] = match
     return found
+
+
+def page_conditions_approved(kb, analysis, claim: Claim) -> list[str]:
+    """"For some patients, transplant is the only treatment that can cure their disease": a
+    claim naming a transplant but no condition is about the conditions its page claims to
+    treat. Their ids when the page's asserted claims name some and every one is an approved
+    use of the claim's procedure or product; [] otherwise (a page that also asserts a use for
+    knee pain or MS does not qualify; one that warns about such uses still does)."""
+    if claim.conditions or not claim.procedures:
+        return []
+    named = sorted({c for other in analysis.claims if other.modality in ("asserted", "hedged")
+                    for c in other.conditions if not kb.conditions[c].get("site")})
+    approved = all(kb.approved_use(c, product=claim.product, approved_products=claim.approved_products,
+                                   procedures=claim.procedures) is not None for c in named)
+    return named if named and approved else []

@@ -28,10 +28,15 @@ LIST_ITEM_MAX_WORDS = 16
 HEADING_MAX_WORDS = 8
 
 
+_QUOTED_LINE = re.compile(r'^["\u201c\'\u2018].+["\u201d\'\u2019]$')
+
+
 def _reads_as_item(line: str | None) -> bool:
+    """Short and not closed like a sentence; or a whole quotation ("Statements such as:" / a quote a line)."""
     stripped = (line or "").strip()
-    return bool(stripped) and len(stripped.split()) <= LIST_ITEM_MAX_WORDS and not stripped.endswith(
-        (".", "!", "?", ":"))
+    if not stripped or len(stripped.split()) > LIST_ITEM_MAX_WORDS:
+        return False
+    return bool(_QUOTED_LINE.match(stripped)) or not stripped.endswith((".", "!", "?", ":"))
 
 
 def _opens_list(lines: list[str], index: int) -> bool:

@@ -2,11 +2,13 @@
 better than surgery, no risk, proven ...) about a cell product.
 
 Accurate wording about an approved use ("transplant can cure some leukemias")
-is left alone when ``skip_approved_uses`` is set."""
+is left alone when ``skip_approved_uses`` is set, and so is a claim naming a
+transplant but no condition on a page whose conditions are all approved uses
+of it ("transplant can cure their disease" on a leukemia program's page)."""
 from __future__ import annotations
 
 from claimcheck.evaluate.hits import (CELL_CONTEXT_SCHEMA, PREDICATES_SCHEMA, Hit, approved_conditions,
-                                      claims_for, in_cell_context, skip)
+                                      claims_for, in_cell_context, page_conditions_approved, skip)
 
 PARAMETERS = {
     "type": "object", "additionalProperties": False, "required": ["predicates"],
@@ -52,6 +54,9 @@ def compile(rule, pack):
                 if len(approved) == len(claim.conditions):
                     yield skip(claim, "approved use: " + ", ".join(m.entry_id for m in approved.values()))
                     continue
+            if params.get("skip_approved_uses") and (on_page := page_conditions_approved(kb, analysis, claim)):
+                yield skip(claim, "approved use of the page's transplant: " + ", ".join(on_page))
+                continue
             names = [kb.name_of("conditions", c) for c in claim.conditions]
             yield Hit(claim.start, claim.end, claim,
                       fields={"condition": names[0] if names else "", "conditions": ", ".join(names)},
