@@ -70,6 +70,11 @@ def page_conditions_approved(kb, analysis, claim: Claim) -> list[str]:
     knee pain or MS does not qualify; one that warns about such uses still does)."""
     if claim.conditions or not claim.procedures:
         return []
+    # The transplant is what the claim is about when it comes first ("transplant can cure ..."),
+    # not when it is an aside ("our cells rebuild cartilage, with no transplant needed").
+    if not any(t.label == "PROCEDURE" and claim.sentence_start <= t.start < claim.predicate_start
+               for t in analysis.terms):
+        return []
     named = sorted({c for other in analysis.claims if other.modality in ("asserted", "hedged")
                     for c in other.conditions if not kb.conditions[c].get("site")})
     approved = all(kb.approved_use(c, product=claim.product, approved_products=claim.approved_products,
