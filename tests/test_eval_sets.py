@@ -19,7 +19,7 @@ def pack():
 
 
 @pytest.mark.parametrize("name", ["sentences.jsonl", "heldout/sentences.jsonl", "blind3/sentences.jsonl",
-                                  "blind4/sentences.jsonl"])
+                                  "blind4/sentences.jsonl", "blind5/sentences.jsonl"])
 def test_sentences(pack, name):
     corpus = read_corpus(EVAL / name)
     scores = score_sentences(corpus, check_corpus(corpus, pack))
@@ -28,7 +28,8 @@ def test_sentences(pack, name):
     assert scores.category_recall >= 0.70
 
 
-@pytest.mark.parametrize("name", ["pages.jsonl", "heldout/pages.jsonl", "blind3/pages.jsonl", "blind4/pages.jsonl"])
+@pytest.mark.parametrize("name", ["pages.jsonl", "heldout/pages.jsonl", "blind3/pages.jsonl", "blind4/pages.jsonl",
+                                  "blind5/pages.jsonl"])
 def test_pages(pack, name):
     corpus = read_corpus(EVAL / name)
     scores = score_pages(corpus, check_corpus(corpus, pack))

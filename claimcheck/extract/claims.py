@@ -98,12 +98,17 @@ class ClaimFinder:
                 # A list of conditions is one claim, whatever separates its items ("MS; ALS; COPD").
                 if not parts.get("PREDICATE") and self._is_condition_list(sentence, parts.get("CONDITION", [])):
                     claims.append(self._claim(doc, text, sentence, None, parts))
-                elif not parts.get("PREDICATE") and parts.get("PRODUCT") and any(
-                        not self.kb.conditions[c.kb_id_].get("site") for c in parts.get("CONDITION", [])):
+                elif not parts.get("PREDICATE") and self._implies_use(parts, breaks):
                     claims.append(self._claim(doc, text, sentence, None, parts, IMPLIED_USE))
         doc._.cc_claims = claims
         doc._.cc_topic = self._topic(spans)
         return doc
+
+    def _implies_use(self, parts: dict[str, list], breaks: list[int]) -> bool:
+        """A cell product and a condition (not a mere body site) named in one clause."""
+        conditions = [c for c in parts.get("CONDITION", []) if not self.kb.conditions[c.kb_id_].get("site")]
+        clauses = {bisect.bisect_right(breaks, c.start_char) for c in conditions}
+        return any(bisect.bisect_right(breaks, p.start_char) in clauses for p in parts.get("PRODUCT", []))
 
     @staticmethod
     def _markers(text: str, sentence, markers: tuple[str, ...]) -> list[int]:
