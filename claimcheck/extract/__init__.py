@@ -12,6 +12,11 @@ from dataclasses import dataclass, field
 
 from claimcheck.model import Claim, NormalizedText
 
+# The predicate pattern of the claim a sentence makes by naming a cell product with a
+# condition and no predicate ("Our exosome drip and lupus: ..."); context keeps it only
+# on pages that sell.
+IMPLIED_USE = "product-with-condition"
+
 
 @dataclass(frozen=True)
 class Term:

@@ -6,10 +6,12 @@ nearest cell product (or approved product / transplant procedure) and every
 condition named; a clause that names none borrows its sentence's. Clauses end
 at the cue file's ``clause_breaks`` ("; "), so "used to treat leukemia; claims
 that it treats autism are unproven" keeps autism out of the first claim; what
-follows an exclusion (", not for joint pain") is claimed by no claim; a sentence naming no cell product but another treatment
-("physical therapy helps") records that treatment, so rules can leave it alone.
-A sentence that is mostly a list of conditions ("MS; ALS; COPD; autism")
-is a claim by itself: an ad lists what it treats. The document-level topic signal (is this text about a cell
+follows an exclusion (", not for joint pain") is claimed by no claim. A
+sentence naming no cell product but another treatment ("physical therapy
+helps") records that treatment, so rules can leave it alone. A sentence that is
+mostly a list of conditions ("MS; ALS; COPD; autism") is a claim by itself: an
+ad lists what it treats; so is one naming a cell product with a condition and
+no predicate, kept only on a page that sells. The document-level topic signal (is this text about a cell
 product, and is it selling one?) is computed here too, because rules use it to
 read product-less sentences ("Life without knee pain!") on a stem-cell page.
 """
@@ -20,7 +22,7 @@ from collections import Counter
 
 from spacy.tokens import Span
 
-from claimcheck.extract.context import IMPLIED_USE
+from claimcheck.extract import IMPLIED_USE
 from claimcheck.extract.extensions import text_of
 from claimcheck.extract.terms import SPANS_KEY
 from claimcheck.model import Claim

@@ -30,7 +30,7 @@ import bisect
 import dataclasses
 import re
 
-from claimcheck.extract import Analysis
+from claimcheck.extract import IMPLIED_USE, Analysis
 from claimcheck.model import Claim
 
 # Double quotes, curly or straight, and single quotes that are not apostrophes
@@ -38,7 +38,6 @@ from claimcheck.model import Claim
 _QUOTES = re.compile(r"\u201c[^\u201c\u201d]{3,}?\u201d|\"[^\"\n]{3,}?\"|(?<!\w)['\u2018][^'\u2018\u2019\n]{3,80}?['\u2019](?!\w)")
 LIST_KINDS = ("list_item", "cell")
 INHERITABLE = ("treat", "cure", "regenerate", "efficacy")
-IMPLIED_USE = "product-with-condition"  # the claim a sentence makes by naming a product with a condition
 MAX_LIST_GAP = 40  # list items further than this many blocks from the lead-in do not inherit
 
 
@@ -56,13 +55,12 @@ def apply_context(analysis: Analysis, pack) -> None:
     quotes = quoted_spans(text)
     promotion = [t for t in analysis.terms if t.label == "PROMOTION" and not _inside(t.start, quotes)]
     analysis.topic["promotional"] = bool(promotion)
-    if not promotion:
-        # A cell product named with a condition implies a use only where the page sells it.
-        analysis.claims = [c for c in analysis.claims if c.predicate_pattern != IMPLIED_USE]
     if promotion:
         news_only_cues = frozenset(c.id for c in pack.cues if c.ignore_on_promotional_pages)
         _drop_cues(analysis, news_only_cues, pack.precedence)
     else:
+        # A cell product named with a condition implies a use only where the page sells it.
+        analysis.claims = [c for c in analysis.claims if c.predicate_pattern != IMPLIED_USE]
         _quotes_are_reported(analysis, quotes)
     _inherit_lead_ins(analysis)
     _denied_by_next_sentence(analysis, frozenset(pack.denials))
