@@ -192,11 +192,12 @@ def _load_pack_cached(extra_dirs: tuple[str, ...], extra_kb: tuple[str, ...], in
     problems.extend(kb_problems)
 
     lexicon: list[LexiconEntry] = []
+    lexicon_ids: dict[str, set[str]] = {}  # per label
     for path in parts["lexicon"]:
         data, found = load_validated(path, "lexicon")
         problems.extend(found)
         for index, entry in enumerate((data or {}).get("entries", [])):
-            if _repeated(path, "entries", index, entry["id"], [e.id for e in lexicon if e.label == data["label"]],
+            if _repeated(path, "entries", index, entry["id"], lexicon_ids.setdefault(data["label"], set()),
                          problems):
                 continue
             lexicon.append(LexiconEntry(entry["id"], data["label"], entry["class"], entry.get("phrases", []),
@@ -205,6 +206,7 @@ def _load_pack_cached(extra_dirs: tuple[str, ...], extra_kb: tuple[str, ...], in
     cues: list[Cue] = []
     precedence: list[str] = []
     words: dict[str, list[str]] = {name: [] for name in CUE_WORD_LISTS}
+    cue_ids: set[str] = set()
     for path in parts["cues"]:
         data, found = load_validated(path, "cues")
         problems.extend(found)
@@ -213,7 +215,7 @@ def _load_pack_cached(extra_dirs: tuple[str, ...], extra_kb: tuple[str, ...], in
             for name in CUE_WORD_LISTS:
                 words[name] += [phrase.lower() for phrase in data.get(name, [])]
             for index, cue in enumerate(data["cues"]):
-                if _repeated(path, "cues", index, cue["id"], [c.id for c in cues], problems):
+                if _repeated(path, "cues", index, cue["id"], cue_ids, problems):
                     continue
                 cues.append(Cue(cue["id"], cue["category"], cue["direction"], cue.get("phrases", []),
                                 cue.get("patterns", []), cue.get("max_scope"), str(path),
@@ -242,11 +244,13 @@ def _load_pack_cached(extra_dirs: tuple[str, ...], extra_kb: tuple[str, ...], in
     return pack
 
 
-def _repeated(path: Path, section: str, index: int, entry_id: str, known: list[str],
+def _repeated(path: Path, section: str, index: int, entry_id: str, known: set[str],
               problems: list[InputProblem]) -> bool:
-    """True (and a problem recorded) when ``entry_id`` is already taken: a second entry of the
-    same id would make a finding's explanation ambiguous about which one matched."""
+    """True (and a problem recorded) when ``entry_id`` is already taken, else it is taken now:
+    a second entry of the same id would make a finding's explanation ambiguous about which one
+    matched."""
     if entry_id not in known:
+        known.add(entry_id)
         return False
     problems.append(InputProblem(str(path), "CC910", f"{section}: duplicate id {entry_id!r}",
                                  line=line_of(path, [section, index, "id"])))

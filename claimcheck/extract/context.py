@@ -38,6 +38,8 @@ from claimcheck.model import Claim
 _QUOTES = re.compile(r"\u201c[^\u201c\u201d]{3,}?\u201d|\"[^\"\n]{3,}?\"|(?<!\w)['\u2018][^'\u2018\u2019\n]{3,80}?['\u2019](?!\w)")
 LIST_KINDS = ("list_item", "cell")
 INHERITABLE = ("treat", "cure", "regenerate", "efficacy")
+# Claims that take the conditions of their surroundings when they name none.
+TAKES_CONDITIONS = INHERITABLE + ("evidence", "testimonial")
 MAX_LIST_GAP = 40  # list items further than this many blocks from the lead-in do not inherit
 
 
@@ -140,10 +142,11 @@ def _answers_take_the_question(analysis: Analysis) -> None:
             continue
         if not claim.product and question.product:
             claim.product, claim.product_text = question.product, question.product_text
+        cue = {"cue": "answered-question", "text": question.text[:60], "category": "subject", "direction": "question"}
         if not claim.conditions and question.conditions:
-            claim.conditions, claim.condition_texts = list(question.conditions), list(question.condition_texts)
-        claim.cues = claim.cues + [{"cue": "answered-question", "text": question.text[:60], "category": "subject",
-                                    "direction": "question"}]
+            _lend_conditions(claim, question.conditions, question.condition_texts, cue)
+        else:
+            claim.cues = claim.cues + [cue]
 
 
 # "... — Mark, 54" after a quotation signs a testimonial.
@@ -247,7 +250,7 @@ def _conditions_from_setup(analysis: Analysis, anaphors: tuple[str, ...] = ()) -
     claimed = {_sentence_index(analysis, c.predicate_start) for c in analysis.claims
                if c.predicate in INHERITABLE or c.predicate_pattern == "condition-list"}
     for claim in analysis.claims:
-        if claim.conditions or claim.predicate not in INHERITABLE + ("evidence", "testimonial"):
+        if claim.conditions or claim.predicate not in TAKES_CONDITIONS:
             continue
         index = _sentence_index(analysis, claim.predicate_start)
         previous = _previous_sentence(analysis, index)
@@ -257,11 +260,16 @@ def _conditions_from_setup(analysis: Analysis, anaphors: tuple[str, ...] = ()) -
         refers_back = any(f" {phrase} " in own for phrase in anaphors)
         if len(text[slice(*analysis.sentences[previous])].split()) > SETUP_MAX_WORDS and not refers_back:
             continue
-        terms = conditions_of[previous]
-        claim.conditions = list(dict.fromkeys(t.cls for t in terms))
-        claim.condition_texts = list(dict.fromkeys(t.text for t in terms))
-        claim.cues = claim.cues + [{"cue": "setup-sentence", "text": text[slice(*analysis.sentences[previous])][:60],
-                                    "category": "conditions", "direction": "inherited"}]
+        _lend_conditions(claim, [t.cls for t in conditions_of[previous]], [t.text for t in conditions_of[previous]],
+                         {"cue": "setup-sentence", "text": text[slice(*analysis.sentences[previous])][:60],
+                          "category": "conditions", "direction": "inherited"})
+
+
+def _lend_conditions(claim: Claim, conditions: list[str], texts: list[str], cue: dict) -> None:
+    """Give a claim that names no condition the ones around it, and record where they came from."""
+    claim.conditions = list(dict.fromkeys(conditions))
+    claim.condition_texts = list(dict.fromkeys(texts))
+    claim.cues = claim.cues + [cue]
 
 
 _HASHTAGS_ONLY = re.compile(r"\s*(?:#\w+[\s.,!]*)+\s*")
@@ -285,12 +293,11 @@ def _conditions_from_hashtags(analysis: Analysis) -> None:
             conditions_of.setdefault(block, []).append(term)
     for claim in analysis.claims:
         terms = conditions_of.get(_block_of(analysis.text.blocks, claim.predicate_start))
-        if claim.conditions or not terms or claim.predicate not in INHERITABLE + ("evidence", "testimonial"):
+        if claim.conditions or not terms or claim.predicate not in TAKES_CONDITIONS:
             continue
-        claim.conditions = list(dict.fromkeys(t.cls for t in terms))
-        claim.condition_texts = list(dict.fromkeys("#" + t.text for t in terms))
-        claim.cues = claim.cues + [{"cue": "hashtags", "text": " ".join(claim.condition_texts),
-                                    "category": "conditions", "direction": "inherited"}]
+        tags = list(dict.fromkeys("#" + t.text for t in terms))
+        _lend_conditions(claim, [t.cls for t in terms], tags,
+                         {"cue": "hashtags", "text": " ".join(tags), "category": "conditions", "direction": "inherited"})
 
 
 def _sentence_index(analysis: Analysis, offset: int) -> int:

@@ -18,7 +18,7 @@ from spacy.attrs import LOWER, SENT_START
 from spacy.matcher import Matcher
 
 from claimcheck.errors import InputProblem
-from claimcheck.yamldata import line_of, parse
+from claimcheck.yamldata import line_in_tree, parse
 
 MAX_EXPANSION = 20_000
 
@@ -186,25 +186,25 @@ def pattern_problems(items, tokenizer) -> list[InputProblem]:
     """Rule-pack problems in the token patterns of cues and lexicon entries (``items``):
     word values the tokenizer never yields as one token, each at its file and line."""
     problems = []
-    ids_by_file: dict[str, tuple[str, list]] = {}
+    files: dict[str, tuple] = {}
     for item in items:
         for number, pattern in enumerate(item.patterns):
             for index, word, tokens in unmatchable_values(pattern, tokenizer):
-                if item.path not in ids_by_file:
-                    ids_by_file[item.path] = _entry_ids(item.path)
-                section, ids = ids_by_file[item.path]
+                if item.path not in files:
+                    files[item.path] = _entry_ids(item.path)
+                root, section, ids = files[item.path]
                 keys = [section, ids.index(item.id), "patterns", number, index] if item.id in ids else None
                 problems.append(InputProblem(
                     item.path, "CC910",
                     f"{item.id}: pattern {number}, token {index}: {word!r} is {len(tokens)} tokens to the tokenizer "
                     f"({' '.join(tokens)}) and a token spec matches one token, so it never matches; "
                     f"write one token spec per token, or make it a phrase",
-                    line=line_of(Path(item.path), keys) if keys else None))
+                    line=line_in_tree(root, keys) if keys else None))
     return problems
 
 
-def _entry_ids(path: str) -> tuple[str, list]:
-    """(section, entry ids in file order) of a cue or lexicon file, to find an entry's line."""
-    _, data = parse(Path(path).read_text(encoding="utf-8"))
+def _entry_ids(path: str) -> tuple:
+    """(node tree, section, entry ids in file order) of a cue or lexicon file, to find an entry's line."""
+    root, data = parse(Path(path).read_text(encoding="utf-8"))
     section = "cues" if "cues" in (data or {}) else "entries"
-    return section, [entry.get("id") for entry in (data or {}).get(section, [])]
+    return root, section, [entry.get("id") for entry in (data or {}).get(section, [])]
