@@ -62,9 +62,9 @@ def command_seconds(crawl: Path, db: Path, workers: int) -> float:
 
 def linted_texts(crawl: Path) -> tuple[list[str], list[str]]:
     """(raw pages, their main content) of a WARC crawl, for the floor and the breakdown."""
-    from claimcheck.scan.content import Disclosures, main_content
-    from claimcheck.scan.inputs import read_warc
-    from claimcheck.rulepack import load_pack
+    from claimcheck.normalize.main_content import Disclosures, main_content
+    from claimcheck.load.crawl import read_warc
+    from claimcheck.pack.rulepack import load_pack
 
     disclosures = Disclosures.from_pack(load_pack())
     raws = [page.text for page in read_warc(crawl, 10 * 1024 * 1024)]
@@ -103,9 +103,9 @@ def main() -> None:
     import spacy
 
     from claimcheck.model import Source
-    from claimcheck.rulepack import load_pack
-    from claimcheck.runner import CheckOptions, check_sources
-    from claimcheck.scan.content import Disclosures, main_content
+    from claimcheck.pack.rulepack import load_pack
+    from claimcheck.project.runner import CheckOptions, check_sources
+    from claimcheck.normalize.main_content import Disclosures, main_content
     from claimcheck.scan.prefilter import Prefilter
     from claimcheck.scan.worker import init_worker
 
@@ -166,7 +166,7 @@ def main() -> None:
     irr_warc = irrelevant_crawl / "crawl.warc.gz"
     ti, irrelevant_pages, _ = timed_scan(irr_warc, db, workers=1)
     prefilter = Prefilter.from_pack(pack)
-    irr_raws = [page.text for page in __import__("claimcheck.scan.inputs", fromlist=["x"]).read_warc(irr_warc, 1 << 24)]
+    irr_raws = [page.text for page in __import__("claimcheck.load.crawl", fromlist=["x"]).read_warc(irr_warc, 1 << 24)]
     started = time.perf_counter()
     for raw in irr_raws:
         prefilter.maybe_relevant(raw)

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from claimcheck.model import Source
-from claimcheck.rulepack import load_pack
-from claimcheck.runner import check_sources
+from claimcheck.pack.rulepack import load_pack
+from claimcheck.project.runner import check_sources
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from claimcheck.model import Source
-from claimcheck.runner import check_sources
+from claimcheck.project.runner import check_sources
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"

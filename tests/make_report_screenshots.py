@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from claimcheck.cli import cli  # noqa: E402
-from claimcheck.rulepack import load_pack  # noqa: E402
+from claimcheck.pack.rulepack import load_pack  # noqa: E402
 from tests.html_report_support import build_store, fixture_pages  # noqa: E402
 from tests.test_browser import CHROMIUM, FLAGS  # noqa: E402
 

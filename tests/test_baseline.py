@@ -6,7 +6,7 @@ import json
 
 from tests.clitools import RISKS_LINE, check_json, findings, invoke, write
 
-from claimcheck.baseline import normalize_claim_text
+from claimcheck.project.baseline import normalize_claim_text
 
 OLD_CLAIMS = [
     "Our stem cell injections cure knee arthritis.",

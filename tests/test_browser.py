@@ -18,8 +18,8 @@ import pytest
 from click.testing import CliRunner
 
 from claimcheck.cli import cli
-from claimcheck.load import read_source
-from claimcheck.runner import check_sources
+from claimcheck.load.files import read_source
+from claimcheck.project.runner import check_sources
 from tests.conftest import FIXTURES
 from tests.html_report_support import HOSTILE_HTML, HOSTILE_NAME, HOSTILE_TEXT, build_store, expected_highlights
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from spacy.matcher import Matcher
 
-from claimcheck.cuetest import (Example, coverage, evaluate, examples, fixture_paths, load_examples, positive_kind,
+from claimcheck.testing.cues import (Example, coverage, evaluate, examples, fixture_paths, load_examples, positive_kind,
                                 problem)
-from claimcheck.rulepack import Cue, LexiconEntry, load_pack
+from claimcheck.pack.rulepack import Cue, LexiconEntry, load_pack
 
 PACK = load_pack()
 EXAMPLES = load_examples(PACK)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from claimcheck.measure import check_corpus, read_corpus, score_pages, score_sentences
-from claimcheck.rulepack import load_pack
+from claimcheck.testing.measure import check_corpus, read_corpus, score_pages, score_sentences
+from claimcheck.pack.rulepack import load_pack
 from tests.conftest import ROOT
 
 EVAL = ROOT / "eval"

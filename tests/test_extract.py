@@ -4,7 +4,7 @@ from __future__ import annotations
 from claimcheck.model import Source
 from claimcheck.normalize import normalize
 from claimcheck.extract.pipeline import analyze
-from claimcheck.rulepack import load_pack
+from claimcheck.pack.rulepack import load_pack
 
 PACK = load_pack()
 

@@ -1,7 +1,7 @@
 """Integrity of the knowledge base data in rules/kb/*.yaml.
 
 These tests read the YAML directly (no claimcheck code), so they check the data
-itself: every file validates against claimcheck/schemas/kb.schema.json, every
+itself: every file validates against claimcheck/pack/schemas/kb.schema.json, every
 cross reference resolves, terms are unambiguous, and the coverage the linter
 relies on is there.
 """
@@ -17,11 +17,11 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from claimcheck.resources import schema_registry
+from claimcheck.pack.resources import schema_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 KB_DIR = ROOT / "rules" / "kb"
-SCHEMA_PATH = ROOT / "claimcheck" / "schemas" / "kb.schema.json"
+SCHEMA_PATH = ROOT / "claimcheck" / "pack" / "schemas" / "kb.schema.json"
 
 EXPECTED_FILES = {"sources.yaml", "products.yaml", "approved.yaml", "conditions.yaml",
                   "risks.yaml", "facts.yaml"}

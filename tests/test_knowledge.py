@@ -1,7 +1,7 @@
 """knowledge: the approved-use question every rule asks."""
 from __future__ import annotations
 
-from claimcheck.rulepack import load_pack
+from claimcheck.pack.rulepack import load_pack
 
 KB = load_pack().kb
 

@@ -5,7 +5,7 @@ import codecs
 from pathlib import Path
 
 from claimcheck.errors import InputProblem
-from claimcheck.load import decode, read_source
+from claimcheck.load.files import decode, read_source
 
 
 def test_utf8_bom_and_utf16_are_decoded():

@@ -11,9 +11,9 @@ from click.testing import CliRunner
 
 from claimcheck.cli import cli
 from claimcheck.errors import InputProblem
-from claimcheck.load import FOLDER_SUFFIXES, discover, read_source
+from claimcheck.load.files import FOLDER_SUFFIXES, discover, read_source
 from claimcheck.model import Source
-from claimcheck.runner import check_sources
+from claimcheck.project.runner import check_sources
 from tests.conftest import FIXTURES
 
 DOCUMENTS = FIXTURES / "documents"
@@ -148,8 +148,8 @@ def test_locate_maps_offsets_to_the_unit_they_fall_in():
 
 
 def test_pdf_lines_become_markdown_blocks():
-    from claimcheck.loaders import TextAssembler
-    from claimcheck.loaders.pdf import _assemble, _Line
+    from claimcheck.load.document_text import TextAssembler
+    from claimcheck.load.pdf import _assemble, _Line
 
     lines = [
         _Line(1, 1, 1, "Knee Pain Relief", 18.0),
@@ -199,7 +199,7 @@ def test_docx_reads_text_boxes_once_and_merged_cells_once(tmp_path):
 def test_missing_library_is_one_clear_problem(monkeypatch):
     import sys
 
-    monkeypatch.delitem(sys.modules, "claimcheck.loaders.pdf", raising=False)
+    monkeypatch.delitem(sys.modules, "claimcheck.load.pdf", raising=False)
     monkeypatch.setitem(sys.modules, "pdfminer.high_level", None)  # as if pdfminer.six were not installed
     problem = read_source(DOCUMENTS / "knee-clinic.pdf")
     assert isinstance(problem, InputProblem) and problem.code == "CC906"

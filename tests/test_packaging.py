@@ -20,7 +20,7 @@ def test_installed_wheel_checks_files_from_another_folder(tmp_path):
     assert "claimcheck/rules/checks/efficacy/CC101-unapproved-use.yaml" in names
     assert "claimcheck/rules/kb/conditions.yaml" in names
     assert "claimcheck/rules/cues/modality.yaml" in names
-    assert "claimcheck/schemas/rule.schema.json" in names
+    assert "claimcheck/pack/schemas/rule.schema.json" in names
 
     # Installed as pip install . installs it (not editable), into a folder of its own; the
     # dependencies come from this environment. Run from a folder far from the checkout.
@@ -33,7 +33,7 @@ def test_installed_wheel_checks_files_from_another_folder(tmp_path):
     ad = elsewhere / "ad.md"
     ad.write_text("# Knee clinic\n\nOur stem cell injections cure arthritis. No risk, guaranteed.\n", encoding="utf-8")
     env = {**os.environ, "PYTHONPATH": str(site)}
-    where = subprocess.run([sys.executable, "-c", "import claimcheck.resources as r; print(r.rules_dir())"],
+    where = subprocess.run([sys.executable, "-c", "import claimcheck.pack.resources as r; print(r.rules_dir())"],
                            cwd=elsewhere, env=env, capture_output=True, text=True, check=True)
     assert where.stdout.strip() == str(site / "claimcheck" / "rules")
     run = subprocess.run([str(site / "bin" / "claimcheck"), "check", "--format", "json", "ad.md"],

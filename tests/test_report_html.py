@@ -16,7 +16,7 @@ from claimcheck.model import DocumentResult, Finding
 from claimcheck.report import Run
 from claimcheck.report.html import Span, document_view, render, safe_url, text_view
 from claimcheck.report.html_scan import StoreError, read_store
-from claimcheck.runner import check_sources
+from claimcheck.project.runner import check_sources
 from tests.conftest import FIXTURES
 from tests.html_report_support import (HOSTILE_HTML, HOSTILE_NAME, HOSTILE_TEXT, build_store,
                                        expected_highlights)
@@ -37,7 +37,7 @@ def _segments(blocks) -> list:
 # -- highlighting ---------------------------------------------------------------------------
 @pytest.mark.parametrize("path", VIOLATING + [FIXTURES / "documents" / "knee-clinic.docx"], ids=lambda p: p.name)
 def test_every_finding_is_highlighted_at_the_text_the_checks_saw(pack, path):
-    from claimcheck.load import read_source
+    from claimcheck.load.files import read_source
 
     [checked] = check_sources([read_source(path)], pack, [])
     expected = expected_highlights(checked)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from claimcheck.rulepack import load_pack
-from claimcheck.ruletest import expectations, run_rule_tests
+from claimcheck.pack.rulepack import load_pack
+from claimcheck.testing.rules import expectations, run_rule_tests
 
 PACK = load_pack()
 

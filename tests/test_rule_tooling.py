@@ -169,7 +169,7 @@ def test_the_shipped_pack_has_no_dead_token_pattern_words():
     import spacy
 
     from claimcheck.extract.patterns import pattern_problems
-    from claimcheck.rulepack import load_pack
+    from claimcheck.pack.rulepack import load_pack
 
     pack = load_pack()
     assert not pack.problems

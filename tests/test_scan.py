@@ -76,8 +76,8 @@ def test_findings_point_into_the_original_page(small_crawl, tmp_path):
 
 
 def test_template_parts_are_not_linted(tmp_path):
-    from claimcheck.rulepack import load_pack
-    from claimcheck.scan.content import Disclosures, main_content
+    from claimcheck.pack.rulepack import load_pack
+    from claimcheck.normalize.main_content import Disclosures, main_content
 
     raw = """<html><body>
 <header class="site-header"><p>Stem cell therapy cures arthritis!</p></header>
@@ -100,7 +100,7 @@ def test_template_parts_are_not_linted(tmp_path):
 
 
 def test_prefilter_skips_pages_that_name_no_cell_product(tmp_path):
-    from claimcheck.rulepack import load_pack
+    from claimcheck.pack.rulepack import load_pack
     from claimcheck.scan.prefilter import Prefilter
 
     prefilter = Prefilter.from_pack(load_pack())

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from claimcheck.config import PerFileIgnore
-from claimcheck.selection import Layer, enabled_codes, glob_matches, unknown
+from claimcheck.project.config import PerFileIgnore
+from claimcheck.project.selection import Layer, enabled_codes, glob_matches, unknown
 
 
 @dataclass

@@ -3,7 +3,7 @@
 
 It runs exactly what ``check`` runs (same configuration, selection and
 suppression comments) and writes every reported finding, keyed so that moving
-text does not invalidate it (see ``claimcheck.baseline``).
+text does not invalidate it (see ``claimcheck.project.baseline``).
 """
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def baseline_command(paths, output, **options):
     Commit the file, then run 'claimcheck check --baseline FILE PATHS': findings recorded
     in it are not reported (JSON and SARIF keep them, marked as suppressed).
     """
-    from claimcheck import baseline
+    from claimcheck.project import baseline
 
     result = run_lint(lint_request(paths, **options))
     print_problems(result.problems)

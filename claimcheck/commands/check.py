@@ -13,7 +13,7 @@ import click
 
 from claimcheck.commands.common import (EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, fail_on_option, print_problems,
                                         rule_path_option, write_output)
-from claimcheck.load import DEFAULT_MAX_BYTES
+from claimcheck.load.files import DEFAULT_MAX_BYTES
 from claimcheck.model import SEVERITIES, SEVERITY_RANK
 from claimcheck.report import available
 
@@ -38,7 +38,7 @@ def _selectors(values) -> tuple[str, ...] | None:
 
 
 def _per_file_ignores(values, option: str):
-    from claimcheck.config import PerFileIgnore
+    from claimcheck.project.config import PerFileIgnore
 
     entries = []
     for value in values:
@@ -95,8 +95,8 @@ def lint_options(command):
 def lint_request(paths, *, config_file, isolated, select, extend_select, ignore, per_file_ignores,
                  extend_per_file_ignores, severity_overrides, fail_on, rule_paths, knowledge_base, jurisdiction,
                  stdin_filename, max_file_size, baseline=None):
-    from claimcheck.config import Config
-    from claimcheck.project import LintRequest
+    from claimcheck.project.config import Config
+    from claimcheck.project.lint import LintRequest
 
     cwd = Path.cwd()
     command_line = Config(
@@ -113,9 +113,9 @@ def lint_request(paths, *, config_file, isolated, select, extend_select, ignore,
 
 def run_lint(request):
     """``project.lint`` with its stopping problems turned into one line each and exit 2."""
-    from claimcheck.baseline import BaselineError
-    from claimcheck.config import ConfigError
-    from claimcheck.project import lint
+    from claimcheck.project.baseline import BaselineError
+    from claimcheck.project.config import ConfigError
+    from claimcheck.project.lint import lint
 
     try:
         return lint(request)
@@ -144,7 +144,7 @@ def check_command(paths, fmt, output, baseline, color, **options):
     0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input errors.
     """
     from claimcheck.report import Run, render
-    from claimcheck.suppress import META_RULES
+    from claimcheck.project.suppress import META_RULES
 
     result = run_lint(lint_request(paths, baseline=baseline, **options))
     run = Run(documents=result.documents, problems=result.problems, rules=list(result.pack.rules) + META_RULES,

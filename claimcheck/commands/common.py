@@ -24,7 +24,7 @@ def print_problems(problems: list[InputProblem]) -> None:
 
 
 def load_pack_or_exit(rule_paths=(), kb_paths=(), include_builtin=True):
-    from claimcheck.rulepack import load_pack
+    from claimcheck.pack.rulepack import load_pack
 
     pack = load_pack(tuple(rule_paths), tuple(kb_paths), include_builtin)
     if not pack.rules:

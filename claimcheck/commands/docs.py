@@ -19,8 +19,8 @@ from claimcheck.commands.common import load_pack_or_exit, print_problems, rule_p
 @rule_path_option
 def docs_command(output, rule_paths):
     """Write one Markdown page per rule, plus an index."""
-    from claimcheck import rule_docs
-    from claimcheck.suppress import META_RULES
+    from claimcheck.pack import docs as rule_docs
+    from claimcheck.project.suppress import META_RULES
 
     pack = load_pack_or_exit(rule_paths)
     print_problems(pack.problems)

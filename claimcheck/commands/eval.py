@@ -1,7 +1,7 @@
 """``claimcheck eval CORPUS.jsonl``: measure detection quality on labelled data.
 
 For rule-pack authors and regulators validating claimcheck on their own data.
-The figures match ``shared/eval/evaluate.py``: see ``claimcheck.measure``.
+The figures match ``shared/eval/evaluate.py``: see ``claimcheck.testing.measure``.
 """
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ def eval_command(corpus, show, json_path, min_recall, max_fpr, rule_paths):
     Sentences: {"id", "text", "label": "violation"|"compliant", "categories": [...]}.
     Pages: {"id", "text", "verdict": "fail"|"pass"}, judged by the document status.
     """
-    from claimcheck.measure import check_corpus, read_corpus, score_pages, score_sentences
+    from claimcheck.testing.measure import check_corpus, read_corpus, score_pages, score_sentences
 
     pack = load_pack_or_exit(rule_paths)
     print_problems(pack.problems)

@@ -89,8 +89,8 @@ def _render_text(report: dict) -> str:
 def explain_command(paths, fmt, stdin_filename, rule_paths):
     """Show what the pipeline saw, sentence by sentence, and why each rule fired or not."""
     from claimcheck.evaluate import evaluate
-    from claimcheck.load import iter_sources
-    from claimcheck.runner import check_sources
+    from claimcheck.load.files import iter_sources
+    from claimcheck.project.runner import check_sources
 
     pack = load_pack_or_exit(rule_paths)
     problems = list(pack.problems)

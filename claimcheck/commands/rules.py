@@ -13,7 +13,7 @@ from claimcheck.commands.common import EXIT_ERROR, load_pack_or_exit, print_prob
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def rules_command(rule_paths, fmt):
     """List the rules: code, name, category, severity, scope."""
-    from claimcheck.suppress import META_RULES
+    from claimcheck.project.suppress import META_RULES
 
     pack = load_pack_or_exit(rule_paths)
     print_problems(pack.problems)
@@ -47,7 +47,7 @@ def rule_text(rule, kb) -> str:
 @rule_path_option
 def rule_command(code, rule_paths):
     """Show one rule's documentation (by code, e.g. CC101, or by name)."""
-    from claimcheck.suppress import META_RULES
+    from claimcheck.project.suppress import META_RULES
 
     pack = load_pack_or_exit(rule_paths)
     rule = pack.rule(code) or next((r for r in META_RULES if code.upper() == r.code or code == r.name), None)

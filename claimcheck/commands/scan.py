@@ -33,7 +33,7 @@ class Progress:
         if enabled:
             from tqdm import tqdm
 
-            from claimcheck.scan.inputs import input_size
+            from claimcheck.load.crawl import input_size
             self._sizes = {path: input_size(path) for path in inputs}
             self.bar = tqdm(total=sum(self._sizes.values()), file=sys.stderr, dynamic_ncols=True, mininterval=0.5,
                             bar_format="{percentage:3.0f}%|{bar}| {desc} [{elapsed}<{remaining}]")
@@ -93,7 +93,7 @@ def scan_command(inputs, db_path, workers, max_page_size, scheme, batch_size, ru
     as irrelevant without being linted. Interrupt or kill it at any time: running
     the same command again skips the pages already stored and checks the rest.
     """
-    from claimcheck.scan.inputs import InputKindError, input_kind
+    from claimcheck.load.crawl import InputKindError, input_kind
     from claimcheck.scan.scanner import ScanOptions, default_workers, run_scan
     from claimcheck.scan.store import StoreError
 

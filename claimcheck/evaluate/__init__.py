@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from claimcheck.evaluate.hits import Hit
 from claimcheck.extract import Analysis
 from claimcheck.model import SEVERITY_RANK, Finding, LineIndex
-from claimcheck.rulepack import Rule, RulePack, severity_step_down
+from claimcheck.pack.rulepack import Rule, RulePack, severity_step_down
 
 
 class _Fields(dict):

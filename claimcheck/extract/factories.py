@@ -18,7 +18,7 @@ _PACK_CONFIG = {"rule_paths": [], "kb_paths": [], "include_builtin": True}
 
 
 def _pack(rule_paths, kb_paths, include_builtin):
-    from claimcheck.rulepack import load_pack
+    from claimcheck.pack.rulepack import load_pack
     return load_pack(tuple(rule_paths), tuple(kb_paths), include_builtin)
 
 

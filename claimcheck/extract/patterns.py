@@ -18,7 +18,7 @@ from spacy.attrs import LOWER, SENT_START
 from spacy.matcher import Matcher
 
 from claimcheck.errors import InputProblem
-from claimcheck.yamldata import line_in_tree, parse
+from claimcheck.pack.yamldata import line_in_tree, parse
 
 MAX_EXPANSION = 20_000
 

@@ -11,7 +11,7 @@ from claimcheck.extract import Analysis, Term
 from claimcheck.extract.context import apply_context, remove_duplicates
 from claimcheck.extract.extensions import TEXT_KEY
 from claimcheck.model import NormalizedText
-from claimcheck.rulepack import RulePack
+from claimcheck.pack.rulepack import RulePack
 
 BATCH_SIZE = 64
 
@@ -40,7 +40,7 @@ def build_pipeline(pack: RulePack):
 
 
 def _builtin_dir() -> str:
-    from claimcheck.resources import rules_dir
+    from claimcheck.pack.resources import rules_dir
     return str(rules_dir())
 
 

@@ -167,7 +167,7 @@ class _VisibleText(HTMLParser):
 
 
 # The parser, public for callers that watch the elements go by while it builds the
-# text (``claimcheck/scan/content.py`` marks a crawled page's template this way).
+# text (``normalize/main_content.py`` marks a crawled page's template this way).
 VisibleTextParser = _VisibleText
 
 

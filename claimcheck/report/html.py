@@ -358,7 +358,7 @@ def render(run) -> str:
 def render_scan(scan) -> str:
     """The site report of a scan database; ``scan`` comes from ``html_scan.read_store``."""
     codes = {f.code for site in scan.sites for page in site.shown for f in page.result.findings}
-    from claimcheck.rulepack import load_pack
+    from claimcheck.pack.rulepack import load_pack
 
     return render_template(
         "scan.html.j2", scan=scan, grade_chart=grade_chart(scan.site_grades),

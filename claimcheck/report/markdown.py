@@ -9,7 +9,7 @@ characters at most.
 from __future__ import annotations
 
 from claimcheck.model import SEVERITIES
-from claimcheck.rule_docs import help_uri
+from claimcheck.pack.docs import help_uri
 
 MAX_ROWS = 200
 STATUS = {"fail": "fail", "review": "review", "pass": "pass"}

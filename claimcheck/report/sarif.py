@@ -20,8 +20,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from claimcheck import __version__
-from claimcheck.baseline import fingerprint
-from claimcheck.rule_docs import DOCS_BASE_URL, help_markdown, help_text, help_uri, summary
+from claimcheck.project.baseline import fingerprint
+from claimcheck.pack.docs import DOCS_BASE_URL, help_markdown, help_text, help_uri, summary
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"critical": "error", "major": "error", "minor": "warning", "info": "note"}

@@ -22,7 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from claimcheck.scan.inputs import CrawledPage, read_input
+from claimcheck.load.crawl import CrawledPage, read_input
 from claimcheck.scan.store import BATCH_PAGES, Store
 from claimcheck.scan.worker import PageOutcome, PageTask, check_pages, error_outcome, init_worker
 

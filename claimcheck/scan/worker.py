@@ -3,7 +3,7 @@
 Each worker process builds the rule pack, the spaCy pipeline, the prefilter
 and the disclosure pattern once (``init_worker``), then turns chunks of
 ``PageTask`` into ``PageOutcome`` objects: plain data, ready for the writer.
-Relevant pages go through ``claimcheck.runner.check_sources`` (the same path
+Relevant pages go through ``claimcheck.project.runner.check_sources`` (the same path
 as ``claimcheck check``) in one ``nlp.pipe`` batch per chunk; only the
 normalizer differs (main content instead of the whole page).
 
@@ -59,8 +59,8 @@ class _State:
 def init_worker(rule_paths: tuple[str, ...] = ()) -> None:
     """Build everything a worker needs, once per process."""
     from claimcheck.extract.pipeline import build_pipeline
-    from claimcheck.rulepack import load_pack
-    from claimcheck.scan.content import Disclosures
+    from claimcheck.pack.rulepack import load_pack
+    from claimcheck.normalize.main_content import Disclosures
     from claimcheck.scan.prefilter import Prefilter
 
     pack = load_pack(tuple(rule_paths))
@@ -82,7 +82,7 @@ def irrelevant_outcome(task: PageTask) -> PageOutcome:
 def lintable_text(task: PageTask) -> NormalizedText:
     """The part of the page that is linted: its main content, or all of a plain text."""
     if task.media_type == "text/html":
-        from claimcheck.scan.content import main_content
+        from claimcheck.normalize.main_content import main_content
         return main_content(task.text, _State.disclosures)
     from claimcheck.normalize import normalize
     return normalize(Source(task.url, task.media_type, task.text, task.site))
@@ -133,7 +133,7 @@ def check_pages(tasks: list[PageTask]) -> list[PageOutcome]:
 
 
 def _check(tasks, pending, outcomes) -> None:
-    from claimcheck.runner import CheckOptions, check_sources
+    from claimcheck.project.runner import CheckOptions, check_sources
 
     prepared = {id(source): (index, text) for index, source, text in pending}
     options = CheckOptions(normalize=lambda source: prepared[id(source)][1])

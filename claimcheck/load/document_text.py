@@ -1,6 +1,6 @@
 """Loaders for binary document formats: Word (``docx.py``) and PDF (``pdf.py``).
 
-``claimcheck.load`` imports one of them by suffix (``load.EXTRA_LOADERS``) and calls
+``claimcheck.load.files`` imports one of them by suffix (``load.EXTRA_LOADERS``) and calls
 ``load(path, max_bytes) -> Source | InputProblem``.
 
 Each writes its document out as light Markdown, one block per paragraph: ``#``

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from claimcheck.errors import InputProblem
-from claimcheck.yamldata import line_of, load_validated
+from claimcheck.pack.yamldata import line_of, load_validated
 
 SECTIONS = ("sources", "products", "approved_products", "approved_uses", "groups",
             "conditions", "risks", "facts")

@@ -15,7 +15,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from claimcheck.errors import InputProblem
-from claimcheck.resources import load_schema, schema_registry
+from claimcheck.pack.resources import load_schema, schema_registry
 
 
 # libyaml's parser when PyYAML has it (its wheels do): several times faster,

@@ -15,7 +15,7 @@ from claimcheck.extract import Analysis
 from claimcheck.grade import DEFAULT_POLICY, GradingPolicy, grade
 from claimcheck.model import DocumentResult, NormalizedText, Source
 from claimcheck.normalize import normalize
-from claimcheck.rulepack import Rule, RulePack
+from claimcheck.pack.rulepack import Rule, RulePack
 
 
 @dataclass

@@ -64,7 +64,7 @@ class Config:
             return _toml_line(path, keys)
         import yaml
 
-        from claimcheck.yamldata import line_in_tree, parse
+        from claimcheck.pack.yamldata import line_in_tree, parse
         try:
             return line_in_tree(parse(path.read_text(encoding="utf-8"))[0], list(keys))
         except (OSError, UnicodeDecodeError, yaml.YAMLError):
@@ -153,7 +153,7 @@ def _toml_line(path: Path, keys) -> int | None:
 
 def load_config_file(path: Path) -> Config:
     """Read and validate one configuration file; raises ``ConfigError``."""
-    from claimcheck.yamldata import line_in_tree, parse, schema_problems
+    from claimcheck.pack.yamldata import line_in_tree, parse, schema_problems
 
     origin = str(path)
     root = path.resolve().parent

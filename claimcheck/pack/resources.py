@@ -9,7 +9,8 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent
+_SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 
 
 def rules_dir() -> Path:
@@ -20,7 +21,7 @@ def rules_dir() -> Path:
 
 
 def schema_path(name: str) -> Path:
-    return _PACKAGE_DIR / "schemas" / f"{name}.schema.json"
+    return _SCHEMA_DIR / f"{name}.schema.json"
 
 
 @lru_cache(maxsize=None)
@@ -36,5 +37,5 @@ def schema_registry():
     from referencing import Registry, Resource
 
     schemas = [load_schema(path.name.removesuffix(".schema.json"))
-               for path in sorted((_PACKAGE_DIR / "schemas").glob("*.schema.json"))]
+               for path in sorted(_SCHEMA_DIR.glob("*.schema.json"))]
     return Registry().with_resources((schema["$id"], Resource.from_contents(schema)) for schema in schemas)

@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from claimcheck.config import CONFIG_CODE, Config, ConfigError, PerFileIgnore
+from claimcheck.project.config import CONFIG_CODE, Config, ConfigError, PerFileIgnore
 from claimcheck.errors import InputProblem
 
 ALL = "ALL"
@@ -155,7 +155,7 @@ class RuleSelector:
     """
 
     def __init__(self, pack, meta_rules, command_line: Config, replace_per_file_ignores: bool = False):
-        from claimcheck.resources import rules_dir
+        from claimcheck.pack.resources import rules_dir
 
         self.pack_rules = list(pack.rules)
         self.meta_rules = list(meta_rules)

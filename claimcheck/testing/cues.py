@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from claimcheck.model import Source
-from claimcheck.ruletest import annotations as annotated_lines
+from claimcheck.testing.rules import annotations as annotated_lines
 
 KINDS = ("cue", "no-cue", "pseudo", "terminates", "modality", "pattern", "no-pattern")
 ANNOTATION = re.compile(r"<!--\s*((?:todo-)?(?:%s))\s*:\s*([A-Za-z0-9_,\s-]+?)\s*-->"
@@ -299,10 +299,10 @@ def render(report: CueTestReport) -> str:
     return "\n".join(lines) + "\n"
 
 
-if __name__ == "__main__":  # python -m claimcheck.cuetest
+if __name__ == "__main__":  # python -m claimcheck.testing.cues
     import sys
 
-    from claimcheck.rulepack import load_pack
+    from claimcheck.pack.rulepack import load_pack
 
     result = run_cue_tests(load_pack())
     sys.stdout.write(render(result))

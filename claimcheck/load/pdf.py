@@ -25,8 +25,8 @@ from pdfminer.layout import LAParams, LTFigure, LTTextBox, LTTextLine
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from claimcheck.errors import InputProblem
-from claimcheck.load import size_problem
-from claimcheck.loaders import NO_TEXT, TextAssembler
+from claimcheck.load.files import size_problem
+from claimcheck.load.document_text import NO_TEXT, TextAssembler
 from claimcheck.model import Source
 
 _BULLET = re.compile(r"^\s*(?:[-*•·▪◦‣+–]|\d{1,3}[.)])\s+")

@@ -23,8 +23,8 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.text.paragraph import CT_P
 
 from claimcheck.errors import InputProblem
-from claimcheck.load import size_problem
-from claimcheck.loaders import TextAssembler
+from claimcheck.load.files import size_problem
+from claimcheck.load.document_text import TextAssembler
 from claimcheck.model import Source
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

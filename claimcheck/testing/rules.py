@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from claimcheck.load import read_source
+from claimcheck.load.files import read_source
 from claimcheck.errors import InputProblem
 
 ANNOTATION = re.compile(r"<!--\s*(ruleid|ok|todoruleid|todook)\s*:\s*([A-Za-z0-9_,\s-]+?)\s*-->")
@@ -74,7 +74,7 @@ def _fires(findings, code: str, line: int) -> bool:
 
 def run_rule_tests(pack, rules=None) -> list[RuleTestResult]:
     """Check every rule's fixtures with the whole pack; one result per rule."""
-    from claimcheck.runner import check_sources
+    from claimcheck.project.runner import check_sources
 
     rules = pack.rules if rules is None else rules
     results = []

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from claimcheck import __version__
 from claimcheck.errors import InputProblem
-from claimcheck.suppress import META_CODES
+from claimcheck.project.suppress import META_CODES
 
 FORMAT_VERSION = 1
 BASELINE_CODE = "CC913"

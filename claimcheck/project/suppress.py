@@ -27,14 +27,14 @@ import re
 from dataclasses import dataclass, field
 
 from claimcheck.model import Finding, LineIndex
-from claimcheck.rulepack import Rule
+from claimcheck.pack.rulepack import Rule
 
 DIRECTIVES = ("disable-next-line", "disable")
 _DIRECTIVE = re.compile(r"\s*claimcheck-(?P<name>[A-Za-z-]*)(?P<rest>.*)\Z", re.S)
 _REASON_SEPARATOR = re.compile(r"(?:^|\s)--(?:\s|$)")
 _CODE = re.compile(r"[A-Za-z]{2,4}[0-9]{3}|[a-z0-9]+(?:-[a-z0-9]+)*")
 _COMMENT_ONLY_LINE = re.compile(r"\s*(?:<!--.*?-->\s*)+\Z")
-BUILT_IN = "(built in: claimcheck/suppress.py)"
+BUILT_IN = "(built in: claimcheck/project/suppress.py)"
 
 
 def _meta_rule(code, name, message, suggestion, what, why, example, use_instead) -> Rule:

@@ -23,10 +23,10 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 
 from claimcheck.errors import InputProblem
-from claimcheck.knowledge import KnowledgeBase, load_knowledge_base
+from claimcheck.pack.knowledge import KnowledgeBase, load_knowledge_base
 from claimcheck.model import SEVERITIES
-from claimcheck.resources import rules_dir
-from claimcheck.yamldata import line_of, load_validated
+from claimcheck.pack.resources import rules_dir
+from claimcheck.pack.yamldata import line_of, load_validated
 
 DEFAULT_MODALITIES = ("asserted", "hedged")
 

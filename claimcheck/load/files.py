@@ -31,7 +31,7 @@ DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 SKIPPED_FOLDERS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__"}
 
 # Suffixes whose loaders live in their own modules (binary office formats).
-EXTRA_LOADERS = {".docx": "claimcheck.loaders.docx", ".pdf": "claimcheck.loaders.pdf"}
+EXTRA_LOADERS = {".docx": "claimcheck.load.docx", ".pdf": "claimcheck.load.pdf"}
 
 
 @dataclass

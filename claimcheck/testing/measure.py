@@ -59,7 +59,7 @@ def read_corpus(path: Path) -> Corpus | InputProblem:
 
 def check_corpus(corpus: Corpus, pack) -> dict[str, object]:
     """item id -> DocumentResult."""
-    from claimcheck.runner import check_sources
+    from claimcheck.project.runner import check_sources
 
     sources = (Source(f"{item['id']}.txt", "text/plain", item["text"] + "\n") for item in corpus.items)
     problems: list[InputProblem] = []

@@ -48,7 +48,7 @@ def severity_text(rule) -> str:
         parts.append(f"{escalation['severity']} when the claim's predicate is "
                      f"{' or '.join(escalation['predicates'])}")
     if rule.scope == "claim" and "hedged" in rule.modalities:
-        from claimcheck.rulepack import severity_step_down
+        from claimcheck.pack.rulepack import severity_step_down
         hedged = rule.hedged_severity or severity_step_down(rule.severity)
         if hedged != rule.severity:
             parts.append(f"{hedged} when hedged")

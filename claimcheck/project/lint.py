@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from claimcheck.config import Config, ConfigError, ConfigFinder, load_config_file
+from claimcheck.project.config import Config, ConfigError, ConfigFinder, load_config_file
 from claimcheck.errors import InputProblem
-from claimcheck.load import DEFAULT_MAX_BYTES
+from claimcheck.load.files import DEFAULT_MAX_BYTES
 
 
 @dataclass
@@ -45,7 +45,7 @@ class LintResult:
     @property
     def strictest_fail_on(self) -> str:
         from claimcheck.model import SEVERITY_RANK
-        from claimcheck.selection import DEFAULT_FAIL_ON
+        from claimcheck.project.selection import DEFAULT_FAIL_ON
         return min(self.fail_on.values(), key=SEVERITY_RANK.__getitem__, default=DEFAULT_FAIL_ON)
 
 
@@ -64,11 +64,11 @@ def _unique(items) -> tuple:
 
 
 def lint(request: LintRequest) -> LintResult:
-    from claimcheck.load import iter_sources
-    from claimcheck.rulepack import load_pack
-    from claimcheck.runner import CheckOptions, check_sources
-    from claimcheck.selection import RuleSelector
-    from claimcheck.suppress import META_RULES, apply_suppressions, code_index
+    from claimcheck.load.files import iter_sources
+    from claimcheck.pack.rulepack import load_pack
+    from claimcheck.project.runner import CheckOptions, check_sources
+    from claimcheck.project.selection import RuleSelector
+    from claimcheck.project.suppress import META_RULES, apply_suppressions, code_index
 
     problems: list[InputProblem] = []
     # Sources are read first (cheap, no spaCy): each one's folder decides its
@@ -90,7 +90,7 @@ def lint(request: LintRequest) -> LintResult:
         selector.check(config)
     baseline = None
     if request.baseline:
-        from claimcheck.baseline import Baseline
+        from claimcheck.project.baseline import Baseline
         baseline = Baseline.load(Path(request.baseline))
 
     known_codes = code_index(selector.all_rules)
