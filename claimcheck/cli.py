@@ -25,6 +25,7 @@ COMMANDS = {
     "scan": ("claimcheck.commands.scan", "Batch-scan crawled websites into a results database."),
     "export": ("claimcheck.commands.export", "Export a scan database's tables as CSV, JSONL or Parquet."),
     "report": ("claimcheck.commands.report", "Write an HTML report of a scan database."),
+    "train": ("claimcheck.commands.train", "Train the learned components on a labelled corpus, or cross-validate them."),
 }
 
 

@@ -14,6 +14,7 @@ import string
 from collections.abc import Iterable
 
 from claimcheck.evaluate.hits import Hit
+from claimcheck.evaluate.learned import keep_in_voice, learned_hits
 from claimcheck.extract import Analysis
 from claimcheck.model import SEVERITY_RANK, Finding, LineIndex
 from claimcheck.pack.rulepack import Rule, RulePack, severity_step_down
@@ -34,6 +35,8 @@ def _format(template: str, fields: dict) -> str:
 def _severity(rule: Rule, hit: Hit) -> tuple[str, str | None]:
     severity, reason = rule.severity, None
     claim = hit.claim
+    if hit.severity:
+        return hit.severity, hit.explanation.get("severity_reason")
     if claim is None:
         return severity, None
     for escalation in rule.escalations:
@@ -88,7 +91,7 @@ def _finding(rule: Rule, hit: Hit, analysis: Analysis, raw: str, lines: LineInde
     explanation.update(hit.explanation)
     return Finding(
         code=rule.code, name=rule.name, category=rule.category, severity=severity, scope=rule.scope,
-        message=_format(rule.message, fields), start=start, end=end, line=line, column=column,
+        message=hit.message or _format(rule.message, fields), start=start, end=end, line=line, column=column,
         end_line=end_line, end_column=end_column, text=raw[start:end],
         claim=claim.summary() if claim else None,
         references=kb.references(list(rule.docs["references"]) + hit.sources),
@@ -126,6 +129,10 @@ def evaluate(analysis: Analysis, raw: str, pack: RulePack, rules: Iterable[Rule]
     for rule in (r for r in active if r.scope == "claim"):
         collect(rule, rule.check(analysis))
     findings = _one_per_sentence(findings, analysis)
+    if analysis.learned is not None:
+        findings = keep_in_voice(findings, analysis)
+        for rule, hit in list(learned_hits(analysis, pack, active, findings)):
+            collect(rule, [hit])
     for rule in (r for r in active if r.scope == "document"):
         collect(rule, list(rule.check(analysis, findings)))
     findings.sort(key=lambda f: (f.start, f.code))

@@ -23,6 +23,10 @@ class Hit:
     sources: list[str] = field(default_factory=list)  # extra kb source ids (conditions, risks ...)
     explanation: dict = field(default_factory=dict)
     skipped: str | None = None  # set when the rule looked at the claim and let it pass: why
+    # Set for a finding that comes from the learned scores, not from a claim: its severity
+    # (chosen from the score, not the rule's default) and its own message.
+    severity: str | None = None
+    message: str | None = None
 
 
 def skip(claim: Claim, reason: str) -> Hit:

@@ -39,6 +39,7 @@ class Analysis:
     sentences: list[tuple[int, int]]
     topic: dict = field(default_factory=dict)
     words: int = 0
+    learned: object = None  # extract.learned.Learned when a trained model is in use
 
     def terms_labelled(self, label: str, cls: str | None = None) -> list[Term]:
         return [t for t in self.terms if t.label == label and (cls is None or t.cls == cls)]

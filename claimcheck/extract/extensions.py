@@ -7,6 +7,7 @@ from spacy.tokens import Doc
 _DOC_EXTENSIONS = {
     "cc_claims": {"default": None},
     "cc_topic": {"default": None},
+    "cc_learned": {"default": None},
 }
 
 

@@ -70,3 +70,10 @@ def make_claims(nlp, name, rule_paths, kb_paths, include_builtin, assume_cell_to
 def make_modality(nlp, name, rule_paths, kb_paths, include_builtin):
     from claimcheck.extract.modality import ModalityTagger
     return ModalityTagger(nlp, _pack(rule_paths, kb_paths, include_builtin))
+
+
+@Language.factory("claimcheck_learned", default_config={"model": ""}, assigns=["doc._.cc_learned"],
+                  requires=["token.is_sent_start"])
+def make_learned(nlp, name, model):
+    from claimcheck.extract.learned import LearnedScorer
+    return LearnedScorer(model)

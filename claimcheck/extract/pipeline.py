@@ -17,7 +17,7 @@ BATCH_SIZE = 64
 
 
 @lru_cache(maxsize=4)
-def _build(rule_paths: tuple[str, ...], kb_paths: tuple[str, ...], include_builtin: bool):
+def _build(rule_paths: tuple[str, ...], kb_paths: tuple[str, ...], include_builtin: bool, model: str | None):
     import spacy
 
     from claimcheck.extract import factories  # noqa: F401  (registers the components)
@@ -29,6 +29,8 @@ def _build(rule_paths: tuple[str, ...], kb_paths: tuple[str, ...], include_built
     nlp.add_pipe("claimcheck_terms", config=config)
     nlp.add_pipe("claimcheck_claims", config=config)
     nlp.add_pipe("claimcheck_modality", config=config)
+    if model:
+        nlp.add_pipe("claimcheck_learned", config={"model": model})
     nlp.max_length = 20_000_000
     return nlp
 
@@ -36,7 +38,8 @@ def _build(rule_paths: tuple[str, ...], kb_paths: tuple[str, ...], include_built
 def build_pipeline(pack: RulePack):
     builtin = bool(pack.directories) and pack.directories[0] == _builtin_dir()
     extra = pack.directories[1:] if builtin else pack.directories
-    return _build(tuple(extra), tuple(pack.kb.extra_files), builtin)
+    from claimcheck.extract.learned import selected_model
+    return _build(tuple(extra), tuple(pack.kb.extra_files), builtin, selected_model())
 
 
 def _builtin_dir() -> str:
@@ -68,13 +71,14 @@ def to_analysis(doc, text: NormalizedText, pack: RulePack) -> Analysis:
         sentences=[(s.start_char, s.end_char) for s in sentences],
         topic=dict(doc._.cc_topic or {}),
         words=_word_count(doc),
+        learned=doc._.cc_learned,
     )
     apply_context(analysis, pack)
     analysis.claims = remove_duplicates(analysis.claims)
     return analysis
 
 
-def _make_doc(nlp, text: str):
+def make_doc(nlp, text: str):
     doc = nlp.make_doc(text)
     doc.user_data[TEXT_KEY] = text
     return doc
@@ -84,7 +88,7 @@ def analyze_pairs(items: Iterable[tuple[object, NormalizedText]], pack: RulePack
                   ) -> Iterator[tuple[object, NormalizedText, Analysis]]:
     """Analyze (context, text) pairs in batches, keeping each context with its result."""
     nlp = build_pipeline(pack)
-    stream = ((_make_doc(nlp, text.text), (context, text)) for context, text in items)
+    stream = ((make_doc(nlp, text.text), (context, text)) for context, text in items)
     for doc, (context, text) in nlp.pipe(stream, as_tuples=True, batch_size=BATCH_SIZE):
         yield context, text, to_analysis(doc, text, pack)
 

@@ -1,0 +1,71 @@
+"""``claimcheck train CORPUS -o DIR``: train the sentence and page classifiers on a
+labelled corpus (``corpus/GUIDE.md``); ``--cross-validate K`` measures them instead,
+with site-grouped folds, against the rules alone."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from claimcheck.commands.common import EXIT_ERROR
+
+
+def _table(report: dict) -> list[str]:
+    lines = [f"site-grouped {report['folds']}-fold cross-validation: {report['pages']} pages, {report['sites']} sites",
+             "", "| | sentences: recall | sentences: FPR | fail pages that fail | honest pages that fail |",
+             "|---|---|---|---|---|"]
+    fmt = lambda v: "-" if v is None else f"{v:.3f}"  # noqa: E731
+    for setting in ("rules", "rules+model"):
+        o = report[setting]["overall"]
+        lines.append(f"| {setting} | {fmt(o['sentence_recall'])} | {fmt(o['sentence_fpr'])} | "
+                     f"{fmt(o['fail_pages_failed'])} | {fmt(o['pass_pages_failed'])} |")
+    lines += ["", "per genre, rules+model (pages: fail/pass):", "",
+              "| genre | pages | sentences: recall | FPR | fail pages that fail | honest pages that fail |",
+              "|---|---|---|---|---|---|"]
+    for genre, g in report["rules+model"]["genres"].items():
+        c = g["counts"]
+        lines.append(f"| {genre} | {c['fail_pages']}/{c['pass_pages']} | {fmt(g['sentence_recall'])} | "
+                     f"{fmt(g['sentence_fpr'])} | {fmt(g['fail_pages_failed'])} | {fmt(g['pass_pages_failed'])} |")
+    return lines
+
+
+@click.command("train")
+@click.argument("corpus", type=click.Path(exists=True, file_okay=False))
+@click.option("-o", "--output", type=click.Path(file_okay=False), help="Write the trained model to this folder.")
+@click.option("--cross-validate", "folds", type=click.IntRange(2, 20),
+              help="Measure with K site-grouped folds instead of training one model.")
+@click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write the figures as JSON.")
+@click.option("--show", is_flag=True, help="With --cross-validate: list every miss and false alarm.")
+def train_command(corpus, output, folds, json_path, show):
+    """Train the learned components on a labelled corpus (see corpus/GUIDE.md)."""
+    from claimcheck.train.corpus import read_corpus
+
+    try:
+        pages = read_corpus(corpus)
+    except (OSError, ValueError, KeyError) as exc:
+        click.echo(f"{corpus}: cannot read the corpus: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    if not pages:
+        click.echo(f"{corpus}: no page records (*.json) found", err=True)
+        sys.exit(EXIT_ERROR)
+    if folds:
+        from claimcheck.train.crossval import cross_validate
+        report = cross_validate(pages, folds, progress=lambda line: click.echo(line, err=True))
+        click.echo("\n".join(_table(report)))
+        if show:
+            tally = report["rules+model"]["overall_tally"]
+            click.echo("")
+            click.echo("\n".join(f"MISS  {pid}: {text[:160]}" for pid, text in tally.misses))
+            click.echo("\n".join(f"FALSE {pid}: {text[:160]}" for pid, text in tally.alarms))
+        if json_path:
+            for setting in ("rules", "rules+model"):
+                report[setting].pop("overall_tally")
+            with open(json_path, "w", encoding="utf-8") as handle:
+                json.dump(report, handle, indent=2)
+        return
+    if not output:
+        raise click.UsageError("give -o DIR to train a model, or --cross-validate K to measure")
+    from claimcheck.train.fit import train_model
+    path = train_model(pages, output)
+    click.echo(f"trained on {len(pages)} pages ({sum(len(p.sentences) for p in pages)} sentences): {path}")

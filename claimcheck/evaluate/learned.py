@@ -1,0 +1,142 @@
+"""How the learned scores take part in evaluation; the rules stay the judges.
+
+Two things, both explained in each finding's ``explanation["learned"]``:
+
+- **Recall**: a sentence the sentence classifier scores as a claim of a category,
+  where no rule of that category found anything, gets a finding under that
+  category's rule: minor, or major when the score is strong. It names the
+  conditions and products the knowledge base found in the sentence, and is not made
+  when the rules read the sentence as someone else's voice (every claim in it
+  negated, reported, hypothetical, research or a question) or when every condition
+  it names is an approved use of what it names.
+- **Voice**: on a page the page classifier reads as informing rather than selling
+  (a hospital, registry, news story, study), a rule's finding is kept only when the
+  sentence classifier also reads its sentence as a claim.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from claimcheck.evaluate.hits import Hit
+from claimcheck.extract import Analysis
+from claimcheck.model import Finding
+
+OWN_VOICE = ("asserted", "hedged")
+CATEGORY_WORDS = {
+    "unapproved-use": "promotes a use no cell product is approved for",
+    "cure-guarantee": "promises a cure or a guaranteed result",
+    "regeneration-overclaim": "claims the cells regrow or replace tissue",
+    "comparative-claim": "presents the treatment as better than, or instead of, standard care",
+    "false-approval": "implies FDA approval",
+    "regulatory-misrepresentation": "presents a regulatory status as if it were approval",
+    "safety-overclaim": "claims the treatment is free of risk",
+    "rejection-overclaim": "claims donor cells carry no risk of rejection",
+    "evidence-overclaim": "claims proof or success rates the evidence does not support",
+    "testimonial": "presents a patient's result as typical",
+}
+
+
+def _sentence_of(analysis: Analysis, offset: int) -> int | None:
+    for index, (start, end) in enumerate(analysis.sentences):
+        if start <= offset < end:
+            return index
+    return None
+
+
+def keep_in_voice(findings: list[Finding], analysis: Analysis) -> list[Finding]:
+    """On a page that informs, drop the rules' findings on sentences the classifier does not
+    read as a claim; on a page that sells, keep everything."""
+    learned = analysis.learned
+    if learned is None or learned.sells():
+        return findings
+    kept = []
+    for finding in findings:
+        span = finding.explanation.get("normalized_span", [finding.start])
+        sentence = _sentence_of(analysis, span[0])
+        if sentence is None or learned.strongest(sentence)[1] >= learned.thresholds["voice"]:
+            finding.explanation["learned"] = _scores(learned, sentence)
+            kept.append(finding)
+    return kept
+
+
+def _scores(learned, sentence: int | None) -> dict:
+    return {"model": learned.model, "page": learned.page,
+            "sentence": learned.sentences[sentence] if sentence is not None else {}}
+
+
+def _approved_everywhere(analysis: Analysis, kb, terms) -> bool:
+    conditions = [t.cls for t in terms if t.label == "CONDITION"]
+    if not conditions:
+        return False
+    products = [t.cls for t in terms if t.label == "PRODUCT"]
+    approved = [t.cls for t in terms if t.label == "APPROVED"]
+    procedures = [t.cls for t in terms if t.label == "PROCEDURE"]
+    return all(kb.approved_use(c, product=products[0] if products else None, approved_products=approved,
+                               procedures=procedures) is not None for c in conditions)
+
+
+def learned_hits(analysis: Analysis, pack, rules: Iterable, findings: list[Finding]) -> Iterable[tuple[object, Hit]]:
+    """(rule, hit) for each sentence the classifier reads as a claim no rule of its category found."""
+    learned = analysis.learned
+    if learned is None:
+        return
+    by_category = {}
+    for rule in rules:
+        if rule.scope == "claim":
+            by_category.setdefault(rule.category, rule)
+    found = {(f.category, _sentence_of(analysis, f.explanation.get("normalized_span", [f.start])[0]))
+             for f in findings}
+    claims_by_sentence: dict[int, list] = {}
+    for claim in analysis.claims:
+        index = _sentence_of(analysis, claim.start)
+        if index is not None:
+            claims_by_sentence.setdefault(index, []).append(claim)
+    terms_by_sentence: dict[int, list] = {}
+    for term in analysis.terms:
+        terms_by_sentence.setdefault(term.sentence, []).append(term)
+    thresholds = learned.thresholds
+    # A page that informs speaks in its own voice only where the classifier is sure.
+    floor = thresholds["claim"] if learned.sells() else thresholds["strong_claim"]
+    for index, scores in enumerate(learned.sentences):
+        claims = claims_by_sentence.get(index, [])
+        if claims and not any(c.modality in OWN_VOICE for c in claims):
+            continue
+        terms = terms_by_sentence.get(index, [])
+        if _approved_everywhere(analysis, pack.kb, terms):
+            continue
+        start, end = analysis.sentences[index]
+        text = analysis.text.text[start:end]
+        lead = len(text) - len(text.lstrip())
+        start, end = start + lead, start + len(text.rstrip())
+        if end <= start:
+            continue
+        for category, score in sorted(scores.items(), key=lambda item: -item[1]):
+            rule = by_category.get(category)
+            if score < floor or rule is None or (category, index) in found:
+                continue
+            severity = "major" if score >= thresholds["strong_claim"] else "minor"
+            conditions = sorted({t.cls for t in terms if t.label == "CONDITION"})
+            products = sorted({t.cls for t in terms if t.label == "PRODUCT"})
+            condition_names = [pack.kb.name_of("conditions", c) for c in conditions]
+            what = CATEGORY_WORDS.get(category, category)
+            message = (f"Reads as a claim that {what} (learned score {score:.2f})"
+                       + (f", about {', '.join(condition_names)}" if condition_names else "")
+                       + "; no rule pattern matched it")
+            explanation = {"learned": {**_scores(learned, index), "category": category, "score": score,
+                                       "conditions": conditions, "products": products},
+                           "severity_reason": f"{severity}: learned score {score:.2f} "
+                                              f"(strong at {thresholds['strong_claim']})"}
+            fields = {"condition": condition_names[0] if condition_names else "this condition",
+                      "conditions": ", ".join(condition_names) or "this condition",
+                      "product": pack.kb.name_of("products", products[0]) if products else "cell products",
+                      "predicate": ""}
+            yield rule, Hit(start, end, None, fields=fields, sources=_condition_sources(pack.kb, conditions),
+                            explanation=explanation, severity=severity, message=message)
+            found.add((category, index))
+
+
+def _condition_sources(kb, conditions: list[str]) -> list[str]:
+    sources = []
+    for condition in conditions:
+        sources += list(kb.conditions.get(condition, {}).get("sources", []))
+    return sources

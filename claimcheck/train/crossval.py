@@ -1,0 +1,123 @@
+"""Site-grouped cross-validation: the figures that say how detection carries over.
+
+The corpus is cut into ``k`` folds with no site in two of them. For each fold a
+model is trained on the other folds and ``check`` (rules and that model) reads the
+fold's pages, as a user would run it. Sentence figures: a labelled claim sentence
+is found when a counted finding (claim scope; critical, major or minor) starts in
+it; a compliant sentence is a false alarm when one does. Page figures: a page
+fails when its status is ``fail``. The same pages read by the rules alone give the
+comparison row.
+"""
+from __future__ import annotations
+
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from claimcheck.train.corpus import CorpusPage, folds_by_site
+
+COUNTED = {"critical", "major", "minor"}
+
+
+@dataclass
+class Tally:
+    claims: int = 0
+    claims_found: int = 0
+    compliant: int = 0
+    false_alarms: int = 0
+    fail_pages: int = 0
+    fail_pages_failed: int = 0
+    pass_pages: int = 0
+    pass_pages_failed: int = 0
+    misses: list = field(default_factory=list)
+    alarms: list = field(default_factory=list)
+
+    def add(self, other: "Tally") -> None:
+        for name in ("claims", "claims_found", "compliant", "false_alarms", "fail_pages", "fail_pages_failed",
+                     "pass_pages", "pass_pages_failed"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.misses += other.misses
+        self.alarms += other.alarms
+
+    def figures(self) -> dict:
+        ratio = lambda a, b: round(a / b, 3) if b else None  # noqa: E731
+        return {"sentence_recall": ratio(self.claims_found, self.claims),
+                "sentence_fpr": ratio(self.false_alarms, self.compliant),
+                "fail_pages_failed": ratio(self.fail_pages_failed, self.fail_pages),
+                "pass_pages_failed": ratio(self.pass_pages_failed, self.pass_pages),
+                "counts": {"claim_sentences": self.claims, "compliant_sentences": self.compliant,
+                           "fail_pages": self.fail_pages, "pass_pages": self.pass_pages}}
+
+
+def tally_page(page: CorpusPage, result) -> Tally:
+    tally = Tally()
+    starts = [f.start for f in result.findings if f.scope == "claim" and f.severity in COUNTED]
+    for sentence in page.sentences:
+        hit = any(sentence.start <= s < sentence.end for s in starts)
+        if sentence.categories:
+            tally.claims += 1
+            tally.claims_found += hit
+            if not hit:
+                tally.misses.append((page.id, sentence.text))
+        else:
+            tally.compliant += 1
+            tally.false_alarms += hit
+            if hit:
+                tally.alarms.append((page.id, sentence.text))
+    failed = result.status == "fail"
+    if page.verdict == "fail":
+        tally.fail_pages += 1
+        tally.fail_pages_failed += failed
+    else:
+        tally.pass_pages += 1
+        tally.pass_pages_failed += failed
+    return tally
+
+
+def check_pages(pages: list[CorpusPage], model: str | None):
+    """``check``'s results for ``pages`` with the built-in pack and ``model`` (``None``: rules alone)."""
+    from claimcheck.extract.learned import select_model
+    from claimcheck.pack.rulepack import load_pack
+    from claimcheck.project.runner import check_sources
+
+    select_model(model)
+    problems: list = []
+    by_id = {page.id: page for page in pages}
+    for checked in check_sources((p.source() for p in pages), load_pack(), problems):
+        yield by_id[checked.source.origin], checked.result
+
+
+def cross_validate(pages: list[CorpusPage], k: int = 5, progress=None) -> dict:
+    """Per-genre and overall tallies for the rules alone and for rules + a model trained on the other folds."""
+    from claimcheck.extract.learned import select_model, selected_model
+    from claimcheck.train.fit import train_model
+
+    before = selected_model()
+    by_genre = {"rules": defaultdict(Tally), "rules+model": defaultdict(Tally)}
+    try:
+        for page, result in check_pages(pages, None):
+            by_genre["rules"][page.genre].add(tally_page(page, result))
+        folds = folds_by_site(pages, k)
+        with tempfile.TemporaryDirectory() as tmp:
+            for index, test in enumerate(folds):
+                ids = {p.id for p in test}
+                model = train_model([p for p in pages if p.id not in ids], Path(tmp) / f"fold{index}")
+                for page, result in check_pages(test, str(model)):
+                    by_genre["rules+model"][page.genre].add(tally_page(page, result))
+                if progress:
+                    progress(f"fold {index + 1}/{k}: {len(test)} pages, "
+                             f"{len({p.site for p in test})} sites")
+    finally:
+        select_model(before)
+    report = {}
+    for setting, genres in by_genre.items():
+        overall = Tally()
+        for tally in genres.values():
+            overall.add(tally)
+        report[setting] = {"overall": overall.figures(), "overall_tally": overall,
+                           "genres": {g: t.figures() for g, t in sorted(genres.items())}}
+    report["folds"] = k
+    report["pages"] = len(pages)
+    report["sites"] = len({p.site for p in pages})
+    return report

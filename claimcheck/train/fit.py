@@ -1,0 +1,97 @@
+"""Train the sentence and page classifiers on corpus pages with ``spacy train``.
+
+The configs in ``configs/`` are the whole recipe; this module only turns pages into
+spaCy's training format and writes one model folder:
+
+    DIR/sentences/   a spaCy pipeline with ``textcat_multilabel`` over the claim categories
+    DIR/pages/       a spaCy pipeline with ``textcat_multilabel`` over SELLS and FAIL
+    DIR/meta.json    labels, decision thresholds, the corpus digest and claimcheck's version
+
+Training is reproducible: a fixed seed in the configs, pages in a stable order, so the same corpus gives the same scores.
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+from claimcheck import __version__
+from claimcheck.train.corpus import CLAIM_CATEGORIES, CorpusPage
+
+CONFIGS = Path(__file__).with_name("configs")
+PAGE_LABELS = ("SELLS", "FAIL")
+# Decision thresholds, fixed before any measurement (see the README's detection section).
+THRESHOLDS = {
+    "claim": 0.5,        # a sentence scored at least this for a category is a claim of it
+    "strong_claim": 0.8,  # ... and at least this: a major finding instead of a minor one
+    "sells": 0.5,        # a page scored below this informs rather than sells
+    "voice": 0.2,        # on a page that informs, a rule's finding on a sentence the model
+                         # scores below this for every category is not the page's own claim
+}
+
+
+def corpus_digest(pages: list[CorpusPage]) -> str:
+    digest = hashlib.sha256()
+    for page in pages:
+        digest.update(Path(page.path).read_bytes())
+    return digest.hexdigest()
+
+
+def _sentence_docs(nlp, pages):
+    for page in pages:
+        for sentence in page.sentences:
+            doc = nlp.make_doc(sentence.text)
+            doc.cats = {c: float(c in sentence.categories) for c in CLAIM_CATEGORIES}
+            yield doc
+
+
+def _page_docs(nlp, pages):
+    from claimcheck.normalize import normalize
+    for page in pages:
+        doc = nlp.make_doc(normalize(page.source()).text)
+        doc.cats = {"SELLS": float(page.sells), "FAIL": float(page.verdict == "fail")}
+        yield doc
+
+
+def _train_one(config: Path, docs: list, out: Path, quiet: bool) -> None:
+    import spacy
+    from spacy.cli.train import train as spacy_train
+    from spacy.tokens import DocBin
+
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "train.spacy"
+        DocBin(docs=docs, store_user_data=False).to_disk(data)
+        output = Path(tmp) / "output"
+        overrides = {"paths.train": str(data), "paths.dev": str(data)}
+        sink = io.StringIO()
+        with contextlib.redirect_stdout(sink) if quiet else contextlib.nullcontext():
+            spacy.util.fix_random_seed(1234)
+            spacy_train(config, output_path=output, use_gpu=-1, overrides=overrides)
+        if out.exists():
+            shutil.rmtree(out)
+        shutil.copytree(output / "model-last", out)
+
+
+def train_model(pages: list[CorpusPage], out_dir: str | Path, quiet: bool = True) -> Path:
+    """Train both classifiers on ``pages`` and write them to ``out_dir``."""
+    import spacy
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    nlp = spacy.blank("en")
+    _train_one(CONFIGS / "sentences.cfg", list(_sentence_docs(nlp, pages)), out / "sentences", quiet)
+    _train_one(CONFIGS / "pages.cfg", list(_page_docs(nlp, pages)), out / "pages", quiet)
+    meta = {
+        "claimcheck": __version__,
+        "categories": list(CLAIM_CATEGORIES),
+        "page_labels": list(PAGE_LABELS),
+        "thresholds": THRESHOLDS,
+        "corpus": {"pages": len(pages), "sentences": sum(len(p.sentences) for p in pages),
+                   "sha256": corpus_digest(pages)},
+    }
+    (out / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    return out
