@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from claimcheck.commands.common import (EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, fail_on_option, print_problems,
+from claimcheck.commands.common import (EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, fail_on_option, model_option, print_problems,
                                         rule_path_option, write_output)
 from claimcheck.load.files import DEFAULT_MAX_BYTES
 from claimcheck.model import SEVERITIES, SEVERITY_RANK
@@ -80,6 +80,7 @@ def lint_options(command):
                      help="Give every finding of a rule this severity."),
         fail_on_option,
         rule_path_option,
+        model_option,
         click.option("--knowledge-base", "knowledge_base", multiple=True, type=click.Path(dir_okay=False),
                      help="An extra knowledge-base YAML file (repeatable)."),
         click.option("--jurisdiction", type=click.Choice(["US"]), help="Whose rules apply (only US for now)."),

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import sys
 
+from pathlib import Path
+
 import click
 
 from claimcheck.errors import InputProblem
@@ -13,6 +15,26 @@ EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 fail_on_option = click.option(
     "--fail-on", type=click.Choice(SEVERITIES), default=None,
     help="Exit 1 when a finding at or above this severity remains (default: major).")
+
+
+def _select_model(ctx, param, value):
+    from claimcheck.extract.learned import SHIPPED_MODEL, select_model
+    if value == "none":
+        select_model(None)
+    elif value is not None:
+        if not (Path(value) / "meta.json").is_file():
+            raise click.BadParameter(f"{value}: not a model folder (no meta.json); "
+                                     "'claimcheck train CORPUS -o DIR' writes one")
+        select_model(value)
+    else:
+        select_model(SHIPPED_MODEL)
+    return value
+
+
+model_option = click.option(
+    "--model", metavar="DIR|none", callback=_select_model, expose_value=False, is_eager=True,
+    help="The learned model to read sentences and pages with (written by 'claimcheck train'); "
+         "'none' runs the rules alone. Default: the model shipped with claimcheck.")
 rule_path_option = click.option(
     "--rule-path", "rule_paths", multiple=True, type=click.Path(file_okay=False),
     help="An extra rule pack folder (repeatable).")

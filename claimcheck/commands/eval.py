@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from claimcheck.commands.common import EXIT_ERROR, load_pack_or_exit, print_problems, rule_path_option
+from claimcheck.commands.common import EXIT_ERROR, load_pack_or_exit, print_problems, model_option, rule_path_option
 
 
 def _sentence_report(scores, show: bool) -> list[str]:
@@ -53,6 +53,7 @@ def _page_report(scores: dict, show: bool) -> list[str]:
 @click.option("--min-recall", type=click.FloatRange(0, 1), default=0.0, help="Exit 1 below this recall.")
 @click.option("--max-fpr", type=click.FloatRange(0, 1), default=1.0, help="Exit 1 above this false-positive rate.")
 @rule_path_option
+@model_option
 def eval_command(corpus, show, json_path, min_recall, max_fpr, rule_paths):
     """Measure detection quality on a labelled JSONL corpus (sentences or pages).
 

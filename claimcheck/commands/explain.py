@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from claimcheck.commands.common import EXIT_ERROR, load_pack_or_exit, print_problems, rule_path_option
+from claimcheck.commands.common import EXIT_ERROR, load_pack_or_exit, model_option, print_problems, rule_path_option
 
 
 def _explain(checked, pack, trace) -> dict:
@@ -48,20 +48,40 @@ def _explain(checked, pack, trace) -> dict:
             })
         raw_start, _ = analysis.text.raw_span(start, end)
         line = checked.source.raw.count("\n", 0, raw_start) + 1
+        learned = analysis.learned
+        scores = ({"claim": learned.claim_score(index), "category": learned.category(index),
+                   "scores": learned.sentences[index]} if learned is not None and learned.sentences else None)
         sentences.append({"line": line, "text": text[start:end].strip(), "claims": out_claims,
-                          "terms": [{"label": t.label, "id": t.cls, "text": t.text} for t in terms]})
+                          "terms": [{"label": t.label, "id": t.cls, "text": t.text} for t in terms],
+                          "learned": scores,
+                          "learned_findings": [f"{f.code} {f.severity}: {f.message}" for f in in_sentence
+                                               if "score" in f.explanation.get("learned", {})]})
     document = [f"{f.code} {f.severity}: {f.message}" for f in findings if f.scope == "document"]
-    return {"path": checked.result.path, "topic": analysis.topic, "sentences": sentences,
+    page = ({"model": analysis.learned.model, "scores": analysis.learned.page,
+             "voice": "sells" if analysis.learned.sells() else "informs"} if analysis.learned is not None else None)
+    return {"path": checked.result.path, "topic": analysis.topic, "learned_page": page, "sentences": sentences,
             "document_findings": document, "status": checked.result.status, "grade": checked.result.grade}
 
 
 def _render_text(report: dict) -> str:
     lines = [f"{report['path']}: {report['status']} (grade {report['grade']})",
-             f"topic: {json.dumps(report['topic'], sort_keys=True)}", ""]
+             f"topic: {json.dumps(report['topic'], sort_keys=True)}"]
+    if report["learned_page"]:
+        page = report["learned_page"]
+        lines.append(f"learned: the page {page['voice']} "
+                     f"({', '.join(f'{k} {v:.2f}' for k, v in page['scores'].items())}; model {page['model']})")
+    lines.append("")
     for sentence in report["sentences"]:
-        if not sentence["claims"] and not sentence["terms"]:
+        learned = sentence["learned"]
+        claimlike = learned is not None and learned["claim"] >= 0.2
+        if not sentence["text"] or (not sentence["claims"] and not sentence["terms"] and not claimlike):
             continue
         lines.append(f"line {sentence['line']}: {sentence['text'][:200]}")
+        if learned is not None:
+            lines.append(f"    learned: claim {learned['claim']:.2f}, reads most like {learned['category']} "
+                         f"({learned['scores'][learned['category']]:.2f})")
+        for finding in sentence["learned_findings"]:
+            lines.append(f"    learned finding {finding}")
         for term in sentence["terms"]:
             lines.append(f"    term {term['label']} {term['id']}: '{term['text']}'")
         for claim in sentence["claims"]:
@@ -86,6 +106,7 @@ def _render_text(report: dict) -> str:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--stdin-filename", help="Name (and so type) of the text read from '-'.")
 @rule_path_option
+@model_option
 def explain_command(paths, fmt, stdin_filename, rule_paths):
     """Show what the pipeline saw, sentence by sentence, and why each rule fired or not."""
     from claimcheck.evaluate import evaluate

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from claimcheck.commands.common import EXIT_ERROR, EXIT_OK, load_pack_or_exit, print_problems, rule_path_option
+from claimcheck.commands.common import EXIT_ERROR, EXIT_OK, load_pack_or_exit, print_problems, model_option, rule_path_option
 
 MAX_ERROR_LINES = 20
 
@@ -83,6 +83,7 @@ class Progress:
 @click.option("--batch-size", type=click.IntRange(min=1), default=500, show_default=True,
               help="Pages per transaction: what a killed scan may have to check again.")
 @rule_path_option
+@model_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
 def scan_command(inputs, db_path, workers, max_page_size, scheme, batch_size, rule_paths, quiet):
     """Batch-scan crawled websites into a results database.

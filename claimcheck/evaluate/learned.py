@@ -2,9 +2,9 @@
 
 Two things, both explained in each finding's ``explanation["learned"]``:
 
-- **Recall**: a sentence the sentence classifier scores as a claim of a category,
-  where no rule of that category found anything, gets a finding under that
-  category's rule: minor, or major when the score is strong. It names the
+- **Recall**: a sentence the sentence classifier scores as a claim, where no rule
+  found anything, gets a finding under the rule of the category it reads most like:
+  minor, or major when the score is strong. It names the
   conditions and products the knowledge base found in the sentence, and is not made
   when the rules read the sentence as someone else's voice (every claim in it
   negated, reported, hypothetical, research or a question) or when every condition
@@ -15,6 +15,7 @@ Two things, both explained in each finding's ``explanation["learned"]``:
 """
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 
 from claimcheck.evaluate.hits import Hit
@@ -37,9 +38,9 @@ CATEGORY_WORDS = {
 
 
 def _sentence_of(analysis: Analysis, offset: int) -> int | None:
-    for index, (start, end) in enumerate(analysis.sentences):
-        if start <= offset < end:
-            return index
+    index = bisect.bisect_right(analysis.sentences, offset, key=lambda span: span[0]) - 1
+    if index >= 0 and offset < analysis.sentences[index][1]:
+        return index
     return None
 
 
@@ -53,7 +54,7 @@ def keep_in_voice(findings: list[Finding], analysis: Analysis) -> list[Finding]:
     for finding in findings:
         span = finding.explanation.get("normalized_span", [finding.start])
         sentence = _sentence_of(analysis, span[0])
-        if sentence is None or learned.strongest(sentence)[1] >= learned.thresholds["voice"]:
+        if sentence is None or learned.claim_score(sentence) >= learned.thresholds["voice"]:
             finding.explanation["learned"] = _scores(learned, sentence)
             kept.append(finding)
     return kept
@@ -76,7 +77,7 @@ def _approved_everywhere(analysis: Analysis, kb, terms) -> bool:
 
 
 def learned_hits(analysis: Analysis, pack, rules: Iterable, findings: list[Finding]) -> Iterable[tuple[object, Hit]]:
-    """(rule, hit) for each sentence the classifier reads as a claim no rule of its category found."""
+    """(rule, hit) for each sentence the classifier reads as a claim where no rule found anything."""
     learned = analysis.learned
     if learned is None:
         return
@@ -84,8 +85,8 @@ def learned_hits(analysis: Analysis, pack, rules: Iterable, findings: list[Findi
     for rule in rules:
         if rule.scope == "claim":
             by_category.setdefault(rule.category, rule)
-    found = {(f.category, _sentence_of(analysis, f.explanation.get("normalized_span", [f.start])[0]))
-             for f in findings}
+    found_sentences = {_sentence_of(analysis, f.explanation.get("normalized_span", [f.start])[0])
+                       for f in findings}
     claims_by_sentence: dict[int, list] = {}
     for claim in analysis.claims:
         index = _sentence_of(analysis, claim.start)
@@ -97,42 +98,42 @@ def learned_hits(analysis: Analysis, pack, rules: Iterable, findings: list[Findi
     thresholds = learned.thresholds
     # A page that informs speaks in its own voice only where the classifier is sure.
     floor = thresholds["claim"] if learned.sells() else thresholds["strong_claim"]
-    for index, scores in enumerate(learned.sentences):
+    for index in range(len(learned.sentences)):
+        score = learned.claim_score(index)
+        if score < floor or index in found_sentences:
+            continue  # not a claim, or the rules have already said what is wrong with it
         claims = claims_by_sentence.get(index, [])
         if claims and not any(c.modality in OWN_VOICE for c in claims):
             continue
         terms = terms_by_sentence.get(index, [])
         if _approved_everywhere(analysis, pack.kb, terms):
             continue
+        category = learned.category(index)
+        rule = by_category.get(category) or by_category.get("unapproved-use")
+        if rule is None:
+            continue
         start, end = analysis.sentences[index]
         text = analysis.text.text[start:end]
-        lead = len(text) - len(text.lstrip())
-        start, end = start + lead, start + len(text.rstrip())
+        start, end = start + len(text) - len(text.lstrip()), start + len(text.rstrip())
         if end <= start:
             continue
-        for category, score in sorted(scores.items(), key=lambda item: -item[1]):
-            rule = by_category.get(category)
-            if score < floor or rule is None or (category, index) in found:
-                continue
-            severity = "major" if score >= thresholds["strong_claim"] else "minor"
-            conditions = sorted({t.cls for t in terms if t.label == "CONDITION"})
-            products = sorted({t.cls for t in terms if t.label == "PRODUCT"})
-            condition_names = [pack.kb.name_of("conditions", c) for c in conditions]
-            what = CATEGORY_WORDS.get(category, category)
-            message = (f"Reads as a claim that {what} (learned score {score:.2f})"
-                       + (f", about {', '.join(condition_names)}" if condition_names else "")
-                       + "; no rule pattern matched it")
-            explanation = {"learned": {**_scores(learned, index), "category": category, "score": score,
-                                       "conditions": conditions, "products": products},
-                           "severity_reason": f"{severity}: learned score {score:.2f} "
-                                              f"(strong at {thresholds['strong_claim']})"}
-            fields = {"condition": condition_names[0] if condition_names else "this condition",
-                      "conditions": ", ".join(condition_names) or "this condition",
-                      "product": pack.kb.name_of("products", products[0]) if products else "cell products",
-                      "predicate": ""}
-            yield rule, Hit(start, end, None, fields=fields, sources=_condition_sources(pack.kb, conditions),
-                            explanation=explanation, severity=severity, message=message)
-            found.add((category, index))
+        severity = "major" if score >= thresholds["strong_claim"] else "minor"
+        conditions = sorted({t.cls for t in terms if t.label == "CONDITION"})
+        products = sorted({t.cls for t in terms if t.label == "PRODUCT"})
+        condition_names = [pack.kb.name_of("conditions", c) for c in conditions]
+        message = (f"Reads as a claim that {CATEGORY_WORDS.get(category, category)} (learned score {score:.2f})"
+                   + (f", about {', '.join(condition_names)}" if condition_names else "")
+                   + "; no rule pattern matched it")
+        explanation = {"learned": {**_scores(learned, index), "category": category, "score": score,
+                                   "conditions": conditions, "products": products},
+                       "severity_reason": f"{severity}: learned claim score {score:.2f} "
+                                          f"(major from {thresholds['strong_claim']})"}
+        fields = {"condition": condition_names[0] if condition_names else "this condition",
+                  "conditions": ", ".join(condition_names) or "this condition",
+                  "product": pack.kb.name_of("products", products[0]) if products else "cell products",
+                  "predicate": ""}
+        yield rule, Hit(start, end, None, fields=fields, sources=_condition_sources(pack.kb, conditions),
+                        explanation=explanation, severity=severity, message=message)
 
 
 def _condition_sources(kb, conditions: list[str]) -> list[str]:

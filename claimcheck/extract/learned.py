@@ -8,6 +8,7 @@ before the pipeline is built; ``None`` runs the rules alone.
 """
 from __future__ import annotations
 
+import bisect
 import json
 from dataclasses import dataclass
 from functools import lru_cache
@@ -47,10 +48,15 @@ class Learned:
     def sells(self) -> bool:
         return self.page.get("SELLS", 1.0) >= self.thresholds["sells"]
 
-    def strongest(self, sentence: int) -> tuple[str, float]:
+    def claim_score(self, sentence: int) -> float:
+        """How far the sentence reads as a claim of any category."""
         scores = self.sentences[sentence]
-        best = max(scores, key=scores.get)
-        return best, scores[best]
+        return scores.get("CLAIM", max(scores.values(), default=0.0))
+
+    def category(self, sentence: int) -> str:
+        """The category the sentence reads most like."""
+        scores = {c: s for c, s in self.sentences[sentence].items() if c != "CLAIM"}
+        return max(scores, key=scores.get)
 
 
 @lru_cache(maxsize=4)
@@ -68,6 +74,49 @@ def load_model(folder: str):
     return meta, sentences, pages
 
 
+def _sentence_features(doc) -> tuple[list, list[list[str]]]:
+    """The sentences of ``doc`` and, for each, the feature words the rules' extraction adds to
+    its words: which term labels, predicate classes, products and cues it holds, which claims
+    (predicate and modality) were assembled in it, and what the page as a whole names."""
+    sentences = [s for s in doc.sents]
+    starts = [s.start for s in sentences]
+    features: list[list[str]] = [[] for _ in sentences]
+
+    def add(token_index: int, *words: str) -> None:
+        index = bisect.bisect_right(starts, token_index) - 1
+        if index >= 0:
+            features[index].extend(words)
+
+    for span in doc.spans.get("cc_terms", []):
+        if span.label_ in ("PREDICATE", "PRODUCT", "PROMOTION", "DISCLOSURE"):
+            add(span.start, f"_{span.label_}_", f"_{span.label_}_{span.kb_id_}_")
+        else:
+            add(span.start, f"_{span.label_}_")
+    for span in doc.spans.get("cc_cues", []):
+        add(span.start, f"_CUE_{span.label_}_")
+    for claim in doc._.cc_claims or []:
+        token = doc.char_span(claim.start, claim.start + 1, alignment_mode="expand")
+        if token is not None:
+            add(token.start, f"_CLAIM_{claim.predicate}_", f"_MOD_{claim.modality}_")
+    topic = doc._.cc_topic or {}
+    page = [f"_PAGE_{topic.get('cell_context', 'none')}_"] + (["_PAGE_PROMO_"] if topic.get("promotional") else [])
+    for words in features:
+        words.extend(page)
+    return sentences, features
+
+
+def sentence_examples(doc) -> list[tuple[object, list[str]]]:
+    """(sentence span, words the sentence classifier reads) for each sentence of an analysed doc."""
+    sentences, features = _sentence_features(doc)
+    return [(s, [t.text for t in s if not t.is_space] + f) for s, f in zip(sentences, features)]
+
+
+def page_words(doc) -> list[str]:
+    """The words the page classifier reads: the page's words and every feature word of its sentences."""
+    _, features = _sentence_features(doc)
+    return [t.text for t in doc if not t.is_space] + [w for f in features for w in f]
+
+
 class LearnedScorer:
     """Sets ``doc._.cc_learned``: one batched prediction for the sentences, one for the page."""
 
@@ -78,9 +127,15 @@ class LearnedScorer:
         self.page_labels = tuple(self.page_pipe.labels)
 
     def __call__(self, doc):
-        sentences = [s for s in doc.sents]
-        rows = self.sentence_pipe.model.predict([s.as_doc() for s in sentences]) if sentences else []
-        page = self.page_pipe.model.predict([doc])[0] if len(doc) else [0.0] * len(self.page_labels)
+        from spacy.tokens import Doc
+
+        vocab = self.sentence_pipe.vocab
+        examples = sentence_examples(doc)
+        rows = self.sentence_pipe.model.predict([Doc(vocab, words=w or [" "]) for _, w in examples]) \
+            if examples else []
+        words = page_words(doc)
+        page = self.page_pipe.model.predict([Doc(self.page_pipe.vocab, words=words)])[0] if words \
+            else [0.0] * len(self.page_labels)
         doc._.cc_learned = Learned(
             model=self.folder, categories=self.categories, thresholds=self.meta["thresholds"],
             page={label: round(float(score), 4) for label, score in zip(self.page_labels, page)},

@@ -35,11 +35,13 @@ def _build(rule_paths: tuple[str, ...], kb_paths: tuple[str, ...], include_built
     return nlp
 
 
-def build_pipeline(pack: RulePack):
+def build_pipeline(pack: RulePack, learned: bool = True):
+    """The pipeline for ``pack``, with the selected model's scorer unless ``learned`` is false
+    (training reads the corpus through the rules alone)."""
     builtin = bool(pack.directories) and pack.directories[0] == _builtin_dir()
     extra = pack.directories[1:] if builtin else pack.directories
     from claimcheck.extract.learned import selected_model
-    return _build(tuple(extra), tuple(pack.kb.extra_files), builtin, selected_model())
+    return _build(tuple(extra), tuple(pack.kb.extra_files), builtin, selected_model() if learned else None)
 
 
 def _builtin_dir() -> str:

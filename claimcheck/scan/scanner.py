@@ -22,6 +22,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from claimcheck.extract.learned import selected_model
 from claimcheck.load.crawl import CrawledPage, read_input
 from claimcheck.scan.store import BATCH_PAGES, Store
 from claimcheck.scan.worker import PageOutcome, PageTask, check_pages, error_outcome, init_worker
@@ -108,7 +109,7 @@ class _Workers:
         # there is nothing heavy to copy; elsewhere the platform default is used.
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
         return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(method),
-                                   initializer=init_worker, initargs=(self.rule_paths,))
+                                   initializer=init_worker, initargs=(self.rule_paths, selected_model()))
 
     def submit(self, tasks: list[PageTask]) -> Future:
         return self.executor.submit(check_pages, tasks)

@@ -56,13 +56,15 @@ class _State:
     disclosures = None
 
 
-def init_worker(rule_paths: tuple[str, ...] = ()) -> None:
-    """Build everything a worker needs, once per process."""
+def init_worker(rule_paths: tuple[str, ...] = (), model: str | None = None) -> None:
+    """Build everything a worker needs, once per process, with the client's model."""
+    from claimcheck.extract.learned import select_model
     from claimcheck.extract.pipeline import build_pipeline
     from claimcheck.pack.rulepack import load_pack
     from claimcheck.normalize.main_content import Disclosures
     from claimcheck.scan.prefilter import Prefilter
 
+    select_model(model)
     pack = load_pack(tuple(rule_paths))
     build_pipeline(pack)
     _State.pack = pack

@@ -1,16 +1,15 @@
 """The labelled corpus (``corpus/pages/<genre>/<id>.json``, see ``corpus/GUIDE.md``)
 as training and evaluation units.
 
-A page's sentences are cut exactly as ``check`` cuts them (the same normalizer,
-block boundaries and sentencizer), so what the sentence classifier learns from is
-what it will be asked about. A sentence is a claim of a category when it overlaps
+A page is read by ``check``'s own pipeline (without a model), so its sentences are
+cut as ``check`` cuts them and carry the same feature words: what the classifiers
+learn from is what they will be asked about. A sentence is a claim of a category when it overlaps
 a claim span labelled with that category; every other sentence is compliant.
 """
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -30,6 +29,7 @@ class LabelledSentence:
     end: int
     text: str
     categories: list[str]
+    words: list[str] = field(default_factory=list)  # what the sentence classifier reads
 
 
 @dataclass
@@ -43,6 +43,7 @@ class CorpusPage:
     claims: list[dict]
     path: str
     sentences: list[LabelledSentence] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)  # what the page classifier reads
 
     def source(self) -> Source:
         return Source(origin=self.id, media_type="text/plain", raw=self.text, site=self.site)
@@ -70,44 +71,39 @@ def read_corpus(folder: str | Path) -> list[CorpusPage]:
         page = CorpusPage(id=record["id"], site=site_of(record["url"]), genre=record["genre"],
                           sells=bool(record["sells"]), verdict=record["verdict"], text=record["text"],
                           claims=record.get("claims", []), path=str(path))
-        page.sentences = label_sentences(page)
         pages.append(page)
+    from claimcheck.extract.learned import page_words
+    for page, doc in analysed_docs(pages):
+        page.sentences = label_sentences(page, doc)
+        page.words = page_words(doc)
     return pages
 
 
-@lru_cache(maxsize=1)
-def _segmenter():
-    import spacy
+def analysed_docs(pages: list[CorpusPage]):
+    """(page, spaCy doc) for each page, read by ``check``'s pipeline without a model."""
+    from claimcheck.extract.pipeline import build_pipeline, make_doc
+    from claimcheck.pack.rulepack import load_pack
 
-    from claimcheck.extract import factories  # noqa: F401  (registers claimcheck_blocks)
-
-    nlp = spacy.blank("en")
-    nlp.add_pipe("claimcheck_blocks")
-    nlp.add_pipe("sentencizer", config={"overwrite": False})
-    return nlp
+    nlp = build_pipeline(load_pack(), learned=False)
+    texts = ((make_doc(nlp, normalize(page.source()).text), page) for page in pages)
+    for doc, page in nlp.pipe(texts, as_tuples=True, batch_size=32):
+        yield page, doc
 
 
-def sentence_spans(source: Source) -> list[tuple[int, int, str]]:
-    """(raw start, raw end, normalized text) of each sentence, as ``check`` cuts them."""
-    from claimcheck.extract.pipeline import make_doc
+def label_sentences(page: CorpusPage, doc) -> list[LabelledSentence]:
+    """The page's sentences as ``check`` cuts them, with the words the classifier reads and
+    the categories of the claim spans each overlaps."""
+    from claimcheck.extract.learned import sentence_examples
 
-    text = normalize(source)
-    doc = _segmenter()(make_doc(_segmenter(), text.text))
-    spans = []
-    for sentence in doc.sents:
+    text = normalize(page.source())
+    claims = page.claim_spans()
+    labelled = []
+    for sentence, words in sentence_examples(doc):
         if not sentence.text.strip():
             continue
         start, end = text.raw_span(sentence.start_char, sentence.end_char)
-        spans.append((start, end, sentence.text.strip()))
-    return spans
-
-
-def label_sentences(page: CorpusPage) -> list[LabelledSentence]:
-    claims = page.claim_spans()
-    labelled = []
-    for start, end, text in sentence_spans(page.source()):
         categories = sorted({c for s, e, cats in claims if s < end and start < e for c in cats})
-        labelled.append(LabelledSentence(start, end, text, categories))
+        labelled.append(LabelledSentence(start, end, sentence.text.strip(), categories, words))
     return labelled
 
 

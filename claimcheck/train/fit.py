@@ -3,7 +3,7 @@
 The configs in ``configs/`` are the whole recipe; this module only turns pages into
 spaCy's training format and writes one model folder:
 
-    DIR/sentences/   a spaCy pipeline with ``textcat_multilabel`` over the claim categories
+    DIR/sentences/   a spaCy pipeline with ``textcat_multilabel`` over the claim categories and CLAIM
     DIR/pages/       a spaCy pipeline with ``textcat_multilabel`` over SELLS and FAIL
     DIR/meta.json    labels, decision thresholds, the corpus digest and claimcheck's version
 
@@ -24,9 +24,12 @@ from claimcheck.train.corpus import CLAIM_CATEGORIES, CorpusPage
 
 CONFIGS = Path(__file__).with_name("configs")
 PAGE_LABELS = ("SELLS", "FAIL")
+# Beside the categories, one label for "a claim of any category": it has many more
+# examples than any one category, so it is the better judge of whether a sentence claims.
+ANY_CLAIM = "CLAIM"
 # Decision thresholds, fixed before any measurement (see the README's detection section).
 THRESHOLDS = {
-    "claim": 0.5,        # a sentence scored at least this for a category is a claim of it
+    "claim": 0.5,        # a sentence scored at least this for CLAIM is a claim (of its best category)
     "strong_claim": 0.8,  # ... and at least this: a major finding instead of a minor one
     "sells": 0.5,        # a page scored below this informs rather than sells
     "voice": 0.2,        # on a page that informs, a rule's finding on a sentence the model
@@ -42,17 +45,19 @@ def corpus_digest(pages: list[CorpusPage]) -> str:
 
 
 def _sentence_docs(nlp, pages):
+    from spacy.tokens import Doc
     for page in pages:
         for sentence in page.sentences:
-            doc = nlp.make_doc(sentence.text)
+            doc = Doc(nlp.vocab, words=sentence.words or [" "])
             doc.cats = {c: float(c in sentence.categories) for c in CLAIM_CATEGORIES}
+            doc.cats[ANY_CLAIM] = float(bool(sentence.categories))
             yield doc
 
 
 def _page_docs(nlp, pages):
-    from claimcheck.normalize import normalize
+    from spacy.tokens import Doc
     for page in pages:
-        doc = nlp.make_doc(normalize(page.source()).text)
+        doc = Doc(nlp.vocab, words=page.words or [" "])
         doc.cats = {"SELLS": float(page.sells), "FAIL": float(page.verdict == "fail")}
         yield doc
 
@@ -88,6 +93,7 @@ def train_model(pages: list[CorpusPage], out_dir: str | Path, quiet: bool = True
     meta = {
         "claimcheck": __version__,
         "categories": list(CLAIM_CATEGORIES),
+        "any_claim": ANY_CLAIM,
         "page_labels": list(PAGE_LABELS),
         "thresholds": THRESHOLDS,
         "corpus": {"pages": len(pages), "sentences": sum(len(p.sentences) for p in pages),
