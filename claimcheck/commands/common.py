@@ -18,7 +18,7 @@ fail_on_option = click.option(
 
 
 def _select_model(ctx, param, value):
-    from claimcheck.extract.learned import SHIPPED_MODEL, select_model
+    from claimcheck.extract.learned import default_model, select_model
     if value == "none":
         select_model(None)
     elif value is not None:
@@ -27,14 +27,14 @@ def _select_model(ctx, param, value):
                                      "'claimcheck train CORPUS -o DIR' writes one")
         select_model(value)
     else:
-        select_model(SHIPPED_MODEL)
+        select_model(default_model())
     return value
 
 
 model_option = click.option(
     "--model", metavar="DIR|none", callback=_select_model, expose_value=False, is_eager=True,
     help="The learned model to read sentences and pages with (written by 'claimcheck train'); "
-         "'none' runs the rules alone. Default: the model shipped with claimcheck.")
+         "'none' runs the rules alone. Default: $CLAIMCHECK_MODEL, else the model shipped with claimcheck.")
 rule_path_option = click.option(
     "--rule-path", "rule_paths", multiple=True, type=click.Path(file_okay=False),
     help="An extra rule pack folder (repeatable).")

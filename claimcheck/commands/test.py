@@ -40,9 +40,12 @@ def test_command(rules_dir, no_builtin, verbose):
     one ruleid and one ok example. Token patterns of the folder's cues and lexicon entries are
     checked too: a word the tokenizer splits ('pain-free', "can't") can never match one token.
     """
+    from claimcheck.extract.learned import select_model
     from claimcheck.pack.resources import rules_dir as builtin_dir
     from claimcheck.pack.rulepack import load_pack
     from claimcheck.testing.rules import run_rule_tests
+
+    select_model(None)  # fixtures test what the rules decide; the learned model is measured apart
 
     folder = Path(rules_dir).resolve()
     if folder == builtin_dir().resolve():

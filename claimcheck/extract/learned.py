@@ -3,19 +3,32 @@ each sentence reads as a claim of each category, and whether the page sells.
 
 The model folder is what ``claimcheck train`` writes (``train/fit.py``); the
 package ships one trained on ``corpus/`` (``claimcheck/models/default``). Which
-model a run uses is chosen once per process (``select_model``: ``check --model``),
-before the pipeline is built; ``None`` runs the rules alone.
+model a run uses is chosen once per process (``select_model``: ``check --model``, or
+``$CLAIMCHECK_MODEL``), before the pipeline is built; ``None`` runs the rules alone.
 """
 from __future__ import annotations
 
 import bisect
 import json
+import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 SHIPPED_MODEL = Path(__file__).resolve().parent.parent / "models" / "default"
-_selected: str | None = str(SHIPPED_MODEL)
+# The model used when none is named: $CLAIMCHECK_MODEL (a folder, or "none" for the rules
+# alone), else the shipped one.
+MODEL_VARIABLE = "CLAIMCHECK_MODEL"
+
+
+def default_model() -> str | None:
+    value = os.environ.get(MODEL_VARIABLE, "").strip()
+    if value.lower() == "none":
+        return None
+    return value or str(SHIPPED_MODEL)
+
+
+_selected: str | None = default_model()
 
 
 def select_model(path: str | Path | None) -> None:

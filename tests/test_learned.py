@@ -1,0 +1,129 @@
+"""The learned components: corpus reading, site-grouped folds, reproducible training,
+``check --model``/``explain``, and how scores turn into findings."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from claimcheck.evaluate import evaluate
+from claimcheck.extract.learned import Learned, select_model
+from claimcheck.train.corpus import folds_by_site, read_corpus
+from tests.clitools import invoke
+from tests.conftest import check_text
+
+CORPUS = Path(__file__).parent / "data" / "corpus"
+CATEGORIES = ("unapproved-use", "testimonial", "safety-overclaim")
+THRESHOLDS = {"claim": 0.5, "strong_claim": 0.8, "sells": 0.5, "voice": 0.2}
+
+
+@pytest.fixture(scope="module")
+def pages():
+    return read_corpus(CORPUS)
+
+
+def test_a_claim_sentence_carries_its_categories_and_the_rest_are_compliant(pages):
+    page = next(p for p in pages if p.id == "t-001")
+    labelled = {s.text: s.categories for s in page.sentences}
+    assert labelled["Our umbilical stem cell shots rebuild worn cartilage in a single visit."] == \
+        ["regeneration-overclaim", "unapproved-use"]
+    assert labelled["The procedure takes under an hour in our office."] == []
+    assert page.site == "knee-renew.example"
+
+
+def test_sentences_carry_the_rules_feature_words(pages):
+    page = next(p for p in pages if p.id == "t-002")
+    words = next(s.words for s in page.sentences if s.text.startswith("Our exosome"))
+    assert "_PRODUCT_" in words and any(w.startswith("_CLAIM_") for w in words)
+
+
+def test_no_site_is_in_two_folds(pages):
+    folds = folds_by_site(pages, 3)
+    sites = [{p.site for p in fold} for fold in folds]
+    assert sum(len(s) for s in sites) == len(set().union(*sites))
+    assert sorted(p.id for fold in folds for p in fold) == sorted(p.id for p in pages)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    out = tmp_path_factory.mktemp("model")
+    result = invoke("train", CORPUS, "-o", out / "a")
+    assert result.exit_code == 0, result.output
+    return out / "a"
+
+
+def test_train_writes_a_model_that_check_uses_and_explain_shows(trained, tmp_path):
+    meta = json.loads((trained / "meta.json").read_text())
+    assert meta["corpus"]["pages"] == 6 and "CLAIM" == meta["any_claim"]
+    ad = tmp_path / "ad.md"
+    ad.write_text("Our stem cell shots rebuild worn cartilage and you walk without pain.\n")
+    explained = invoke("explain", "--model", trained, "--format", "json", ad)
+    report = json.loads(explained.stdout)[0]
+    assert report["learned_page"]["model"] == str(trained.resolve())
+    assert report["sentences"][0]["learned"]["claim"] > 0
+    without = invoke("explain", "--model", "none", "--format", "json", ad)
+    assert json.loads(without.stdout)[0]["learned_page"] is None
+
+
+def test_training_is_reproducible(trained, tmp_path):
+    again = invoke("train", CORPUS, "-o", tmp_path / "b")
+    assert again.exit_code == 0, again.output
+    ad = tmp_path / "ad.txt"
+    ad.write_text("Say goodbye to knee surgery with our cord cells.\nParking is free.\n")
+    first = json.loads(invoke("explain", "--model", trained, "--format", "json", ad).stdout)
+    second = json.loads(invoke("explain", "--model", tmp_path / "b", "--format", "json", ad).stdout)
+    assert [s["learned"] for s in first[0]["sentences"]] == [s["learned"] for s in second[0]["sentences"]]
+    assert first[0]["learned_page"]["scores"] == second[0]["learned_page"]["scores"]
+
+
+def test_check_refuses_a_folder_that_is_not_a_model(tmp_path):
+    result = invoke("check", "--model", tmp_path, tmp_path)
+    assert result.exit_code == 2 and "not a model folder" in result.output
+
+
+def _with_scores(text: str, sentence_scores: list[float], sells: float, category: str = "testimonial"):
+    select_model(None)
+    checked = check_text(text)
+    analysis = checked.analysis
+    rows = []
+    for score in sentence_scores:
+        row = {c: 0.05 for c in CATEGORIES}
+        row[category] = score
+        row["CLAIM"] = score
+        rows.append(row)
+    analysis.learned = Learned("test-model", CATEGORIES + ("CLAIM",), THRESHOLDS, {"SELLS": sells, "FAIL": 0.5}, rows)
+    return checked, analysis
+
+
+def test_a_sentence_scored_as_a_claim_that_no_rule_matched_gets_a_finding(pack):
+    text = "Lisa was back on the tennis court within weeks.\nOur office is open on Saturdays."
+    checked, analysis = _with_scores(text, [0.9, 0.02], sells=0.9)
+    assert not [f for f in checked.result.findings if f.scope == "claim"]  # the rules alone miss it
+    findings = [f for f in evaluate(analysis, text, pack) if f.scope == "claim"]
+    assert [(f.code, f.severity, f.line) for f in findings] == [("CC402", "major", 1)]
+    learned = findings[0].explanation["learned"]
+    assert learned["score"] == 0.9 and learned["category"] == "testimonial"
+    assert "learned score 0.90" in findings[0].message
+
+
+def test_a_hedged_score_gives_a_minor_finding_and_a_low_one_none(pack):
+    text = "Lisa was back on the tennis court within weeks.\nTom rode his bike again."
+    _, analysis = _with_scores(text, [0.6, 0.3], sells=0.9)
+    findings = [(f.code, f.severity, f.line) for f in evaluate(analysis, text, pack) if f.scope == "claim"]
+    assert findings == [("CC402", "minor", 1)]
+
+
+def test_a_page_that_informs_keeps_only_claims_in_its_own_voice(pack):
+    text = "Our stem cell injections cure knee arthritis."
+    checked, analysis = _with_scores(text, [0.05], sells=0.1, category="unapproved-use")
+    assert any(f.code == "CC101" for f in checked.result.findings)
+    assert not [f for f in evaluate(analysis, text, pack) if f.scope == "claim"]
+    _, selling = _with_scores(text, [0.05], sells=0.9, category="unapproved-use")
+    assert any(f.code == "CC101" for f in evaluate(selling, text, pack))
+
+
+def test_learned_findings_respect_the_knowledge_base_approved_uses(pack):
+    text = "A bone marrow transplant can cure leukemia."
+    _, analysis = _with_scores(text, [0.95], sells=0.9, category="unapproved-use")
+    assert not [f for f in evaluate(analysis, text, pack) if f.scope == "claim"]
