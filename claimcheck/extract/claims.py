@@ -147,6 +147,10 @@ class ClaimFinder:
         # A condition inside the predicate ("pain relief", "reverse aging") is the claim's condition too.
         conditions = parts.get("CONDITION", [])
         approved = parts.get("APPROVED", [])
+        if product is not None and not any(s.start < predicate.start for s in approved):
+            # A licensed product clears only claims about itself: one named after the claim
+            # ("... treat type 1 diabetes, just like Lantidra") is a comparison, not the subject.
+            approved = []
         procedures = parts.get("PROCEDURE", [])
         treatments = [s for s in parts.get("TREATMENT", []) if not (s.start < predicate.end and predicate.start < s.end)]
         other = _nearest(treatments, predicate) if product is None else None
