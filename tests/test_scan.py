@@ -129,8 +129,13 @@ def _corrupt_warc(path: Path) -> None:
         writer = WARCWriter(buffer, gzip=True)
         body = f"<html><body><p>Record {number}: our stem cells cure arthritis.</p></body></html>".encode()
         headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        # Fixed record ids and dates: warcio's random ones change the damaged member's bytes,
+        # and with them how the damage reads (one run in five used to lose a second record).
+        fixed = {"WARC-Record-ID": f"<urn:uuid:00000000-0000-4000-8000-00000000000{number}>",
+                 "WARC-Date": "2026-01-01T00:00:00Z"}
         writer.write_record(writer.create_warc_record(f"https://w.example/{number}", "response",
-                                                      payload=io.BytesIO(body), http_headers=headers))
+                                                      payload=io.BytesIO(body), http_headers=headers,
+                                                      warc_headers_dict=fixed))
         members.append(buffer.getvalue())
     damaged = bytearray(members[2])
     damaged[30:60] = b"\x00" * 30

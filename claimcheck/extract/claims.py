@@ -54,6 +54,13 @@ def _without_excluded(parts: dict[str, list], exclusions: list[int], breaks: lis
     return {**parts, "CONDITION": kept} if kept else {k: v for k, v in parts.items() if k != "CONDITION"}
 
 
+def _in_apposition(doc, head, span) -> bool:
+    """``span`` describes ``head`` in an appositive: "Lantidra, a donor islet cell therapy"."""
+    return (span.start > head.end + 1 and span.start - head.end <= 6 and doc[head.end].text == ","
+            and doc[head.end + 1].lower_ in ("a", "an", "the")
+            and not any(t.is_punct for t in doc[head.end + 1:span.start]))
+
+
 def _nearest(spans, anchor):
     """The span closest to ``anchor`` (before it preferred on ties)."""
     best, best_distance = None, None
@@ -142,11 +149,14 @@ class ClaimFinder:
         if predicate is None:
             first = parts["CONDITION"][0]
             predicate = Span(doc, first.start, first.end, label="PREDICATE", kb_id="treat", span_id=implied)
-        products = [s for s in parts.get("PRODUCT", []) if not (s.start < predicate.end and predicate.start < s.end)]
+        approved = parts.get("APPROVED", [])
+        # "Lantidra, a donor islet cell therapy, ...": a product named in apposition to a licensed
+        # product describes that product; it is not a second, unlicensed one.
+        products = [s for s in parts.get("PRODUCT", []) if not (s.start < predicate.end and predicate.start < s.end)
+                    and not any(_in_apposition(doc, a, s) for a in approved)]
         product = _nearest(products, predicate)
         # A condition inside the predicate ("pain relief", "reverse aging") is the claim's condition too.
         conditions = parts.get("CONDITION", [])
-        approved = parts.get("APPROVED", [])
         if product is not None and not any(s.start < predicate.start for s in approved):
             # A licensed product clears only claims about itself: one named after the claim
             # ("... treat type 1 diabetes, just like Lantidra") is a comparison, not the subject.

@@ -90,8 +90,8 @@ class KnowledgeBase:
         """Is treating ``condition`` with what the claim names an approved use?"""
         for product_id in approved_products:
             entry = self.approved_products.get(product_id)
-            if not entry:
-                continue
+            if not entry or (product is not None and entry.get("stem_cell") is False):
+                continue  # a licensed cell product that is not a stem-cell product never clears a stem-cell claim
             for indication in entry.get("indications", []):
                 if condition in indication.get("conditions", []):
                     return ApprovalMatch(product_id, f"{entry['name']}: {indication.get('summary', '')}".strip(),
@@ -122,6 +122,13 @@ class KnowledgeBase:
     def is_donor_derived(self, product: str | None) -> bool:
         """Donor cells, or cell-free products made from donor cells (exosomes, secretome)."""
         return self.products.get(product or "", {}).get("origin") in ("allogeneic", "acellular")
+
+    def risks_for(self, product: str | None) -> list[dict]:
+        """The documented risks of ``product``: those of every cell product, and the donor-cell
+        risks (``applies_to: donor``) unless the cells are known to be the patient's own."""
+        donor = not self.is_autologous_product(product)
+        return [risk for risk in self.risks.values()
+                if risk.get("applies_to", "all") == "all" or (donor and risk["applies_to"] == "donor")]
 
     def is_autologous_product(self, product: str | None) -> bool:
         return self.products.get(product or "", {}).get("origin") == "autologous"

@@ -239,8 +239,12 @@ def _load_pack_cached(extra_dirs: tuple[str, ...], extra_kb: tuple[str, ...], in
     rules.sort(key=lambda r: r.code)
     pack = RulePack(rules, kb, lexicon, cues, precedence or ["negated", "reported", "hypothetical", "research",
                                                               "question", "hedged"], problems, directories, **words)
-    for rule in rules:
-        rule.check = _kind_module(rule.kind).compile(rule, pack)
+    for rule in list(rules):
+        try:
+            rule.check = _kind_module(rule.kind).compile(rule, pack)
+        except ValueError as exc:  # a parameter that names what the pack does not have
+            problems.append(InputProblem(rule.path, "CC910", str(exc)))
+            rules.remove(rule)
     return pack
 
 

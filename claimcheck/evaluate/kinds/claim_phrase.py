@@ -19,6 +19,12 @@ PARAMETERS = {
         "requires_condition": {"type": "boolean", "description": "Fire only when a condition is named."},
         "requires_promotion": {"type": "boolean",
                                "description": "Fire only on a page that sells something (the topic signal)."},
+        "cite_risks": {"type": "boolean",
+                       "description": "Explain the finding with the knowledge base's documented risks of the "
+                                      "claim's product (donor-cell risks only for donor cells) and cite them."},
+        "facts": {"type": "array", "items": {"type": "string"},
+                  "description": "Knowledge-base facts (kb/facts.yaml) the finding explains itself with: "
+                                 "their statements go into its explanation, their sources into its references."},
         "requires_asserted": {"type": "array", "items": {"type": "string"},
                               "description": "Fire only on a page that also asserts a claim of one of these "
                                              "predicate classes beyond an approved use (the page sells the "
@@ -31,6 +37,11 @@ def compile(rule, pack):
     kb = pack.kb
     params = rule.parameters
     context = params.get("cell_context", "document")
+    unknown = [f for f in params.get("facts", []) if f not in kb.facts]
+    if unknown:
+        raise ValueError(f"parameters/facts: unknown fact {unknown[0]!r} (kb/facts.yaml)")
+    facts = [{"id": f, "statement": " ".join(kb.facts[f]["statement"].split())} for f in params.get("facts", [])]
+    fact_sources = [s for f in params.get("facts", []) for s in kb.facts[f].get("sources", [])]
 
     def check(analysis, findings=()):
         for claim in claims_for(rule, analysis):
@@ -58,7 +69,13 @@ def compile(rule, pack):
                 yield skip(claim, "approved use of the page's transplant: " + ", ".join(on_page))
                 continue
             names = [kb.name_of("conditions", c) for c in claim.conditions]
+            explanation = {"facts": facts} if facts else {}
+            sources = [s for c in claim.conditions for s in kb.conditions[c].get("sources", [])] + fact_sources
+            if params.get("cite_risks"):
+                risks = kb.risks_for(claim.product)
+                explanation["risks"] = [risk["id"] for risk in risks]
+                sources += [s for risk in risks for s in risk.get("sources", [])]
             yield Hit(claim.start, claim.end, claim,
                       fields={"condition": names[0] if names else "", "conditions": ", ".join(names)},
-                      sources=[s for c in claim.conditions for s in kb.conditions[c].get("sources", [])])
+                      sources=sources, explanation=explanation)
     return check
