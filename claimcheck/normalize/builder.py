@@ -9,10 +9,12 @@ boundary.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from array import array
 
 from claimcheck.model import Block, Comment, NormalizedText
+from claimcheck.normalize.evasion import fold, needs_folding
 
 _NON_SPACE = re.compile(r"\S+")
 
@@ -94,6 +96,12 @@ class TextBuilder:
         self.end_block()
         offsets = self._offsets
         offsets.append(raw_length)
-        return NormalizedText(text="".join(self._parts), raw_offsets=offsets,
-                              blocks=self._blocks, comments=self.comments,
-                              replaced_ends=self._replaced_ends)
+        text, blocks, replaced_ends = "".join(self._parts), self._blocks, self._replaced_ends
+        if needs_folding(text):
+            # Zero-width characters, look-alike letters and the like, undone (normalize/evasion.py).
+            text, offsets, origin = fold(text, offsets)
+            position = lambda old: bisect.bisect_left(origin, old)  # noqa: E731
+            blocks = [Block(position(b.start), position(b.end), b.kind, b.level) for b in blocks]
+            replaced_ends = {new: replaced_ends[old] for new, old in enumerate(origin) if old in replaced_ends}
+        return NormalizedText(text=text, raw_offsets=offsets, blocks=blocks, comments=self.comments,
+                              replaced_ends=replaced_ends)

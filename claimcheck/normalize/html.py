@@ -20,6 +20,11 @@ SKIPPED = {"script", "style", "template", "svg", "math", "noscript", "iframe", "
            "canvas", "nav", "select", "head"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
         "source", "track", "wbr"}
+# Phrasing elements that style part of a word without separating it: "F<b>DA</b>" reads
+# "FDA" in a browser, so it must here too. Any other inline tag is a word boundary.
+WORD_INTERNAL = {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "font", "i", "ins",
+                 "kbd", "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time",
+                 "tt", "u", "var"}
 BLOCKS = {
     "address", "article", "aside", "blockquote", "body", "caption", "dd", "details", "dialog",
     "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3",
@@ -84,7 +89,7 @@ class _VisibleText(HTMLParser):
             kind = BLOCK_KINDS.get(tag)
             if kind:
                 self.builder.set_block_kind(kind, int(tag[1]) if kind == "heading" else 0)
-        else:
+        elif tag not in WORD_INTERNAL:
             self.builder.space(self._offset())
         if tag == "img":
             self._attribute_block("alt", "alt")
@@ -110,7 +115,7 @@ class _VisibleText(HTMLParser):
             return
         if tag in BLOCKS:
             self.builder.end_block()
-        else:
+        elif tag not in WORD_INTERNAL:
             self.builder.space(self._offset())
 
     def _head_text(self, tag, attrs):

@@ -1,0 +1,59 @@
+"""Character tricks that hide a claim from matching but not from a reader are undone,
+and findings still point at the bytes the author wrote (normalize/evasion.py, html.py)."""
+from __future__ import annotations
+
+import pytest
+
+from claimcheck.model import Source
+from claimcheck.normalize import normalize
+from tests.conftest import check_text
+
+CLAIM = "Our stem cell shots are FDA approved for knee arthritis."
+
+
+@pytest.mark.parametrize("disguised", [
+    "FDA appr\u200boved",          # zero-width space
+    "FDA appro\u200dved",          # zero-width joiner
+    "FDA ap\u00adproved",          # soft hyphen
+    "FDA \u0430pprov\u0435d",      # Cyrillic a and e
+    "\uff26\uff24\uff21 approved",  # fullwidth letters
+    "\U0001d405\U0001d403\U0001d400 approved",  # mathematical bold
+    "FDA a\u0301pproved",          # combining accent
+    "FDA appr0ved",                # a zero for an o
+])
+def test_a_disguised_approval_claim_is_found(disguised):
+    text = CLAIM.replace("FDA approved", disguised)
+    findings = [f for f in check_text(text).result.findings if f.code == "CC201"]
+    assert findings, text
+    assert disguised in findings[0].text  # located on the raw bytes
+
+
+@pytest.mark.parametrize("html", [
+    "<p>Our stem cell shots are F<b>DA</b> approved for knee arthritis.</p>",
+    "<p>Our stem cell shots are FDA appr<span>oved</span> for knee arthritis.</p>",
+    "<p>Our stem cell shots are FDA ap&shy;proved for knee arthritis.</p>",
+])
+def test_markup_inside_a_word_does_not_split_it(html):
+    assert any(f.code == "CC201" for f in check_text(html, "text/html").result.findings)
+
+
+def test_a_line_break_tag_still_separates_words():
+    assert normalize(Source("x.html", "text/html", "<p>stem<br>cells</p>")).text.split() == ["stem", "cells"]
+    assert normalize(Source("x.html", "text/html", "<p>stem<img alt=''>cells</p>")).text.split() == ["stem", "cells"]
+
+
+def test_ordinary_text_in_other_scripts_is_left_alone():
+    raw = "Стволовые клетки — café, naïve, Ωmega."
+    assert normalize(Source("x.txt", "text/plain", raw)).text == raw
+
+
+def test_offsets_survive_folding():
+    raw = "FDA appr\u200bоved"
+    text = normalize(Source("x.txt", "text/plain", raw))
+    assert text.text == "FDA approved"
+    start, end = text.raw_span(4, len(text.text))
+    assert raw[start:end] == "appr\u200bоved"
+
+
+def test_a_zero_between_digits_or_in_a_code_is_kept():
+    assert normalize(Source("x.txt", "text/plain", "CD34 cells, 2009, B0")).text == "CD34 cells, 2009, B0"
