@@ -57,3 +57,14 @@ def test_offsets_survive_folding():
 
 def test_a_zero_between_digits_or_in_a_code_is_kept():
     assert normalize(Source("x.txt", "text/plain", "CD34 cells, 2009, B0")).text == "CD34 cells, 2009, B0"
+
+
+@pytest.mark.parametrize("prefix", [
+    "".join("  " * depth + "- item\n" for depth in range(10)) + "\n",   # ten nested list items
+    "".join("  " * depth + "- item\n" for depth in range(25)) + "  " * 25 + "- ",  # the claim inside them
+    ">" * 25 + " quoted\n\n",                                             # deeply nested quotes
+])
+def test_deep_markdown_nesting_does_not_hide_what_follows(prefix):
+    text = prefix + "Our stem cells cure arthritis.\n"
+    findings = check_text(text, "text/markdown").result.findings
+    assert any(f.code == "CC102" and f.text.endswith("cure arthritis") for f in findings)

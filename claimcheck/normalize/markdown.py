@@ -99,8 +99,12 @@ def normalize_markdown(raw: str) -> NormalizedText:
     walker = _Walker(raw, builder)
     block_kind = ["paragraph"]
     heading_level = 0
+    covered, deepest = 0, 0  # the last line a leaf block came from; the deepest nesting seen
     for token in _markdown().parse(source):
         kind = token.type
+        deepest = max(deepest, token.level)
+        if token.map and kind in ("inline", "html_block", "fence", "code_block", "hr"):
+            covered = max(covered, token.map[1])
         if kind == "heading_open":
             heading_level = int(token.tag[1])
             block_kind.append("heading")
@@ -129,4 +133,23 @@ def normalize_markdown(raw: str) -> NormalizedText:
             walker.cursor = max(walker.cursor, end)
         elif kind in ("fence", "code_block", "hr"):
             builder.end_block()
+    if deepest >= _markdown().options["maxNesting"] - 2:
+        _read_rest_as_lines(raw, walker, covered, builder)
     return builder.build(len(raw))
+
+
+def _read_rest_as_lines(raw: str, walker: _Walker, covered: int, builder: TextBuilder) -> None:
+    """markdown-it stops at its nesting limit (20 levels of lists or quotes) and drops the rest
+    of the file: ten nested list items would hide the ad under them. Whatever it left unread
+    is read line by line, one block a line, so nothing after such a construct is lost."""
+    if covered >= len(walker.line_starts) or not raw[walker.line_offset(covered):].strip():
+        return
+    builder.end_block()
+    for line_number in range(max(covered, 0), len(walker.line_starts)):
+        start = walker.line_offset(line_number)
+        end = walker.line_starts[line_number + 1] if line_number + 1 < len(walker.line_starts) else len(raw)
+        line = raw[start:end]
+        stripped = line.lstrip(" \t>-*+")
+        if stripped.strip():
+            builder.add(stripped.rstrip("\n"), start + len(line) - len(stripped))
+            builder.end_block()
