@@ -60,8 +60,15 @@ def cli():
 
 
 def main():
+    # Not click's standalone mode: it turns Ctrl-C into "Aborted!" and exit 1, which is the
+    # code for "findings found"; an interrupted run exits 130 like other Unix tools.
     try:
-        cli.main(prog_name="claimcheck", standalone_mode=True)
-    except KeyboardInterrupt:
+        cli.main(prog_name="claimcheck", standalone_mode=False)
+    except (KeyboardInterrupt, click.exceptions.Abort):
         click.echo("claimcheck: interrupted", err=True)
         sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)

@@ -198,3 +198,21 @@ def test_a_transplant_cure_naming_no_condition_is_read_against_the_page(tmp_path
     report, _ = check_json(str(write(tmp_path / "clinic.md", clinic)))
     lines = {f["line"] for f in report["documents"][0]["findings"] if f["code"] == "CC102"}
     assert 5 in lines
+
+
+def test_an_interrupted_run_exits_130_not_1(tmp_path):
+    """Ctrl-C must not look like "findings found" (1) to a hook or a CI job."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    # Reading standard input that never ends keeps the run busy until the interrupt.
+    process = subprocess.Popen([sys.executable, "-m", "claimcheck", "check", "-"], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(1.5)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    process.stdin.close()
+    assert process.returncode == 130, err
+    assert b"interrupted" in err and b"Traceback" not in err
