@@ -10,8 +10,8 @@ Two things, both explained in each finding's ``explanation["learned"]``:
   negated, reported, hypothetical, research or a question) or when every condition
   it names is an approved use of what it names.
 - **Voice**: on a page the page classifier reads as informing rather than selling
-  (a hospital, registry, news story, study), a rule's finding is kept only when the
-  sentence classifier also reads its sentence as a claim.
+  (a hospital, registry, news story, study), or as far from failing, a rule's
+  finding is kept only when the sentence classifier also reads its sentence as a claim.
 """
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def keep_in_voice(findings: list[Finding], analysis: Analysis) -> list[Finding]:
     """On a page that informs, drop the rules' findings on sentences the classifier does not
     read as a claim; on a page that sells, keep everything."""
     learned = analysis.learned
-    if learned is None or learned.sells():
+    if learned is None or not learned.in_own_voice_only():
         return findings
     kept = []
     for finding in findings:

@@ -61,6 +61,11 @@ class Learned:
     def sells(self) -> bool:
         return self.page.get("SELLS", 1.0) >= self.thresholds["sells"]
 
+    def in_own_voice_only(self) -> bool:
+        """Should only sentences the classifier reads as claims keep the rules' findings? On a
+        page that informs, and on a page the page classifier reads as far from failing."""
+        return not self.sells() or self.page.get("FAIL", 1.0) < self.thresholds.get("quiet_page", 0.0)
+
     def claim_score(self, sentence: int) -> float:
         """How far the sentence reads as a claim of any category."""
         scores = self.sentences[sentence]

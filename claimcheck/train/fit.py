@@ -33,7 +33,8 @@ THRESHOLDS = {
     "strong_claim": 0.8,  # ... and at least this: a major finding instead of a minor one
     "sells": 0.5,        # a page scored below this informs rather than sells
     "voice": 0.2,        # on a page that informs, a rule's finding on a sentence the model
-                         # scores below this for every category is not the page's own claim
+                         # scores below this for CLAIM is not the page's own claim
+    "quiet_page": 0.0,   # a page scored below this for FAIL is held to its own voice too
 }
 
 
