@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy
 import pytest
 
 from claimcheck.evaluate import evaluate
@@ -92,7 +93,9 @@ def _with_scores(text: str, sentence_scores: list[float], sells: float, category
         row[category] = score
         row["CLAIM"] = score
         rows.append(row)
-    analysis.learned = Learned("test-model", CATEGORIES + ("CLAIM",), THRESHOLDS, {"SELLS": sells, "FAIL": 0.5}, rows)
+    labels = CATEGORIES + ("CLAIM",)
+    matrix = numpy.array([[row[label] for label in labels] for row in rows])
+    analysis.learned = Learned("test-model", labels, THRESHOLDS, {"SELLS": sells, "FAIL": 0.5}, matrix)
     return checked, analysis
 
 

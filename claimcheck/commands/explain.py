@@ -50,7 +50,7 @@ def _explain(checked, pack, trace) -> dict:
         line = checked.source.raw.count("\n", 0, raw_start) + 1
         learned = analysis.learned
         scores = ({"claim": learned.claim_score(index), "category": learned.category(index),
-                   "scores": learned.sentences[index]} if learned is not None and learned.sentences else None)
+                   "scores": learned.sentence(index)} if learned is not None and index < len(learned) else None)
         sentences.append({"line": line, "text": text[start:end].strip(), "claims": out_claims,
                           "terms": [{"label": t.label, "id": t.cls, "text": t.text} for t in terms],
                           "learned": scores,

@@ -62,7 +62,7 @@ def keep_in_voice(findings: list[Finding], analysis: Analysis) -> list[Finding]:
 
 def _scores(learned, sentence: int | None) -> dict:
     return {"model": learned.model, "page": learned.page,
-            "sentence": learned.sentences[sentence] if sentence is not None else {}}
+            "sentence": learned.sentence(sentence) if sentence is not None else {}}
 
 
 def _approved_everywhere(analysis: Analysis, kb, terms) -> bool:
@@ -98,7 +98,7 @@ def learned_hits(analysis: Analysis, pack, rules: Iterable, findings: list[Findi
     thresholds = learned.thresholds
     # A page that informs speaks in its own voice only where the classifier is sure.
     floor = thresholds["claim"] if learned.sells() else thresholds["strong_claim"]
-    for index in range(len(learned.sentences)):
+    for index in range(len(learned)):
         score = learned.claim_score(index)
         if score < floor or index in found_sentences:
             continue  # not a claim, or the rules have already said what is wrong with it

@@ -53,10 +53,17 @@ class Learned:
     """What the classifiers said about one document."""
 
     model: str
-    categories: tuple[str, ...]
+    categories: tuple[str, ...]  # the sentence classifier's labels: the claim categories and CLAIM
     thresholds: dict
     page: dict  # SELLS / FAIL -> score
-    sentences: list[dict]  # per sentence (the Analysis's order): category -> score
+    scores: object  # numpy array, one row per sentence (the Analysis's order), one column per label
+
+    def __len__(self) -> int:
+        return len(self.scores)
+
+    def sentence(self, index: int) -> dict:
+        """Every label's score for one sentence, as the JSON output and ``explain`` show them."""
+        return {label: round(float(score), 4) for label, score in zip(self.categories, self.scores[index])}
 
     def sells(self) -> bool:
         return self.page.get("SELLS", 1.0) >= self.thresholds["sells"]
@@ -66,14 +73,15 @@ class Learned:
         page that informs, and on a page the page classifier reads as far from failing."""
         return not self.sells() or self.page.get("FAIL", 1.0) < self.thresholds.get("quiet_page", 0.0)
 
-    def claim_score(self, sentence: int) -> float:
+    def claim_score(self, index: int) -> float:
         """How far the sentence reads as a claim of any category."""
-        scores = self.sentences[sentence]
-        return scores.get("CLAIM", max(scores.values(), default=0.0))
+        if "CLAIM" in self.categories:
+            return round(float(self.scores[index][self.categories.index("CLAIM")]), 4)
+        return round(float(max(self.scores[index], default=0.0)), 4)
 
-    def category(self, sentence: int) -> str:
+    def category(self, index: int) -> str:
         """The category the sentence reads most like."""
-        scores = {c: s for c, s in self.sentences[sentence].items() if c != "CLAIM"}
+        scores = {c: s for c, s in zip(self.categories, self.scores[index]) if c != "CLAIM"}
         return max(scores, key=scores.get)
 
 
@@ -123,16 +131,25 @@ def _sentence_features(doc) -> tuple[list, list[list[str]]]:
     return sentences, features
 
 
+def _words(doc) -> list[str]:
+    """The document's words, spaces left out, read from one array instead of Token objects."""
+    from spacy.attrs import IS_SPACE, ORTH
+
+    strings = doc.vocab.strings
+    return [strings[orth] if not space else "" for orth, space in doc.to_array([ORTH, IS_SPACE]).tolist()]
+
+
 def sentence_examples(doc) -> list[tuple[object, list[str]]]:
     """(sentence span, words the sentence classifier reads) for each sentence of an analysed doc."""
     sentences, features = _sentence_features(doc)
-    return [(s, [t.text for t in s if not t.is_space] + f) for s, f in zip(sentences, features)]
+    words = _words(doc)
+    return [(s, [w for w in words[s.start:s.end] if w] + f) for s, f in zip(sentences, features)]
 
 
 def page_words(doc) -> list[str]:
     """The words the page classifier reads: the page's words and every feature word of its sentences."""
     _, features = _sentence_features(doc)
-    return [t.text for t in doc if not t.is_space] + [w for f in features for w in f]
+    return [w for w in _words(doc) if w] + [w for f in features for w in f]
 
 
 class LearnedScorer:
@@ -147,16 +164,19 @@ class LearnedScorer:
     def __call__(self, doc):
         from spacy.tokens import Doc
 
-        vocab = self.sentence_pipe.vocab
-        examples = sentence_examples(doc)
-        rows = self.sentence_pipe.model.predict([Doc(vocab, words=w or [" "]) for _, w in examples]) \
-            if examples else []
-        words = page_words(doc)
-        page = self.page_pipe.model.predict([Doc(self.page_pipe.vocab, words=words)])[0] if words \
+        import numpy
+
+        vocab = doc.vocab  # its lexemes already exist; the model reads hashes, not vocab entries
+        sentences, features = _sentence_features(doc)
+        words = _words(doc)
+        docs = [Doc(vocab, words=[w for w in words[s.start:s.end] if w] + f or [" "])
+                for s, f in zip(sentences, features)]
+        rows = self.sentence_pipe.model.predict(docs) if docs else numpy.zeros((0, len(self.categories)))
+        page_text = [w for w in words if w] + [w for f in features for w in f]
+        page = self.page_pipe.model.predict([Doc(vocab, words=page_text)])[0] if page_text \
             else [0.0] * len(self.page_labels)
         doc._.cc_learned = Learned(
             model=self.folder, categories=self.categories, thresholds=self.meta["thresholds"],
             page={label: round(float(score), 4) for label, score in zip(self.page_labels, page)},
-            sentences=[{c: round(float(s), 4) for c, s in zip(self.categories, row)} for row in rows],
-        )
+            scores=numpy.asarray(rows))
         return doc
