@@ -145,3 +145,17 @@ def test_json_marks_suppressed_findings_and_records_jurisdiction(inputs):
     marked = findings(report, suppressed=True)
     assert marked and all(f["suppressed"]["reason"] == REASON for f in marked)
     assert report["summary"]["findings"] == len(findings(report))
+
+
+def test_fast_json_writes_the_same_bytes_as_the_standard_encoder():
+    import json
+
+    from claimcheck.report import dumps_json
+
+    data = {"ascii": "FDA", "accents": "café – “quoted” ✓ 🧬", "escapes": "tab\there\nquote\" back\\slash \u2028",
+            # Floats as claimcheck writes them (at most 4 decimals); orjson writes 1e-07 as 1e-7.
+            "numbers": [0, -1, 2 ** 40, 0.1, 0.0001, 12.5, 0.9871, 1234567.25], "empty": {"list": [], "dict": {}},
+            "nested": [{"a": None, "b": True, "c": False}], "control": "\x01\x1f"}
+    assert dumps_json(data) == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    huge = {"big": 2 ** 70}  # beyond orjson's integers: the standard encoder takes over
+    assert dumps_json(huge) == json.dumps(huge, indent=2, ensure_ascii=False) + "\n"

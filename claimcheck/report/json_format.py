@@ -4,9 +4,9 @@ Field names are fixed; fields may be added, never renamed.
 """
 from __future__ import annotations
 
-import json
 
 from claimcheck import __version__
+from claimcheck.report import dumps_json
 
 
 def as_dict(run) -> dict:
@@ -23,4 +23,4 @@ def as_dict(run) -> dict:
 
 
 def render(run) -> str:
-    return json.dumps(as_dict(run), indent=2, ensure_ascii=False) + "\n"
+    return dumps_json(as_dict(run))

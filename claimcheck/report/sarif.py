@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from claimcheck import __version__
+from claimcheck.report import dumps_json
 from claimcheck.project.baseline import fingerprint
 from claimcheck.pack.docs import DOCS_BASE_URL, help_markdown, help_text, help_uri, summary
 
@@ -124,4 +125,4 @@ def as_dict(run) -> dict:
 
 
 def render(run) -> str:
-    return json.dumps(as_dict(run), indent=2, ensure_ascii=False) + "\n"
+    return dumps_json(as_dict(run))
