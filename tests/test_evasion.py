@@ -68,3 +68,30 @@ def test_deep_markdown_nesting_does_not_hide_what_follows(prefix):
     text = prefix + "Our stem cells cure arthritis.\n"
     findings = check_text(text, "text/markdown").result.findings
     assert any(f.code == "CC102" and f.text.endswith("cure arthritis") for f in findings)
+
+
+AD = "<h1>Knee clinic</h1><p>Our stem cell injections heal arthritic knees.</p>"
+DISCLOSURE = "<p>Risks include infection. This treatment is not FDA approved.</p>"
+
+
+@pytest.mark.parametrize("hiding", [
+    '<div style="display: none">{}</div>',
+    '<div style="visibility:hidden">{}</div>',
+    '<div style="font-size:1px;color:#fff">{}</div>',
+    '<div hidden>{}</div>',
+    '<section aria-hidden="true">{}</section>',
+])
+def test_a_disclaimer_no_reader_sees_discloses_nothing(hiding):
+    visible = {f.code for f in check_text(AD + DISCLOSURE, "text/html").result.findings}
+    hidden = {f.code for f in check_text(AD + hiding.format(DISCLOSURE), "text/html").result.findings}
+    assert "CC303" not in visible and {"CC303", "CC304"} <= hidden
+
+
+def test_a_one_pixel_image_alt_text_discloses_nothing():
+    pixel = '<img src="t.png" width="1" height="1" alt="Risks include infection. Not FDA approved.">'
+    assert "CC303" in {f.code for f in check_text(AD + pixel, "text/html").result.findings}
+
+
+def test_a_claim_in_hidden_text_is_still_read():
+    hidden = '<div aria-hidden="true"><p>Our stem cell injections cure knee arthritis.</p></div>'
+    assert "CC102" in {f.code for f in check_text(hidden, "text/html").result.findings}

@@ -31,6 +31,7 @@ class TextBuilder:
         self._block_kind = "paragraph"
         self._block_level = 0
         self._space_at: int | None = None  # raw offset of pending whitespace
+        self._hidden = 0  # depth of elements a reader never sees (display:none, aria-hidden ...)
 
     # -- writing -----------------------------------------------------------------
     def _emit(self, text: str, raw_offsets) -> None:
@@ -50,6 +51,8 @@ class TextBuilder:
 
     def set_block_kind(self, kind: str, level: int = 0) -> None:
         """Kind of the block being started (or, if empty so far, of the current one)."""
+        if self._hidden:
+            kind, level = "hidden", 0
         if self._block_start is None or self._block_start == self._length:
             self._block_kind, self._block_level = kind, level
 
@@ -87,7 +90,19 @@ class TextBuilder:
             self._blocks.append(Block(self._block_start, self._length, self._block_kind, self._block_level))
         self._block_start = None
         self._space_at = None
-        self._block_kind, self._block_level = "paragraph", 0
+        self._block_kind, self._block_level = ("hidden" if self._hidden else "paragraph"), 0
+
+    def enter_hidden(self) -> None:
+        """Text from here to ``leave_hidden`` is in the file but not on the screen: it is still
+        read for claims, in blocks of kind ``hidden``, but it discloses nothing to a reader."""
+        self.end_block()
+        self._hidden += 1
+        self._block_kind = "hidden"
+
+    def leave_hidden(self) -> None:
+        self.end_block()
+        self._hidden = max(0, self._hidden - 1)
+        self._block_kind = "hidden" if self._hidden else "paragraph"
 
     def comment(self, start: int, end: int, text: str) -> None:
         self.comments.append(Comment(start, end, text))

@@ -25,6 +25,20 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 WORD_INTERNAL = {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "font", "i", "ins",
                  "kbd", "mark", "q", "s", "samp", "small", "span", "strike", "strong", "sub", "sup", "time",
                  "tt", "u", "var"}
+# Inline styles that keep an element off the screen (or too small to read).
+_HIDING_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|opacity\s*:\s*0(?:\.0*)?\s*(?:;|$)"
+                           r"|font-size\s*:\s*[01](?:\.\d+)?\s*(?:px|pt)?\s*(?:;|$)", re.I)
+
+
+def _hidden(attrs: list[tuple[str, str | None]]) -> bool:
+    values = {name.lower(): (value or "") for name, value in attrs}
+    if "hidden" in values or values.get("aria-hidden", "").lower() == "true":
+        return True
+    if _HIDING_STYLE.search(values.get("style", "")):
+        return True
+    return values.get("width", "").strip() in ("0", "1") and values.get("height", "").strip() in ("0", "1")
+
+
 BLOCKS = {
     "address", "article", "aside", "blockquote", "body", "caption", "dd", "details", "dialog",
     "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3",
@@ -67,6 +81,7 @@ class _VisibleText(HTMLParser):
         self.base = base
         self.builder = builder
         self.skipping: list[str] = []
+        self.open: list[tuple[str, bool]] = []  # open elements and whether each hides its content
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", raw)]
 
     def _offset(self) -> int:
@@ -84,6 +99,11 @@ class _VisibleText(HTMLParser):
         if tag in SKIPPED:
             self.skipping.append(tag)
             return
+        hides = _hidden(attrs)
+        if tag not in VOID:
+            self.open.append((tag, hides))
+            if hides:
+                self.builder.enter_hidden()
         if tag in BLOCKS:
             self.builder.end_block()
             kind = BLOCK_KINDS.get(tag)
@@ -92,7 +112,11 @@ class _VisibleText(HTMLParser):
         elif tag not in WORD_INTERNAL:
             self.builder.space(self._offset())
         if tag == "img":
+            if hides:  # a 1x1 or hidden image's alt text is read, but shown to no one
+                self.builder.enter_hidden()
             self._attribute_block("alt", "alt")
+            if hides:
+                self.builder.leave_hidden()
         elif tag == "meta":
             self._head_text(tag, attrs)
 
@@ -117,6 +141,19 @@ class _VisibleText(HTMLParser):
             self.builder.end_block()
         elif tag not in WORD_INTERNAL:
             self.builder.space(self._offset())
+        self._close(tag)
+
+    def _close(self, tag: str) -> None:
+        """Close ``tag`` and whatever its end tag implicitly closes; leave hidden content
+        when a hiding element closes."""
+        if not any(name == tag for name, _ in self.open):
+            return
+        while self.open:
+            name, hides = self.open.pop()
+            if hides:
+                self.builder.leave_hidden()
+            if name == tag:
+                return
 
     def _head_text(self, tag, attrs):
         if tag == "title":

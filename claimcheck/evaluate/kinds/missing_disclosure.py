@@ -4,7 +4,7 @@ not FDA-approved).
 
 A disclosure is a RISK term from the knowledge base or a DISCLOSURE phrase of
 the given classes; a risk term inside a safety overclaim ("no side effects"),
-or anywhere in a sentence that denies risks, does not count. The finding is placed on the first claim that needed it."""
+or anywhere in a sentence that denies risks, or in text a reader never sees, does not count. The finding is placed on the first claim that needed it."""
 from __future__ import annotations
 
 from claimcheck.evaluate.hits import Hit
@@ -47,11 +47,14 @@ def compile(rule, pack):
         # A sentence that denies risks ("no rejection, no anti-rejection drugs") discloses none.
         denials = [(c.sentence_start, c.sentence_end) for c in analysis.claims
                    if c.predicate in DENIALS and c.modality == "asserted"]
+        # Text a reader never sees (display:none, 1px, aria-hidden) discloses nothing.
+        hidden = [(b.start, b.end) for b in analysis.text.blocks if b.kind == "hidden"]
         disclosures = []
         if by.get("risks"):
             disclosures += [t for t in analysis.terms if t.label == "RISK"
                             and not _overlaps(t, claim_spans) and not _overlaps(t, denials)]
         disclosures += [t for t in analysis.terms if t.label == "DISCLOSURE" and t.cls in disclosure_classes]
+        disclosures = [t for t in disclosures if not _overlaps(t, hidden)]
         if disclosures:
             return
         first = min(triggers, key=lambda f: f.start)
