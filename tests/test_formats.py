@@ -159,3 +159,25 @@ def test_fast_json_writes_the_same_bytes_as_the_standard_encoder():
     assert dumps_json(data) == json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     huge = {"big": 2 ** 70}  # beyond orjson's integers: the standard encoder takes over
     assert dumps_json(huge) == json.dumps(huge, indent=2, ensure_ascii=False) + "\n"
+
+
+def test_control_characters_never_reach_the_terminal(tmp_path):
+    from tests.clitools import invoke
+
+    ad = tmp_path / "ad\x1b[2K.txt"
+    ad.write_text("Our stem cells cure arthritis \x1b[1A\x1b[2K today.\n", encoding="utf-8")
+    out = invoke("check", "--model", "none", "--select", "CC102", ad).output
+    assert "\x1b" not in out and "\u241b[1A" in out and "ad\u241b[2K.txt:1:5" in out
+
+
+def test_a_long_line_is_shown_as_a_window_around_the_claim(tmp_path):
+    from tests.clitools import invoke
+
+    ad = tmp_path / "long.txt"
+    ad.write_text("word " * 20000 + "Our stem cells cure arthritis. " + "more " * 20000 + "\n", encoding="utf-8")
+    out = invoke("check", "--model", "none", "--select", "CC102", ad).output
+    shown = next(line for line in out.splitlines() if line.startswith("    1 | "))
+    caret = next(line for line in out.splitlines() if line.strip().startswith("| ") and "^" in line)
+    assert len(shown) < 500 and shown.startswith("    1 | …") and shown.endswith("…")
+    marked = shown[caret.index("^"):caret.index("^") + caret.count("^")]
+    assert marked == "stem cells cure arthritis"

@@ -24,30 +24,54 @@ def _style(run, text, **kwargs):
     return click.style(text, **kwargs) if run.color else text
 
 
-def _source_line(raw: str, line: int) -> str:
-    lines = raw.split("\n")
+# Control characters from a file name or an ad's text must not reach the terminal raw
+# ("\x1b[1A\x1b[2K" would erase the finding above): each becomes one visible symbol, so
+# columns and carets stay where they were.
+_VISIBLE_CONTROLS = {code: chr(0x2400 + code) for code in range(0x20) if code != 0x09}
+_VISIBLE_CONTROLS.update({0x7F: "\u2421", **{code: "\ufffd" for code in range(0x80, 0xA0)}})
+# The longest source line shown whole; a longer one is shown as a window around the claim.
+MAX_SNIPPET = 400
+CONTEXT = 120
+
+
+def printable(text: str) -> str:
+    return text.translate(_VISIBLE_CONTROLS)
+
+
+def _source_line(lines: list[str], line: int) -> str:
     return lines[line - 1].rstrip("\r") if 0 < line <= len(lines) else ""
 
 
-def _finding(run, path, finding) -> list[str]:
-    where = (f"{path} ({location_label(finding.location)})" if finding.location
-             else f"{path}:{finding.line}:{finding.column}")
+def _window(text: str, first: int, last: int) -> tuple[str, int, int]:
+    """The part of a long line around columns [first, last) (0-based): (shown text, first, last)."""
+    if len(text) <= MAX_SNIPPET:
+        return text, first, last
+    start = max(0, first - CONTEXT)
+    end = min(len(text), max(last, first + 1) + CONTEXT, start + MAX_SNIPPET)
+    prefix, suffix = ("…" if start else ""), ("…" if end < len(text) else "")
+    shift = len(prefix) - start
+    return prefix + text[start:end] + suffix, first + shift, min(last, end) + shift
+
+
+def _finding(run, path, finding, lines: list[str] | None) -> list[str]:
+    where = (f"{printable(path)} ({location_label(finding.location)})" if finding.location
+             else f"{printable(path)}:{finding.line}:{finding.column}")
     out = [f"{where}: "
            + _style(run, f"{finding.code} {finding.severity}", fg=COLORS[finding.severity], bold=True)
-           + f" {finding.message}"
+           + f" {printable(finding.message)}"
            + (_style(run, f" [suppressed: {finding.suppressed.get('reason') or 'no reason'}]", dim=True)
               if finding.suppressed else "")]
-    raw = run.sources.get(path)
-    if raw is not None and finding.line:
-        text = _source_line(raw, finding.line)
+    if lines is not None and finding.line:
+        text = _source_line(lines, finding.line)
+        end = finding.end_column - 1 if finding.end_line == finding.line else len(text)
+        text, first, last = _window(text, finding.column - 1, end)
         gutter = f"{finding.line:>5} | "
-        out.append(gutter + text)
-        width = (finding.end_column if finding.end_line == finding.line else len(text) + 1) - finding.column
-        out.append(" " * (len(gutter) - 2) + "| " + " " * (finding.column - 1)
-                   + _style(run, "^" * max(1, width), fg=COLORS[finding.severity]))
+        out.append(gutter + printable(text))
+        out.append(" " * (len(gutter) - 2) + "| " + " " * first
+                   + _style(run, "^" * max(1, last - first), fg=COLORS[finding.severity]))
     pad = " " * 6
     if finding.suggestion:
-        out.append(f"{pad}= help: {finding.suggestion}")
+        out.append(f"{pad}= help: {printable(finding.suggestion)}")
     if finding.references:
         ref = finding.references[0]
         date = f" ({ref['date']})" if ref.get("date") else ""
@@ -63,16 +87,18 @@ def render(run) -> str:
     lines: list[str] = []
     threshold = SEVERITY_RANK[run.fail_on]
     for doc in run.documents:
+        raw = run.sources.get(doc.path)
+        source_lines = raw.split("\n") if raw is not None and doc.findings else None  # once per document
         for finding in doc.findings:
             # Baselined findings are the accepted past: counted in the notes, not listed.
             if (finding.suppressed or {}).get("kind") != "baseline":
-                lines.extend(_finding(run, doc.path, finding))
+                lines.extend(_finding(run, doc.path, finding, source_lines))
         counts = {}
         for finding in doc.findings:
             if finding.suppressed is None:
                 counts[finding.severity] = counts.get(finding.severity, 0) + 1
         detail = ", ".join(f"{n} {s}" for s, n in sorted(counts.items(), key=lambda kv: -SEVERITY_RANK[kv[0]]))
-        lines.append(f"{doc.path}: grade {_style(run, doc.grade, bold=True)} (score {doc.score}) "
+        lines.append(f"{printable(doc.path)}: grade {_style(run, doc.grade, bold=True)} (score {doc.score}) "
                      + _style(run, doc.status, fg=STATUS_COLORS[doc.status], bold=True)
                      + (f" - {detail}" if detail else " - no findings"))
         if doc.findings:
