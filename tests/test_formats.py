@@ -181,3 +181,10 @@ def test_a_long_line_is_shown_as_a_window_around_the_claim(tmp_path):
     assert len(shown) < 500 and shown.startswith("    1 | …") and shown.endswith("…")
     marked = shown[caret.index("^"):caret.index("^") + caret.count("^")]
     assert marked == "stem cells cure arthritis"
+
+
+def test_csv_cells_that_start_like_formulas_are_kept_as_text():
+    from claimcheck.report.csv_format import spreadsheet_safe
+
+    assert spreadsheet_safe('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+    assert [spreadsheet_safe(v) for v in ("+1", "-2", "@SUM(A1)", "plain", 7)] == ["'+1", "'-2", "'@SUM(A1)", "plain", 7]

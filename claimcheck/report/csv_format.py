@@ -15,6 +15,17 @@ COLUMNS = ("path", "line", "column", "end_line", "end_column", "code", "name", "
            "document_score", "document_grade", "document_status")
 
 
+# A cell that starts like a formula (a URL or an ad's text beginning "=HYPERLINK(...") would
+# run in a spreadsheet: OWASP's advice is a leading apostrophe, which shows as text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def rows(run):
     for document in run.documents:
         for finding in document.findings:
@@ -30,5 +41,5 @@ def render(run) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
-    writer.writerows(rows(run))
+    writer.writerows([spreadsheet_safe(cell) for cell in row] for row in rows(run))
     return buffer.getvalue()

@@ -15,6 +15,8 @@ import json
 import sqlite3
 from collections.abc import Iterator
 
+from claimcheck.report.csv_format import spreadsheet_safe
+
 TABLES = ("pages", "findings", "sites")
 FORMATS = ("csv", "jsonl", "parquet")
 ORDER = {"pages": "site, url", "findings": "url, start_offset, code", "sites": "site"}
@@ -52,7 +54,7 @@ def write_csv(db, table, out: io.TextIOBase, with_raw=False) -> int:
     writer.writerow(names)
     count = 0
     for row in rows(db, table, names):
-        writer.writerow(row)
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
         count += 1
     return count
 
