@@ -240,3 +240,19 @@ def test_sigkill_mid_scan_then_rerun_loses_and_duplicates_nothing(tmp_path):
     assert pages_of(db) == pages_of(reference)
     assert findings_of(db) == findings_of(reference)
     assert len(pages_of(db)) == 3000
+
+
+def test_a_fifo_in_a_mirror_or_named_as_a_crawl_is_an_error_not_a_hang(tmp_path):
+    import os
+
+    site = tmp_path / "mirror" / "f.example"
+    site.mkdir(parents=True)
+    (site / "index.html").write_text("<p>Our stem cells cure arthritis.</p>")
+    os.mkfifo(site / "pipe.html")
+    os.mkfifo(tmp_path / "crawl.warc")
+    result = CliRunner().invoke(cli, ["scan", str(tmp_path / "mirror"), str(tmp_path / "crawl.warc"),
+                                      "--db", str(tmp_path / "r.sqlite"), "--workers", "1"])
+    assert "not a regular file" in result.output and "Traceback" not in result.output
+    rows = {p[0]: p for p in pages_of(tmp_path / "r.sqlite")}
+    assert rows["https://f.example/"][7] == "fail"
+    assert rows["https://f.example/pipe.html"][7] == "error"

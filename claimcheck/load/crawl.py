@@ -26,10 +26,12 @@ recorded as such.
 from __future__ import annotations
 
 import codecs
+import errno
 import gzip
 import json
 import os
 import re
+import stat
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -91,6 +93,8 @@ def input_kind(path: Path) -> str:
         raise InputKindError("no such file or folder")
     if path.is_dir():
         return "mirror"
+    if not path.is_file():  # a FIFO, socket or device: reading it would block
+        raise InputKindError("not a regular file (a FIFO, socket or device)")
     if name.endswith(WARC_SUFFIXES):
         return "warc"
     if name.endswith(JSONL_SUFFIXES):
@@ -224,7 +228,12 @@ def read_mirror(folder: Path, max_bytes: int, scheme: str = "https") -> Iterator
             url = mirror_url(site.lower(), parts, scheme)
             origin = str(path)
             try:
-                size = path.stat().st_size
+                status = path.stat()
+                if not stat.S_ISREG(status.st_mode):  # reading a FIFO or a device would block
+                    yield cannot_open(path, OSError(errno.EINVAL, "not a regular file (a FIFO, socket or device)"),
+                                      url, site.lower())
+                    continue
+                size = status.st_size
                 if size > max_bytes:
                     position += size
                     yield too_large(url, site.lower(), origin, size, max_bytes, position)

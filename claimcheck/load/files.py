@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -56,15 +57,32 @@ def discover(paths: Iterable[str], problems: list[InputProblem],
                 for name in sorted(files):
                     if name.lower().endswith(suffixes):
                         found = True
-                        yield Path(root) / name
+                        if _regular(Path(root) / name, problems):
+                            yield Path(root) / name
             if not found:
                 problems.append(InputProblem(
                     str(path), "CC901",
                     f"no files to check in this folder (looked for {', '.join(suffixes)})"))
         elif path.exists():
-            yield path
+            if _regular(path, problems):
+                yield path
         else:
             problems.append(InputProblem(str(path), "CC901", "no such file or folder"))
+
+
+def _regular(path: Path, problems: list[InputProblem]) -> bool:
+    """Is ``path`` a regular file? Reading a FIFO, socket or device would block or never end,
+    so each is one problem instead."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        problems.append(InputProblem(str(path), "CC904", f"cannot read file: {exc.strerror or exc}"))
+        return False
+    if stat.S_ISREG(mode):
+        return True
+    kind = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+    problems.append(InputProblem(str(path), "CC904", f"not a regular file ({kind}): not read"))
+    return False
 
 
 def decode(data: bytes, origin: str) -> str | InputProblem:
