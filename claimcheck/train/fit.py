@@ -27,14 +27,15 @@ PAGE_LABELS = ("SELLS", "FAIL")
 # Beside the categories, one label for "a claim of any category": it has many more
 # examples than any one category, so it is the better judge of whether a sentence claims.
 ANY_CLAIM = "CLAIM"
-# Decision thresholds, fixed before any measurement (see the README's detection section).
+# Decision thresholds: claim and strong_claim fixed before any measurement; voice and
+# quiet_page chosen among six settings on the site-grouped folds (README, "The learned components").
 THRESHOLDS = {
     "claim": 0.5,        # a sentence scored at least this for CLAIM is a claim (of its best category)
     "strong_claim": 0.8,  # ... and at least this: a major finding instead of a minor one
     "sells": 0.5,        # a page scored below this informs rather than sells
-    "voice": 0.2,        # on a page that informs, a rule's finding on a sentence the model
+    "voice": 0.3,        # on a page that informs, a rule's finding on a sentence the model
                          # scores below this for CLAIM is not the page's own claim
-    "quiet_page": 0.0,   # a page scored below this for FAIL is held to its own voice too
+    "quiet_page": 0.3,   # a page scored below this for FAIL is held to its own voice too
 }
 
 
