@@ -93,8 +93,10 @@ def load_model(folder: str):
     path = Path(folder)
     try:
         meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
-        sentences = spacy.load(path / "sentences").get_pipe("textcat_multilabel")
-        pages = spacy.load(path / "pages").get_pipe("textcat_multilabel")
+        # Only the classifiers' weights are needed: their bag-of-words features are string
+        # hashes, so the training vocabulary and tokenizer (most of the load time) stay on disk.
+        sentences = spacy.load(path / "sentences", exclude=["vocab", "tokenizer"]).get_pipe("textcat_multilabel")
+        pages = spacy.load(path / "pages", exclude=["vocab", "tokenizer"]).get_pipe("textcat_multilabel")
     except (OSError, ValueError, KeyError) as exc:
         raise ModelError(f"{folder}: not a claimcheck model ({type(exc).__name__}: {exc})") from None
     return meta, sentences, pages
