@@ -130,3 +130,35 @@ def test_learned_findings_respect_the_knowledge_base_approved_uses(pack):
     text = "A bone marrow transplant can cure leukemia."
     _, analysis = _with_scores(text, [0.95], sells=0.9, category="unapproved-use")
     assert not [f for f in evaluate(analysis, text, pack) if f.scope == "claim"]
+
+
+@pytest.fixture()
+def shipped_model():
+    from claimcheck.extract.learned import SHIPPED_MODEL
+    select_model(SHIPPED_MODEL)
+    yield SHIPPED_MODEL
+    select_model(None)
+
+
+@pytest.mark.parametrize("name", ["sentences", "heldout/sentences", "blind3/sentences", "blind4/sentences",
+                                  "blind5/sentences"])
+def test_the_shipped_model_does_not_regress_the_regression_sentences(pack, shipped_model, name):
+    """The regression sets (tuned on: memory, not reading) with the model as users run it."""
+    from claimcheck.testing.measure import check_corpus, read_corpus, score_sentences
+    from tests.conftest import ROOT
+
+    corpus = read_corpus(ROOT / "regression" / f"{name}.jsonl")
+    scores = score_sentences(corpus, check_corpus(corpus, pack))
+    assert scores.recall >= 0.90, scores.misses
+    assert scores.false_positive_rate <= 0.05, scores.false_alarms
+
+
+@pytest.mark.parametrize("name", ["pages", "heldout/pages", "blind3/pages", "blind4/pages", "blind5/pages"])
+def test_the_shipped_model_does_not_regress_the_regression_pages(pack, shipped_model, name):
+    from claimcheck.testing.measure import check_corpus, read_corpus, score_pages
+    from tests.conftest import ROOT
+
+    corpus = read_corpus(ROOT / "regression" / f"{name}.jsonl")
+    scores = score_pages(corpus, check_corpus(corpus, pack))
+    assert scores["fail_pages_failed"] >= 0.90, scores["misses"]
+    assert scores["pass_pages_failed"] <= 0.05, scores["noisy"]

@@ -12,6 +12,7 @@ Two things, both explained in each finding's ``explanation["learned"]``:
 - **Voice**: on a page the page classifier reads as informing rather than selling
   (a hospital, registry, news story, study), or as far from failing, a rule's
   finding is kept only when the sentence classifier also reads its sentence as a claim.
+  A text too short to be a page (``min_page_words``) has no voice to judge.
 """
 from __future__ import annotations
 
@@ -48,7 +49,7 @@ def keep_in_voice(findings: list[Finding], analysis: Analysis) -> list[Finding]:
     """On a page that informs, drop the rules' findings on sentences the classifier does not
     read as a claim; on a page that sells, keep everything."""
     learned = analysis.learned
-    if learned is None or not learned.in_own_voice_only():
+    if learned is None or not judges_voice(analysis) or not learned.in_own_voice_only():
         return findings
     kept = []
     for finding in findings:
@@ -58,6 +59,12 @@ def keep_in_voice(findings: list[Finding], analysis: Analysis) -> list[Finding]:
             finding.explanation["learned"] = _scores(learned, sentence)
             kept.append(finding)
     return kept
+
+
+def judges_voice(analysis: Analysis) -> bool:
+    """Is there a page to judge? A lone sentence or a short snippet (an ad line, a post) gives the
+    page classifier nothing to read a voice from, so only the rules and the sentence scores count."""
+    return analysis.words >= analysis.learned.thresholds.get("min_page_words", 0)
 
 
 def _scores(learned, sentence: int | None) -> dict:
@@ -97,7 +104,7 @@ def learned_hits(analysis: Analysis, pack, rules: Iterable, findings: list[Findi
         terms_by_sentence.setdefault(term.sentence, []).append(term)
     thresholds = learned.thresholds
     # A page that informs speaks in its own voice only where the classifier is sure.
-    floor = thresholds["claim"] if learned.sells() else thresholds["strong_claim"]
+    floor = thresholds["claim"] if learned.sells() or not judges_voice(analysis) else thresholds["strong_claim"]
     for index in range(len(learned)):
         score = learned.claim_score(index)
         if score < floor or index in found_sentences:

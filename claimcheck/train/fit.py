@@ -36,6 +36,7 @@ THRESHOLDS = {
     "voice": 0.3,        # on a page that informs, a rule's finding on a sentence the model
                          # scores below this for CLAIM is not the page's own claim
     "quiet_page": 0.3,   # a page scored below this for FAIL is held to its own voice too
+    "min_page_words": 50,  # a shorter text (an ad line, a post) has no page voice to judge
 }
 
 
