@@ -25,6 +25,8 @@ class Progress:
 
     def __init__(self, inputs: list[Path], enabled: bool):
         self.done_pages = 0
+        self.findings = 0
+        self.tasks = None  # (done, sent) chunks, once workers report them
         self.started = time.monotonic()
         self.bar = None
         self._sizes = {}
@@ -46,16 +48,22 @@ class Progress:
     def input_done(self, path: Path) -> None:
         self._finished_bytes += self._sizes.get(path, 0)
 
-    def page_done(self, count: int = 1) -> None:
+    def page_done(self, count: int = 1, findings: int = 0) -> None:
         self.done_pages += count
+        self.findings += findings
         if self.bar is None:
             return
         now = time.monotonic()
         if now - self._shown >= 0.5:
             self._shown = now
             rate = self.done_pages / max(now - self.started, 1e-9)
-            self.bar.set_description_str(f"{self.done_pages} pages, {rate:.1f} pages/s", refresh=False)
+            tasks = f"{self.tasks[0]}/{self.tasks[1]} tasks, " if self.tasks else ""
+            self.bar.set_description_str(f"{tasks}{self.done_pages} pages, {self.findings} findings, "
+                                         f"{rate:.1f} pages/s", refresh=False)
             self.bar.refresh()
+
+    def tasks_done(self, done: int, sent: int) -> None:
+        self.tasks = (done, sent)
 
     def write(self, line: str) -> None:
         if self.bar is not None:
@@ -82,10 +90,14 @@ class Progress:
               help="Scheme of the URLs given to pages of mirror folders.")
 @click.option("--batch-size", type=click.IntRange(min=1), default=500, show_default=True,
               help="Pages per transaction: what a killed scan may have to check again.")
+@click.option("--dask", "dask_address", metavar="ADDRESS|local[:N]", default=None,
+              help="Check pages on a Dask cluster: a scheduler's address (tcp://HOST:8786), or 'local:N' to "
+                   "start N worker processes here (N: --workers, else the cores). Needs "
+                   "pip install 'claimcheck[dask]'.")
 @rule_path_option
 @model_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
-def scan_command(inputs, db_path, workers, max_page_size, scheme, batch_size, rule_paths, quiet):
+def scan_command(inputs, db_path, workers, max_page_size, scheme, batch_size, dask_address, rule_paths, quiet):
     """Batch-scan crawled websites into a results database.
 
     INPUT is a folder saved by wget --mirror (the site is the host folder), a WARC or
@@ -95,9 +107,22 @@ def scan_command(inputs, db_path, workers, max_page_size, scheme, batch_size, ru
     the same command again skips the pages already stored and checks the rest.
     """
     from claimcheck.load.crawl import InputKindError, input_kind
-    from claimcheck.scan.scanner import ScanOptions, default_workers, run_scan
+    from claimcheck.scan.scanner import ClusterError, ScanOptions, dask_target, default_workers, run_scan
     from claimcheck.scan.store import StoreError
 
+    if dask_address is not None:
+        try:
+            kind, _ = dask_target(dask_address, workers)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="'--dask'") from None
+        if kind == "scheduler" and workers is not None:
+            raise click.UsageError("--workers is for a local scan or --dask local:N; the scheduler at "
+                                   f"{dask_address} has its own workers")
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            click.echo("claimcheck scan: --dask needs Dask: pip install 'claimcheck[dask]'", err=True)
+            sys.exit(EXIT_ERROR)
     usable, exit_code = [], EXIT_OK
     for path in inputs:
         try:
@@ -116,7 +141,7 @@ def scan_command(inputs, db_path, workers, max_page_size, scheme, batch_size, ru
 
     def on_outcome(outcome) -> None:
         nonlocal errors
-        progress.page_done()
+        progress.page_done(findings=len(outcome.findings))
         if outcome.status == "error":
             errors += 1
             if errors <= MAX_ERROR_LINES:
@@ -126,13 +151,18 @@ def scan_command(inputs, db_path, workers, max_page_size, scheme, batch_size, ru
                                "(status = 'error')")
 
     options = ScanOptions(workers=workers or default_workers(), max_bytes=int(max_page_size * 1_048_576),
-                          rule_paths=tuple(rule_paths), scheme=scheme, batch_pages=batch_size)
+                          rule_paths=tuple(rule_paths), scheme=scheme, batch_pages=batch_size, dask=dask_address)
     try:
         summary = run_scan(usable, db_path, options, on_page=progress.read, on_outcome=on_outcome,
-                           on_unchanged=progress.page_done, on_input_done=progress.input_done)
+                           on_unchanged=progress.page_done, on_input_done=progress.input_done,
+                           on_tasks=progress.tasks_done, on_message=progress.write)
     except StoreError as exc:
         progress.close()
         click.echo(f"{exc} [CC904]", err=True)
+        sys.exit(EXIT_ERROR)
+    except ClusterError as exc:
+        progress.close()
+        click.echo(str(exc), err=True)
         sys.exit(EXIT_ERROR)
     progress.close()
     if not quiet:

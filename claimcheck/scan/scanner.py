@@ -8,6 +8,10 @@ are written in input order by this process alone, in batched transactions.
 
 With one worker the pages are checked in this process: no pool, no pickling,
 which is also the baseline the benchmark compares two workers against.
+
+``--dask`` replaces only the pool: the same chunks go to ``check_pages`` on
+the workers of a Dask cluster (``claimcheck.scan.cluster``, imported only
+then), and their outcomes come back to this process's one writer.
 """
 from __future__ import annotations
 
@@ -39,6 +43,25 @@ class ScanOptions:
     rule_paths: tuple[str, ...] = ()
     scheme: str = "https"
     batch_pages: int = BATCH_PAGES
+    dask: str | None = None  # a scheduler address, or "local" / "local:N" (see dask_target)
+
+
+class ClusterError(Exception):
+    """The Dask cluster cannot be started, reached or used; the message says why."""
+
+
+def dask_target(value: str, workers: int | None = None) -> tuple[str, int | str]:
+    """``("local", N)`` for ``local`` or ``local:N`` (N defaults to ``workers``, else the
+    cores), or ``("scheduler", ADDRESS)``. Raises ``ValueError`` with a message."""
+    value = value.strip()
+    if value == "local" or value.startswith("local:"):
+        count = value.partition(":")[2]
+        if count and (not count.isdigit() or int(count) < 1):
+            raise ValueError(f"'{value}': expected local or local:N with N a number of workers, at least 1")
+        return "local", int(count) if count else (workers or default_workers())
+    if not value:
+        raise ValueError("expected a scheduler address (tcp://HOST:8786) or local[:N]")
+    return "scheduler", value
 
 
 @dataclass
@@ -100,8 +123,11 @@ def _chunks(pages: Iterable[CrawledPage], store: Store, summary: ScanSummary, on
 class _Workers:
     """The process pool, restarted when a worker dies."""
 
+    broken = (BrokenProcessPool,)  # what a future raises when the worker running it died
+
     def __init__(self, workers: int, rule_paths: tuple[str, ...]):
         self.workers, self.rule_paths = workers, rule_paths
+        self.slots = workers
         self.executor = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
@@ -118,21 +144,22 @@ class _Workers:
         self.executor.shutdown(wait=False, cancel_futures=True)
         self.executor = self._start()
 
-    def check_alone(self, tasks: list[PageTask]) -> list[PageOutcome]:
-        """Check a chunk that killed a worker one page at a time; a page that kills a
-        worker again is recorded as an error and the scan goes on."""
-        outcomes = []
-        for task in tasks:
-            try:
-                outcomes.extend(self.submit([task]).result())
-            except BrokenProcessPool:
-                self.restart()
-                outcomes.append(error_outcome(task, "CC908", "the worker checking this page died "
-                                                             "(a crash in native code, or out of memory)"))
-        return outcomes
-
     def close(self) -> None:
         self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+def check_alone(workers, tasks: list[PageTask]) -> list[PageOutcome]:
+    """Check a chunk that killed a worker one page at a time; a page that kills a
+    worker again is recorded as an error and the scan goes on."""
+    outcomes = []
+    for task in tasks:
+        try:
+            outcomes.extend(workers.submit([task]).result())
+        except workers.broken:
+            workers.restart()
+            outcomes.append(error_outcome(task, "CC908", "the worker checking this page died "
+                                                         "(a crash in native code, or out of memory)"))
+    return outcomes
 
 
 def _nothing(*_args) -> None:
@@ -143,10 +170,13 @@ def run_scan(inputs: list[Path], db_path: str, options: ScanOptions,
              on_page: Callable[[CrawledPage], None] = _nothing,
              on_outcome: Callable[[PageOutcome], None] = _nothing,
              on_unchanged: Callable[[], None] = _nothing,
-             on_input_done: Callable[[Path], None] = _nothing) -> ScanSummary:
+             on_input_done: Callable[[Path], None] = _nothing,
+             on_tasks: Callable[[int, int], None] = _nothing,
+             on_message: Callable[[str], None] = _nothing) -> ScanSummary:
     """Scan ``inputs`` into the store at ``db_path``. The callbacks are for progress:
     every page read, every page written, every page skipped as unchanged, every
-    input finished."""
+    input finished, chunks (done, sent) whenever either changes with workers, and
+    lines to show the user (the Dask dashboard's address)."""
     started = time.perf_counter()
     summary = ScanSummary()
     store = Store(db_path, options.batch_pages)
@@ -163,25 +193,34 @@ def run_scan(inputs: list[Path], db_path: str, options: ScanOptions,
 
     work = _chunks(pages(), store, summary, on_page, on_unchanged)
     try:
-        if options.workers <= 1:
+        if options.workers <= 1 and not options.dask:
             init_worker(options.rule_paths)
             for item in work:
                 for outcome in (check_pages(item) if isinstance(item, list) else [item]):
                     write(outcome)
         else:
-            _run_pool(work, options, write)
+            if options.dask:
+                from claimcheck.scan.cluster import DaskWorkers
+                workers = DaskWorkers(options.dask, options.rule_paths, selected_model(), options.workers,
+                                      on_message)
+            else:
+                workers = _Workers(options.workers, options.rule_paths)
+            _run_pool(work, workers, write, on_tasks)
     finally:
         store.close()
     summary.seconds = time.perf_counter() - started
     return summary
 
 
-def _run_pool(work, options: ScanOptions, write: Callable[[PageOutcome], None]) -> None:
-    limit = options.workers * IN_FLIGHT_PER_WORKER
-    workers = _Workers(options.workers, options.rule_paths)
+def _run_pool(work, workers, write: Callable[[PageOutcome], None], on_tasks: Callable[[int, int], None]) -> None:
+    """Send chunks to ``workers`` (a process pool or a Dask cluster, same interface) with
+    at most ``IN_FLIGHT_PER_WORKER`` per worker out, and write outcomes in input order."""
+    limit = workers.slots * IN_FLIGHT_PER_WORKER
     in_flight: deque = deque()  # (future, tasks) or (None, outcome), in input order
+    sent = done = 0
 
     def drain(until: int) -> None:
+        nonlocal done
         while len(in_flight) > until:
             future, item = in_flight.popleft()
             if future is None:
@@ -189,19 +228,26 @@ def _run_pool(work, options: ScanOptions, write: Callable[[PageOutcome], None]) 
                 continue
             try:
                 outcomes = future.result()
-            except BrokenProcessPool:
+            except workers.broken:
                 workers.restart()
-                outcomes = workers.check_alone(item)
+                outcomes = check_alone(workers, item)
                 # Chunks that were still out died with the pool: send them again.
                 for index, (other, tasks) in enumerate(in_flight):
                     if other is not None and (other.cancelled() or (other.done() and other.exception() is not None)):
                         in_flight[index] = (workers.submit(tasks), tasks)
+            done += 1
+            on_tasks(done, sent)
             for outcome in outcomes:
                 write(outcome)
 
     try:
         for item in work:
-            in_flight.append((workers.submit(item), item) if isinstance(item, list) else (None, item))
+            if isinstance(item, list):
+                in_flight.append((workers.submit(item), item))
+                sent += 1
+                on_tasks(done, sent)
+            else:
+                in_flight.append((None, item))
             drain(limit)
         drain(0)
     finally:
