@@ -1,7 +1,8 @@
 """Problems that end up as one clear line for the user, never a traceback.
 
 ``InputProblem`` is about one input (a file, a rule, a config); the run goes on
-with the others. ``UsageError`` stops the run before any work starts.
+with the others. Problems that stop the run before any work starts are
+click usage errors, raised in ``claimcheck.commands``.
 """
 from __future__ import annotations
 
@@ -27,18 +28,3 @@ class InputProblem:
         return {"path": self.path, "line": self.line, "code": self.code,
                 "message": self.message, "severity": "error" if self.fatal else "warning"}
 
-
-class InputError(Exception):
-    """Raised inside a stage for one input; carries the InputProblem to report."""
-
-    def __init__(self, problem: InputProblem):
-        super().__init__(problem.render())
-        self.problem = problem
-
-
-class RulePackError(Exception):
-    """A rule pack or knowledge-base file is invalid; ``problems`` lists each error."""
-
-    def __init__(self, problems: list[InputProblem]):
-        super().__init__("; ".join(p.render() for p in problems))
-        self.problems = problems

@@ -15,8 +15,6 @@ from typing import Any
 SEVERITIES = ("critical", "major", "minor", "info")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(reversed(SEVERITIES))}  # info=0 .. critical=3
 
-MODALITIES = ("asserted", "hedged", "negated", "reported", "question", "hypothetical")
-
 
 @dataclass
 class Source:
