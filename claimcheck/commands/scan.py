@@ -155,7 +155,8 @@ def scan_command(inputs, db_path, workers, max_page_size, scheme, batch_size, da
     try:
         summary = run_scan(usable, db_path, options, on_page=progress.read, on_outcome=on_outcome,
                            on_unchanged=progress.page_done, on_input_done=progress.input_done,
-                           on_tasks=progress.tasks_done, on_message=progress.write)
+                           on_tasks=progress.tasks_done,
+                           on_message=progress.write if not quiet else lambda line: None)
     except StoreError as exc:
         progress.close()
         click.echo(f"{exc} [CC904]", err=True)

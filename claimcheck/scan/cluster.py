@@ -98,7 +98,8 @@ class DaskWorkers:
             raise ClusterError(f"claimcheck scan: cannot use {where}: {exc or type(exc).__name__}") from None
         nthreads = self.client.nthreads()
         self.slots = max(1, sum(nthreads.values()))
-        on_message(f"claimcheck scan: Dask, {len(nthreads)} workers ({self.slots} threads) at "
+        plural = "s" if len(nthreads) != 1 else ""
+        on_message(f"claimcheck scan: Dask, {len(nthreads)} worker{plural} ({self.slots} threads) at "
                    f"{self.client.scheduler.address}; dashboard: {self.dashboard()}")
 
     def dashboard(self) -> str:
