@@ -11,12 +11,16 @@ Prints, on the same pages:
 * 2 workers against 1 on the same pages (target >= 1.6 on 2 cores), the
   command as a user runs it, with and without the fixed start-up (import,
   and each worker building its pipeline once);
+* ``--dask local:2`` against ``--workers 2`` on the same pages, the command as
+  a user runs it: pages/s of each, the Dask overhead (target <= 15%), and the
+  same without the fixed start-up (a local cluster takes seconds to start);
 * irrelevant pages: pages/s, and how many times faster than relevant ones
   (target >= 10);
 * peak memory (ru_maxrss) of a scan, main process and largest worker, at two
   crawl sizes (flat: the scan streams).
 
     python benchmarks/bench_scan.py [--relevant 1200] [--irrelevant 4000] [--sizes 1000,5000]
+    python benchmarks/bench_scan.py --only-dask [--relevant 1200]   # the Dask comparison alone
 """
 from __future__ import annotations
 
@@ -50,14 +54,37 @@ def timed_scan(crawl: Path, db: Path, workers: int) -> tuple[float, int, int]:
     return seconds, summary.written, words
 
 
-def command_seconds(crawl: Path, db: Path, workers: int) -> float:
-    """Wall-clock seconds of 'claimcheck scan' in a fresh process, into a fresh store."""
+def command_seconds(crawl: Path, db: Path, workers: int, dask: str | None = None) -> float:
+    """Wall-clock seconds of 'claimcheck scan' in a fresh process, into a fresh store
+    (with ``dask``, '--dask DASK' in place of '--workers')."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "claimcheck", "scan", str(crawl), "--db", str(db),
-                    "--workers", str(workers), "--quiet"], check=True)
+    where = ["--dask", dask] if dask else ["--workers", str(workers)]
+    subprocess.run([sys.executable, "-m", "claimcheck", "scan", str(crawl), "--db", str(db), *where, "--quiet"],
+                   check=True)
     return time.perf_counter() - started
+
+
+def dask_comparison(crawl: Path, tiny: Path, db: Path, pages: int) -> str:
+    """'--workers 2' against '--dask local:2' on the same crawl, best of two runs each;
+    the tiny crawl measures each one's fixed start-up."""
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        return "\n--dask local:2: not measured (pip install 'claimcheck[dask]')"
+    runs = {(mode, path): min(command_seconds(path, db, 2, dask) for _ in range(2))
+            for mode, dask in (("workers", None), ("dask", "local:2")) for path in (crawl, tiny)}
+    w, d = runs["workers", crawl], runs["dask", crawl]
+    ws, ds = runs["workers", tiny], runs["dask", tiny]
+    warm_w, warm_d = max(w - ws, 1e-9), max(d - ds, 1e-9)
+    return (f"\n--workers 2 against --dask local:2 ('claimcheck scan' in a fresh process, {pages} pages):\n"
+            f"  --workers 2     {w:6.1f} s {pages / w:8.1f} pages/s   without the start-up ({ws:.1f} s) "
+            f"{pages / warm_w:8.1f} pages/s\n"
+            f"  --dask local:2  {d:6.1f} s {pages / d:8.1f} pages/s   without the start-up ({ds:.1f} s) "
+            f"{pages / warm_d:8.1f} pages/s\n"
+            f"  Dask overhead   {d / w - 1:6.1%} of the time; without the start-up {warm_d / warm_w - 1:6.1%} "
+            f"(target <= 15%)")
 
 
 def linted_texts(crawl: Path) -> tuple[list[str], list[str]]:
@@ -98,7 +125,16 @@ def main() -> None:
     parser.add_argument("--irrelevant", type=int, default=4000, help="pages in the all-irrelevant crawl")
     parser.add_argument("--sizes", default="1000,5000", help="two crawl sizes for the memory figure (20%% relevant)")
     parser.add_argument("--keep", type=Path, help="write the crawls here and keep them")
+    parser.add_argument("--only-dask", action="store_true", help="only --workers 2 against --dask local:2")
     args = parser.parse_args()
+    if args.only_dask:
+        work = args.keep or Path(tempfile.mkdtemp(prefix="claimcheck-bench-"))
+        make_crawl.write_crawl(work / "relevant", args.relevant, 1.0, formats=("warc",))
+        make_crawl.write_crawl(work / "tiny", 2, 1.0, formats=("warc",))
+        print(f"claimcheck scan benchmark: {os.cpu_count()} cores, crawls in {work}")
+        print(dask_comparison(work / "relevant" / "crawl.warc.gz", work / "tiny" / "crawl.warc.gz",
+                              work / "bench.sqlite", args.relevant))
+        return
 
     import spacy
 
@@ -162,6 +198,7 @@ def main() -> None:
            for n in (1, 2) for crawl in (rel_warc, tiny / "crawl.warc.gz")}
     c1, c2 = cli[1, rel_warc], cli[2, rel_warc]
     s1, s2 = cli[1, tiny / "crawl.warc.gz"], cli[2, tiny / "crawl.warc.gz"]
+    dask_lines = dask_comparison(rel_warc, tiny / "crawl.warc.gz", db, pages)
 
     irr_warc = irrelevant_crawl / "crawl.warc.gz"
     ti, irrelevant_pages, _ = timed_scan(irr_warc, db, workers=1)
@@ -188,6 +225,7 @@ def main() -> None:
     print(f"\n2 workers ('claimcheck scan' in a fresh process): {c1:.1f} s -> {c2:.1f} s, "
           f"speed-up {c1 / c2:.2f} (target >= 1.60); without the start-up "
           f"({s1:.1f} s and {s2:.1f} s) {(c1 - s1) / max(c2 - s2, 1e-9):.2f}")
+    print(dask_lines)
     print(f"\nirrelevant pages: {irrelevant_pages} pages, {irr_rate:.0f} pages/s, "
           f"{irr_rate / rel_rate:.1f}x relevant pages (target >= 10); "
           f"raw prefilter {sum(len(r) for r in irr_raws) / raw_check / 1e6:.0f} MB/s")
