@@ -14,8 +14,6 @@ message`` and left out; everything else still loads.
 """
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -114,25 +112,16 @@ class RulePack:
         return next((r for r in self.rules if r.code == wanted or r.name == code_or_name), None)
 
 
-def available_kinds() -> list[str]:
-    from claimcheck.evaluate import kinds
-    return sorted(m.name for m in pkgutil.iter_modules(kinds.__path__) if not m.name.startswith("_"))
-
-
-def _kind_module(name: str):
-    return importlib.import_module(f"claimcheck.evaluate.kinds.{name}")
-
-
 def _load_rule(path: Path, kb: KnowledgeBase) -> tuple[Rule | None, list[InputProblem]]:
     data, problems = load_validated(path, "rule")
     if data is None:
         return None, problems
     origin = str(path)
-    if data["kind"] not in available_kinds():
-        return None, [InputProblem(origin, "CC910",
-                                   f"kind: unknown kind {data['kind']!r} (available: {', '.join(available_kinds())})",
-                                   line=line_of(path, ["kind"]))]
-    module = _kind_module(data["kind"])
+    from claimcheck.evaluate.kinds import load_kind
+    try:
+        module = load_kind(data["kind"])
+    except (ValueError, ImportError) as exc:
+        return None, [InputProblem(origin, "CC910", str(exc), line=line_of(path, ["kind"]))]
     parameters = data.get("parameters", {})
     for error in Draft202012Validator(module.PARAMETERS).iter_errors(parameters):
         where = "/".join(map(str, error.absolute_path))
@@ -239,9 +228,10 @@ def _load_pack_cached(extra_dirs: tuple[str, ...], extra_kb: tuple[str, ...], in
     rules.sort(key=lambda r: r.code)
     pack = RulePack(rules, kb, lexicon, cues, precedence or ["negated", "reported", "hypothetical", "research",
                                                               "question", "hedged"], problems, directories, **words)
+    from claimcheck.evaluate.kinds import load_kind
     for rule in list(rules):
         try:
-            rule.check = _kind_module(rule.kind).compile(rule, pack)
+            rule.check = load_kind(rule.kind).compile(rule, pack)
         except ValueError as exc:  # a parameter that names what the pack does not have
             problems.append(InputProblem(rule.path, "CC910", str(exc)))
             rules.remove(rule)
