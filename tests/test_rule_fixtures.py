@@ -20,6 +20,9 @@ def test_rule_fixture(rule):
     assert not result.problems, result.problems
     failures = [f"{e.path}:{e.line}: {e.kind} {e.code}: {why}" for e, why in result.failed]
     assert not failures, "\n".join(failures)
+    # A todo the rule now gets right is a stale annotation: make it a real ruleid/ok line.
+    fixed = [f"{e.path}:{e.line}: {e.kind} {e.code} now passes" for e in result.fixed]
+    assert not fixed, "\n".join(fixed)
     assert result.passed, "no expectation was checked"
 
 
@@ -45,3 +48,19 @@ def test_rule_without_ok_example_fails(tmp_path):
     copy.path = str(tmp_path / "CC101-unapproved-use.yaml")
     (result,) = run_rule_tests(PACK, [copy])
     assert any("no 'ok: CC101'" in p for p in result.problems)
+
+
+def test_a_todo_the_rule_now_gets_right_is_reported_as_fixed(tmp_path):
+    """What makes the strict check above bite: run_rule_tests reports a passing todo as fixed."""
+    from tests.conftest import ROOT
+
+    checks = tmp_path / "pack" / "checks"
+    checks.mkdir(parents=True)
+    rule = (ROOT / "rules/checks/efficacy/CC101-unapproved-use.yaml").read_text().replace("CC101", "CC199")
+    (checks / "CC199-copy.yaml").write_text(rule.replace("name: unapproved-use", "name: unapproved-use-copy"))
+    (checks / "CC199-copy.md").write_text(
+        "<!-- todoruleid: CC199 -->\nOur stem cell injections heal arthritic knees.\n\n"
+        "<!-- ok: CC199 -->\nThe FDA has not approved stem cells for knee arthritis.\n")
+    pack = load_pack((str(tmp_path / "pack"),))
+    (result,) = run_rule_tests(pack, [pack.rule("CC199")])
+    assert [e.kind for e in result.fixed] == ["todoruleid"] and not result.failed
