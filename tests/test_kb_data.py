@@ -1,14 +1,11 @@
-"""Integrity of the knowledge base data in rules/kb/*.yaml.
-
-These tests read the YAML directly (no claimcheck code), so they check the data
-itself: every file validates against claimcheck/pack/schemas/kb.schema.json, every
-cross reference resolves, terms are unambiguous, and the coverage the linter
-relies on is there.
+"""The knowledge base in rules/kb/*.yaml, read by the loader claimcheck uses
+(``claimcheck.pack.knowledge``): every file loads with no problem, the loader
+reports bad files (schema, duplicates, unknown references) with their file and
+line, terms are unambiguous, and the coverage the linter relies on is there.
 """
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -17,11 +14,11 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from claimcheck.pack.resources import schema_registry
+from claimcheck.pack.knowledge import SECTIONS, KnowledgeBase, load_knowledge_base
+from claimcheck.pack.resources import load_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 KB_DIR = ROOT / "rules" / "kb"
-SCHEMA_PATH = ROOT / "claimcheck" / "pack" / "schemas" / "kb.schema.json"
 
 EXPECTED_FILES = {"sources.yaml", "products.yaml", "approved.yaml", "conditions.yaml",
                   "risks.yaml", "facts.yaml"}
@@ -45,20 +42,24 @@ def _load(path: Path):
 
 @pytest.fixture(scope="module")
 def schema() -> dict:
-    with open(SCHEMA_PATH, encoding="utf-8") as handle:
-        return json.load(handle)
+    return load_schema("kb")
 
 
 @pytest.fixture(scope="module")
 def kb() -> dict[str, list[dict]]:
-    """All sections of all KB files merged: {section: [entries]}."""
-    merged: dict[str, list[dict]] = defaultdict(list)
-    for path in _kb_paths():
-        data = _load(path)
-        assert isinstance(data, dict), f"{path.name}: top level must be a mapping"
-        for section, entries in data.items():
-            merged[section].extend(entries or [])
-    return dict(merged)
+    """Every section as the loader reads it: {section: [entries]}, bookkeeping keys left out."""
+    loaded, problems = load_knowledge_base(_kb_paths())
+    assert not problems, [p.render() for p in problems]
+    return {section: [{k: v for k, v in entry.items() if not k.startswith("_")}
+                      for entry in getattr(loaded, section).values()] for section in SECTIONS}
+
+
+def _problems_for(tmp_path: Path, text: str) -> list:
+    """What the loader says of one extra KB file beside the shipped ones."""
+    extra = tmp_path / "extra.yaml"
+    extra.write_text(text, encoding="utf-8")
+    _, problems = load_knowledge_base([*_kb_paths(), extra])
+    return [p for p in problems if p.path == str(extra)]
 
 
 def _ids(entries: list[dict]) -> list[str]:
@@ -67,21 +68,6 @@ def _ids(entries: list[dict]) -> list[str]:
 
 def _norm(term: str) -> str:
     return " ".join(term.strip().casefold().split())
-
-
-def _walk_source_refs(node, where: str):
-    """Yield (location, source id) for every `sources:` list below ``node``."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            here = f"{where}/{node.get('id', key)}" if "id" in node else f"{where}/{key}"
-            if key == "sources" and isinstance(value, list) and all(isinstance(v, str) for v in value):
-                for source_id in value:
-                    yield here, source_id
-            else:
-                yield from _walk_source_refs(value, here)
-    elif isinstance(node, list):
-        for index, item in enumerate(node):
-            yield from _walk_source_refs(item, f"{where}[{index}]")
 
 
 # --- files and schema ---------------------------------------------------------------
@@ -100,33 +86,38 @@ def test_schema_is_a_valid_draft_2020_12_schema(schema):
 
 
 @pytest.mark.parametrize("path", _kb_paths(), ids=lambda p: p.name)
-def test_kb_file_validates_against_schema(path, schema):
-    data = _load(path)
-    errors = sorted(Draft202012Validator(schema, registry=schema_registry()).iter_errors(data), key=lambda e: list(map(str, e.path)))
-    messages = [f"{'/'.join(map(str, e.path)) or '<root>'}: {e.message}" for e in errors]
-    assert not messages, f"{path.name}:\n" + "\n".join(messages[:25])
+def test_kb_file_loads_without_problems(path):
+    assert KnowledgeBase().add_file(path) == []
 
 
-def test_schema_rejects_unknown_keys_and_bad_values(schema):
-    """Guard against a schema loosened by accident: these must all fail."""
-    validator = Draft202012Validator(schema, registry=schema_registry())
-    bad_documents = [
-        {"sources": [{"id": "x", "issuer": "I", "title": "T", "date": "2021", "extra": 1}]},
-        {"sources": [{"id": "Bad_Id", "issuer": "I", "title": "T", "date": "2021"}]},
-        {"sources": [{"id": "x", "issuer": "I", "title": "T", "date": "June 2021"}]},
-        {"sources": [{"id": "x", "issuer": "I", "title": "T", "date": 2021}]},
-        {"sources": [{"id": "x", "issuer": "I", "title": "T"}]},
-        {"products": [{"id": "p", "name": "P", "origin": "mixed", "hematopoietic": False,
-                       "terms": ["p"], "sources": ["x"]}]},
-        {"products": [{"id": "p", "name": "P", "origin": "either", "hematopoietic": False,
-                       "terms": [""], "sources": ["x"]}]},
-        {"conditions": [{"id": "c", "name": "C", "group": "g", "terms": [], "sources": ["x"]}]},
-        {"risks": [{"id": "r", "name": "R", "applies_to": "some", "terms": ["r"], "summary": "s",
-                    "sources": ["x"]}]},
-        {"unknown_section": []},
-    ]
-    for document in bad_documents:
-        assert not validator.is_valid(document), f"schema accepted an invalid document: {document}"
+@pytest.mark.parametrize("document", [
+    "sources:\n  - {id: x, issuer: I, title: T, date: '2021', extra: 1}\n",
+    "sources:\n  - {id: Bad_Id, issuer: I, title: T, date: '2021'}\n",
+    "sources:\n  - {id: x, issuer: I, title: T, date: June 2021}\n",
+    "sources:\n  - {id: x, issuer: I, title: T, date: 2021}\n",
+    "sources:\n  - {id: x, issuer: I, title: T}\n",
+    "products:\n  - {id: p, name: P, origin: mixed, hematopoietic: false, terms: [p], sources: [x]}\n",
+    "products:\n  - {id: p, name: P, origin: either, hematopoietic: false, terms: [''], sources: [x]}\n",
+    "conditions:\n  - {id: c, name: C, group: g, terms: [], sources: [x]}\n",
+    "risks:\n  - {id: r, name: R, applies_to: some, terms: [r], summary: s, sources: [x]}\n",
+    "unknown_section: []\n",
+])
+def test_the_loader_rejects_unknown_keys_and_bad_values(tmp_path, document):
+    """Guard against a schema loosened by accident: the loader must name the file and line."""
+    problems = _problems_for(tmp_path, document)
+    assert problems and all(p.code == "CC911" and p.line for p in problems), problems
+
+
+def test_the_loader_reports_duplicates_and_unknown_references(tmp_path):
+    existing = _load(KB_DIR / "conditions.yaml")["conditions"][0]["id"]
+    duplicate = _problems_for(tmp_path, f"conditions:\n  - {{id: {existing}, name: X, group: pain, "
+                                        f"terms: [xyzzy pain], sources: [fda-consumer-2021]}}\n")
+    assert [p.message for p in duplicate] == [f"conditions: duplicate id {existing!r}"]
+    unknown = _problems_for(tmp_path, "conditions:\n  - {id: new-thing, name: X, group: nowhere, "
+                                      "terms: [xyzzy pain], sources: [no-such-source]}\n")
+    assert sorted(p.message for p in unknown) == ["new-thing: unknown group 'nowhere'",
+                                                  "new-thing: unknown source 'no-such-source'"]
+    assert all(p.line == 2 for p in unknown)
 
 
 # --- identifiers and references ----------------------------------------------------
@@ -137,20 +128,6 @@ def test_ids_are_unique_within_each_section(kb):
         ids = _ids(entries)
         duplicates = sorted({i for i in ids if ids.count(i) > 1})
         assert not duplicates, f"{section}: duplicate ids {duplicates}"
-
-
-def test_every_referenced_source_exists():
-    registry = set(_ids(_load(KB_DIR / "sources.yaml")["sources"]))
-    assert registry, "sources.yaml has no sources"
-    unknown = []
-    for path in _kb_paths():
-        data = _load(path)
-        if path.name == "sources.yaml":
-            data = {key: value for key, value in data.items() if key != "sources"}
-        for where, source_id in _walk_source_refs(data, path.name):
-            if source_id not in registry:
-                unknown.append(f"{where}: {source_id}")
-    assert not unknown, "unknown source ids:\n" + "\n".join(unknown)
 
 
 def test_every_entry_cites_at_least_one_source(kb):
