@@ -29,7 +29,7 @@ def compile(rule, pack):
                 continue
             if not claim.conditions:
                 if claim.predicate in condition_free:
-                    yield Hit(claim.start, claim.end, claim, fields={"condition": "", "conditions": "its uses"},
+                    yield Hit(claim.start, claim.end, claim, fields={"condition": "these uses", "conditions": "its uses"},
                               explanation={"unapproved_conditions": [], "without_condition": True})
                 else:
                     yield skip(claim, "no condition named")
