@@ -216,3 +216,22 @@ def test_an_interrupted_run_exits_130_not_1(tmp_path):
     process.stdin.close()
     assert process.returncode == 130, err
     assert b"interrupted" in err and b"Traceback" not in err
+
+
+def test_color_is_forced_into_a_pipe_and_no_color_is_honoured(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+
+    from claimcheck.commands import common
+
+    ad = tmp_path / "ad.txt"
+    ad.write_text("Our stem cells cure arthritis.\n")
+    forced = subprocess.run([sys.executable, "-m", "claimcheck", "check", "--model", "none", "--color", str(ad)],
+                            capture_output=True, text=True)
+    assert "\x1b[" in forced.stdout  # a pipe, yet coloured as asked
+    monkeypatch.setattr(common.sys.stdout, "isatty", lambda: True)
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    assert common.use_color(None, None) is True
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert common.use_color(None, None) is False
+    assert common.use_color(True, None) is True  # the flag wins over the variable

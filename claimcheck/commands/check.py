@@ -11,8 +11,8 @@ from pathlib import Path
 
 import click
 
-from claimcheck.commands.common import (EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, fail_on_option, model_option, print_problems,
-                                        rule_path_option, write_output)
+from claimcheck.commands.common import (EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, fail_on_option, model_option,
+                                        print_problems, rule_path_option, use_color, write_output)
 from claimcheck.load.files import DEFAULT_MAX_BYTES
 from claimcheck.model import SEVERITIES, SEVERITY_RANK
 from claimcheck.report import available
@@ -135,7 +135,8 @@ def run_lint(request):
 @click.option("--baseline", type=click.Path(dir_okay=False),
               help="Report only findings not recorded in this baseline (see 'claimcheck baseline').")
 @lint_options
-@click.option("--color/--no-color", default=None, help="Colour the text report (default: when a terminal).")
+@click.option("--color/--no-color", default=None,
+              help="Colour the text report (default: on a terminal, unless NO_COLOR is set).")
 def check_command(paths, fmt, output, baseline, color, **options):
     """Check ad copy for problematic claims and grade each document.
 
@@ -150,9 +151,9 @@ def check_command(paths, fmt, output, baseline, color, **options):
     result = run_lint(lint_request(paths, baseline=baseline, **options))
     run = Run(documents=result.documents, problems=result.problems, rules=list(result.pack.rules) + META_RULES,
               fail_on=options["fail_on"] or result.strictest_fail_on,
-              color=(sys.stdout.isatty() and not output) if color is None else color, sources=result.sources,
+              color=use_color(color, output), sources=result.sources,
               notes=result.notes, jurisdiction=result.jurisdiction, configs=result.configs,
               baseline=result.baseline.summary() if result.baseline else None)
     print_problems(result.problems)
-    write_output(render(fmt, run), output)
+    write_output(render(fmt, run), output, color=run.color or None)
     sys.exit(exit_code(run, result.fail_on))

@@ -1,6 +1,7 @@
 """What several subcommands share: loading the pack and reporting problems."""
 from __future__ import annotations
 
+import os
 import sys
 
 from pathlib import Path
@@ -56,7 +57,17 @@ def load_pack_or_exit(rule_paths=(), kb_paths=(), include_builtin=True):
     return pack
 
 
-def write_output(text: str, output: str | None) -> None:
+def use_color(option: bool | None, output: str | None) -> bool:
+    """``--color``/``--no-color`` when given; otherwise colour on a terminal, unless the
+    NO_COLOR convention (https://no-color.org) asks for none."""
+    if option is not None:
+        return option
+    return sys.stdout.isatty() and not output and not os.environ.get("NO_COLOR")
+
+
+def write_output(text: str, output: str | None, color: bool | None = None) -> None:
+    """``color``: keep the text's colour codes even when standard output is not a terminal
+    (``--color`` into a pipe); click strips them there otherwise."""
     if output:
         try:
             with open(output, "w", encoding="utf-8") as handle:
@@ -65,4 +76,4 @@ def write_output(text: str, output: str | None) -> None:
             click.echo(f"{output}: error: cannot write output: {exc.strerror or exc}", err=True)
             sys.exit(EXIT_ERROR)
     else:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=color)
