@@ -103,7 +103,8 @@ def _one_per_sentence(findings: list[Finding], analysis: Analysis) -> list[Findi
     best: dict[tuple, Finding] = {}
     for finding in findings:
         span = finding.explanation.get("normalized_span", [finding.start])
-        sentence = next((i for i, (s, e) in enumerate(analysis.sentences) if s <= span[0] < e), span[0])
+        sentence = analysis.sentence_at(span[0])
+        sentence = span[0] if sentence is None else sentence
         key = (finding.code, sentence)
         kept = best.get(key)
         if kept is None or SEVERITY_RANK[finding.severity] > SEVERITY_RANK[kept.severity]:

@@ -16,7 +16,6 @@ Two things, both explained in each finding's ``explanation["learned"]``:
 """
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterable
 
 from claimcheck.evaluate.hits import Hit
@@ -38,13 +37,6 @@ CATEGORY_WORDS = {
 }
 
 
-def _sentence_of(analysis: Analysis, offset: int) -> int | None:
-    index = bisect.bisect_right(analysis.sentences, offset, key=lambda span: span[0]) - 1
-    if index >= 0 and offset < analysis.sentences[index][1]:
-        return index
-    return None
-
-
 def keep_in_voice(findings: list[Finding], analysis: Analysis) -> list[Finding]:
     """On a page that informs, drop the rules' findings on sentences the classifier does not
     read as a claim; on a page that sells, keep everything."""
@@ -54,7 +46,7 @@ def keep_in_voice(findings: list[Finding], analysis: Analysis) -> list[Finding]:
     kept = []
     for finding in findings:
         span = finding.explanation.get("normalized_span", [finding.start])
-        sentence = _sentence_of(analysis, span[0])
+        sentence = analysis.sentence_at(span[0])
         if sentence is None or learned.claim_score(sentence) >= learned.thresholds["voice"]:
             finding.explanation["learned"] = _scores(learned, sentence)
             kept.append(finding)
@@ -92,11 +84,11 @@ def learned_hits(analysis: Analysis, pack, rules: Iterable, findings: list[Findi
     for rule in rules:
         if rule.scope == "claim":
             by_category.setdefault(rule.category, rule)
-    found_sentences = {_sentence_of(analysis, f.explanation.get("normalized_span", [f.start])[0])
+    found_sentences = {analysis.sentence_at(f.explanation.get("normalized_span", [f.start])[0])
                        for f in findings}
     claims_by_sentence: dict[int, list] = {}
     for claim in analysis.claims:
-        index = _sentence_of(analysis, claim.start)
+        index = analysis.sentence_at(claim.start)
         if index is not None:
             claims_by_sentence.setdefault(index, []).append(claim)
     terms_by_sentence: dict[int, list] = {}
@@ -139,12 +131,6 @@ def learned_hits(analysis: Analysis, pack, rules: Iterable, findings: list[Findi
                   "conditions": ", ".join(condition_names) or "this condition",
                   "product": pack.kb.name_of("products", products[0]) if products else "cell products",
                   "predicate": ""}
-        yield rule, Hit(start, end, None, fields=fields, sources=_condition_sources(pack.kb, conditions),
+        yield rule, Hit(start, end, None, fields=fields, sources=pack.kb.condition_sources(conditions),
                         explanation=explanation, severity=severity, message=message)
 
-
-def _condition_sources(kb, conditions: list[str]) -> list[str]:
-    sources = []
-    for condition in conditions:
-        sources += list(kb.conditions.get(condition, {}).get("sources", []))
-    return sources

@@ -8,6 +8,7 @@ into a plain ``Analysis`` that later stages use without spaCy.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 from claimcheck.model import Claim, NormalizedText
@@ -40,6 +41,11 @@ class Analysis:
     topic: dict = field(default_factory=dict)
     words: int = 0
     learned: object = None  # extract.learned.Learned when a trained model is in use
+
+    def sentence_at(self, offset: int) -> int | None:
+        """The index of the sentence holding normalized ``offset``, or None between sentences."""
+        index = bisect.bisect_right(self.sentences, offset, key=lambda span: span[0]) - 1
+        return index if index >= 0 and offset < self.sentences[index][1] else None
 
     def terms_labelled(self, label: str, cls: str | None = None) -> list[Term]:
         return [t for t in self.terms if t.label == label and (cls is None or t.cls == cls)]

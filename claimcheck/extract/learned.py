@@ -141,17 +141,15 @@ def _words(doc) -> list[str]:
     return [strings[orth] if not space else "" for orth, space in doc.to_array([ORTH, IS_SPACE]).tolist()]
 
 
-def sentence_examples(doc) -> list[tuple[object, list[str]]]:
-    """(sentence span, words the sentence classifier reads) for each sentence of an analysed doc."""
+def classifier_inputs(doc) -> tuple[list, list[list[str]], list[str]]:
+    """What the classifiers read from an analysed doc: its sentences, each sentence's words
+    and feature words, and the page's words and every feature word. Training
+    (``train/corpus.py``) and scoring both call this, so they cannot drift apart."""
     sentences, features = _sentence_features(doc)
     words = _words(doc)
-    return [(s, [w for w in words[s.start:s.end] if w] + f) for s, f in zip(sentences, features)]
-
-
-def page_words(doc) -> list[str]:
-    """The words the page classifier reads: the page's words and every feature word of its sentences."""
-    _, features = _sentence_features(doc)
-    return [w for w in _words(doc) if w] + [w for f in features for w in f]
+    sentence_words = [[w for w in words[s.start:s.end] if w] + f for s, f in zip(sentences, features)]
+    page = [w for w in words if w] + [w for f in features for w in f]
+    return sentences, sentence_words, page
 
 
 class LearnedScorer:
@@ -169,13 +167,10 @@ class LearnedScorer:
         import numpy
 
         vocab = doc.vocab  # its lexemes already exist; the model reads hashes, not vocab entries
-        sentences, features = _sentence_features(doc)
-        words = _words(doc)
-        docs = [Doc(vocab, words=[w for w in words[s.start:s.end] if w] + f or [" "])
-                for s, f in zip(sentences, features)]
+        _, sentence_words, page_words = classifier_inputs(doc)
+        docs = [Doc(vocab, words=words or [" "]) for words in sentence_words]
         rows = self.sentence_pipe.model.predict(docs) if docs else numpy.zeros((0, len(self.categories)))
-        page_text = [w for w in words if w] + [w for f in features for w in f]
-        page = self.page_pipe.model.predict([Doc(vocab, words=page_text)])[0] if page_text \
+        page = self.page_pipe.model.predict([Doc(vocab, words=page_words)])[0] if page_words \
             else [0.0] * len(self.page_labels)
         doc._.cc_learned = Learned(
             model=self.folder, categories=self.categories, thresholds=self.meta["thresholds"],

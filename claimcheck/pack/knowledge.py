@@ -123,6 +123,11 @@ class KnowledgeBase:
         """Donor cells, or cell-free products made from donor cells (exosomes, secretome)."""
         return self.products.get(product or "", {}).get("origin") in ("allogeneic", "acellular")
 
+    def condition_sources(self, conditions) -> list[str]:
+        """The sources the given condition ids cite, in order."""
+        return [source for condition in conditions
+                for source in self.conditions.get(condition, {}).get("sources", [])]
+
     def risks_for(self, product: str | None) -> list[dict]:
         """The documented risks of ``product``: those of every cell product, and the donor-cell
         risks (``applies_to: donor``) unless the cells are known to be the patient's own."""

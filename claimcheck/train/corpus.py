@@ -72,33 +72,31 @@ def read_corpus(folder: str | Path) -> list[CorpusPage]:
                           sells=bool(record["sells"]), verdict=record["verdict"], text=record["text"],
                           claims=record.get("claims", []), path=str(path))
         pages.append(page)
-    from claimcheck.extract.learned import page_words
-    for page, doc in analysed_docs(pages):
-        page.sentences = label_sentences(page, doc)
-        page.words = page_words(doc)
+    from claimcheck.extract.learned import classifier_inputs
+    for page, text, doc in analysed_docs(pages):
+        sentences, sentence_words, page.words = classifier_inputs(doc)
+        page.sentences = label_sentences(page, text, zip(sentences, sentence_words))
     return pages
 
 
 def analysed_docs(pages: list[CorpusPage]):
-    """(page, spaCy doc) for each page, read by ``check``'s pipeline without a model."""
+    """(page, normalized text, spaCy doc) for each page, read by ``check``'s pipeline without a model."""
     from claimcheck.extract.pipeline import build_pipeline, make_doc
     from claimcheck.pack.rulepack import load_pack
 
     nlp = build_pipeline(load_pack(), learned=False)
-    texts = ((make_doc(nlp, normalize(page.source()).text), page) for page in pages)
-    for doc, page in nlp.pipe(texts, as_tuples=True, batch_size=32):
-        yield page, doc
+    normalized = ((page, normalize(page.source())) for page in pages)
+    texts = ((make_doc(nlp, text.text), (page, text)) for page, text in normalized)
+    for doc, (page, text) in nlp.pipe(texts, as_tuples=True, batch_size=32):
+        yield page, text, doc
 
 
-def label_sentences(page: CorpusPage, doc) -> list[LabelledSentence]:
+def label_sentences(page: CorpusPage, text, examples) -> list[LabelledSentence]:
     """The page's sentences as ``check`` cuts them, with the words the classifier reads and
-    the categories of the claim spans each overlaps."""
-    from claimcheck.extract.learned import sentence_examples
-
-    text = normalize(page.source())
+    the categories of the claim spans each overlaps. ``examples``: (sentence span, words)."""
     claims = page.claim_spans()
     labelled = []
-    for sentence, words in sentence_examples(doc):
+    for sentence, words in examples:
         if not sentence.text.strip():
             continue
         start, end = text.raw_span(sentence.start_char, sentence.end_char)

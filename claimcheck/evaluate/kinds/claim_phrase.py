@@ -70,7 +70,7 @@ def compile(rule, pack):
                 continue
             names = [kb.name_of("conditions", c) for c in claim.conditions]
             explanation = {"facts": facts} if facts else {}
-            sources = [s for c in claim.conditions for s in kb.conditions[c].get("sources", [])] + fact_sources
+            sources = kb.condition_sources(claim.conditions) + fact_sources
             if params.get("cite_risks"):
                 risks = kb.risks_for(claim.product)
                 explanation["risks"] = [risk["id"] for risk in risks]

@@ -40,7 +40,7 @@ def compile(rule, pack):
                 yield skip(claim, "approved use: " + ", ".join(m.entry_id for m in approved.values()))
                 continue
             names = [kb.name_of("conditions", c) for c in unapproved]
-            sources = [s for c in unapproved for s in kb.conditions[c].get("sources", [])]
+            sources = kb.condition_sources(unapproved)
             yield Hit(claim.start, claim.end, claim,
                       fields={"condition": names[0], "conditions": ", ".join(names)},
                       sources=sources,
