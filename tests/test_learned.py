@@ -81,6 +81,9 @@ def test_training_is_reproducible(trained, tmp_path):
 def test_check_refuses_a_folder_that_is_not_a_model(tmp_path):
     result = invoke("check", "--model", tmp_path, tmp_path)
     assert result.exit_code == 2 and "not a model folder" in result.output
+    (tmp_path / "meta.json").write_text("{}")  # looks like a model, holds none
+    damaged = invoke("check", "--model", tmp_path, tmp_path)
+    assert damaged.exit_code == 2 and "not a claimcheck model" in damaged.output
 
 
 def _with_scores(text: str, sentence_scores: list[float], sells: float, category: str = "testimonial"):

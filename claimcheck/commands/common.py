@@ -26,6 +26,11 @@ def _select_model(ctx, param, value):
         if not (Path(value) / "meta.json").is_file():
             raise click.BadParameter(f"{value}: not a model folder (no meta.json); "
                                      "'claimcheck train CORPUS -o DIR' writes one")
+        from claimcheck.extract.learned import ModelError, load_model
+        try:  # a damaged folder is one line here, not a traceback from inside the pipeline
+            load_model(str(Path(value).resolve()))
+        except ModelError as exc:
+            raise click.BadParameter(str(exc)) from None
         select_model(value)
     else:
         select_model(default_model())
