@@ -30,6 +30,9 @@ def test_a_claim_sentence_carries_its_categories_and_the_rest_are_compliant(page
     assert labelled["Our umbilical stem cell shots rebuild worn cartilage in a single visit."] == \
         ["regeneration-overclaim", "unapproved-use"]
     assert labelled["The procedure takes under an hour in our office."] == []
+    # The heading right before a claim is not part of it (the blank line between them is
+    # the normalizer's, and once made the heading overlap the claim's first character).
+    assert labelled["Renew Your Knees"] == []
     assert page.site == "knee-renew.example"
 
 

@@ -97,11 +97,17 @@ def label_sentences(page: CorpusPage, text, examples) -> list[LabelledSentence]:
     claims = page.claim_spans()
     labelled = []
     for sentence, words in examples:
-        if not sentence.text.strip():
+        body = sentence.text.strip()
+        if not body:
             continue
-        start, end = text.raw_span(sentence.start_char, sentence.end_char)
+        # Map the sentence's characters, not the whitespace around it: a separator the
+        # normalizer inserted between blocks maps to the next block's first character, and
+        # would make a heading overlap (and take the labels of) the claim that follows it.
+        lead = len(sentence.text) - len(sentence.text.lstrip())
+        first = sentence.start_char + lead
+        start, end = text.raw_span(first, first + len(body))
         categories = sorted({c for s, e, cats in claims if s < end and start < e for c in cats})
-        labelled.append(LabelledSentence(start, end, sentence.text.strip(), categories, words))
+        labelled.append(LabelledSentence(start, end, body, categories, words))
     return labelled
 
 
