@@ -125,6 +125,9 @@ class Claim:
     procedures: list[str] = field(default_factory=list)
     sentence_products: list[str] = field(default_factory=list)  # every cell product named in the sentence
     other_treatment: str | None = None  # a non-cell treatment named instead of a cell product
+    # What the claim names as treated when the knowledge base knows no condition in it
+    # ("injections for tinnitus"): the words themselves, so a rule can still judge the use.
+    unlisted_condition: str | None = None
     modality: str = "asserted"
     cues: list[dict] = field(default_factory=list)  # the modality cues that applied
     sentence_start: int = 0

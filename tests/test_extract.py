@@ -233,3 +233,18 @@ def test_conditions_after_living_with_are_a_population_not_a_list_of_uses():
 def test_a_patients_own_collected_cells_are_autologous():
     (claim,) = [c for c in claims("Your own collected stem cells carry no risk of graft-versus-host disease.").claims]
     assert claim.product == "autologous-cells-generic" and claim.predicate == "no-rejection"
+
+
+def test_a_use_the_knowledge_base_does_not_list_is_named_by_the_words_after_the_predicate():
+    (claim,) = only(claims("Our stem cell injections treat tinnitus and hearing loss at every visit."), "treat")
+    assert claim.conditions == []
+    assert claim.unlisted_condition == "tinnitus and hearing loss"
+    assert claim.text.endswith("hearing loss")
+
+
+def test_who_is_treated_or_a_listed_condition_is_no_unlisted_use():
+    for text in ("Our stem cell injections treat patients with care.", "Our stem cell injections treat the whole family."):
+        (claim,) = only(claims(text), "treat")
+        assert claim.unlisted_condition is None
+    (known,) = only(claims("Our stem cell injections treat knee pain."), "treat")
+    assert known.conditions and known.unlisted_condition is None

@@ -28,6 +28,10 @@ from claimcheck.extract.terms import SPANS_KEY
 from claimcheck.model import Claim
 
 
+# Predicate classes whose object is what is treated: with no known condition in the claim,
+# the words after them still name the use ("treats tinnitus").
+NAMES_WHAT_IS_TREATED = ("treat", "cure")
+
 # What a claim takes from its clause (or, when the clause has none, from its sentence).
 CLAUSE_LABELS = ("PRODUCT", "CONDITION", "APPROVED", "PROCEDURE", "TREATMENT")
 
@@ -82,6 +86,11 @@ class ClaimFinder:
         self.clause_breaks = tuple(pack.clause_breaks)
         self.exclusions = tuple(pack.clause_exclusions)
         self.population_openers = tuple(pack.population_openers)
+        self.object_determiners = frozenset(pack.object_determiners)
+        self.object_ends = frozenset(pack.object_ends)
+        self.not_conditions = frozenset(pack.not_conditions)
+        self.condition_heads = frozenset(pack.condition_heads)
+        self.condition_suffixes = tuple(pack.condition_suffixes)
         self.assume_cell_topic = assume_cell_topic
         self.min_list_conditions = min_list_conditions
 
@@ -164,7 +173,13 @@ class ClaimFinder:
         procedures = parts.get("PROCEDURE", [])
         treatments = [s for s in parts.get("TREATMENT", []) if not (s.start < predicate.end and predicate.start < s.end)]
         other = _nearest(treatments, predicate) if product is None else None
-        members = [predicate, *conditions] + ([product] if product is not None else [])
+        unlisted = None
+        if not conditions and product is not None and predicate.kb_id_ in NAMES_WHAT_IS_TREATED \
+                and predicate.id_ not in (IMPLIED_USE, "condition-list"):
+            term_starts = {s.start for spans in parts.values() for s in spans}
+            unlisted = self._unlisted_condition(doc, predicate, sentence, term_starts)
+        members = [predicate, *conditions] + ([product] if product is not None else []) \
+            + ([unlisted] if unlisted is not None else [])
         start = min(s.start_char for s in members)
         end = max(s.end_char for s in members)
         return Claim(
@@ -179,8 +194,36 @@ class ClaimFinder:
             procedures=list(dict.fromkeys(s.kb_id_ for s in procedures)),
             sentence_products=list(dict.fromkeys(s.kb_id_ for s in parts.get("PRODUCT", []))),
             other_treatment=other.text if other is not None else None,
+            unlisted_condition=unlisted.text if unlisted is not None else None,
             sentence_start=sentence.start_char, sentence_end=sentence.end_char,
         )
+
+    def _unlisted_condition(self, doc, predicate, sentence, term_starts) -> Span | None:
+        """The words right after ``predicate`` that name what it treats, when the knowledge
+        base knows none of them ("... injections for tinnitus and hearing loss"): a leading
+        determiner skipped, up to a word of the cue file's ``object_ends``, punctuation or a
+        number or another term (``term_starts``: token indexes where a matched term begins), at
+        most six words. ``None`` unless a word is named the way conditions are
+        (``condition_heads``, ``condition_suffixes``) and the phrase does not open with one of
+        ``not_conditions``."""
+        start = predicate.end
+        while start < sentence.end and doc[start].lower_ in self.object_determiners:
+            start += 1
+        end = start
+        while end < sentence.end and end - start < 6 and end not in term_starts:
+            token = doc[end]
+            if not token.is_alpha or token.lower_ in self.object_ends:
+                break
+            end += 1
+        while end > start and doc[end - 1].lower_ in ("and", "or"):
+            end -= 1
+        if end == start:
+            return None
+        words = [t.lower_ for t in doc[start:end]]
+        if words[0] in self.not_conditions or not any(
+                w in self.condition_heads or w.endswith(self.condition_suffixes) for w in words):
+            return None
+        return doc[start:end]
 
     def _topic(self, spans) -> dict:
         """Is this document about a cell product? ``named``: it names one; ``other``: it

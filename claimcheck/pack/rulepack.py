@@ -106,6 +106,11 @@ class RulePack:
     clause_breaks: list[str] = field(default_factory=list)
     clause_exclusions: list[str] = field(default_factory=list)
     population_openers: list[str] = field(default_factory=list)
+    object_determiners: list[str] = field(default_factory=list)
+    object_ends: list[str] = field(default_factory=list)
+    not_conditions: list[str] = field(default_factory=list)
+    condition_heads: list[str] = field(default_factory=list)
+    condition_suffixes: list[str] = field(default_factory=list)
 
     def rule(self, code_or_name: str) -> Rule | None:
         wanted = code_or_name.upper()
@@ -154,7 +159,8 @@ def _pack_parts(directory: Path) -> dict[str, list[Path]]:
 # Word lists of a cue file (rules/cues/*.yaml) that context reads; each is a RulePack field of
 # the same name, lower-cased, and the lists of several cue files add up.
 CUE_WORD_LISTS = ("affirmations", "rhetorical_questions", "subordinate_openers", "denials", "condition_anaphors",
-                  "negative_answers", "clause_breaks", "clause_exclusions", "population_openers")
+                  "negative_answers", "clause_breaks", "clause_exclusions", "population_openers",
+                  "object_determiners", "object_ends", "not_conditions", "condition_heads", "condition_suffixes")
 
 
 def load_pack(extra_dirs: tuple[str, ...] = (), extra_kb: tuple[str, ...] = (),

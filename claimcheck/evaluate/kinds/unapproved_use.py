@@ -28,7 +28,13 @@ def compile(rule, pack):
                 yield skip(claim, "not about a cell product")
                 continue
             if not claim.conditions:
-                if claim.predicate in condition_free:
+                if claim.unlisted_condition:
+                    # The knowledge base lists every approved use, so a use it does not know is
+                    # not one of them: "injections for tinnitus" is an unapproved use too.
+                    yield Hit(claim.start, claim.end, claim,
+                              fields={"condition": claim.unlisted_condition, "conditions": claim.unlisted_condition},
+                              explanation={"unapproved_conditions": [], "unlisted_condition": claim.unlisted_condition})
+                elif claim.predicate in condition_free:
                     yield Hit(claim.start, claim.end, claim, fields={"condition": "these uses", "conditions": "its uses"},
                               explanation={"unapproved_conditions": [], "without_condition": True})
                 else:
