@@ -22,11 +22,11 @@ PARAMETERS = {
                                 "description": "DISCLOSURE lexicon classes."},
             },
         },
+        "denied_by": {"type": "array", "items": {"type": "string"},
+                      "description": "Predicate classes whose asserted claims deny risks (\"no side effects\"): "
+                                     "a risk named in such a sentence discloses nothing."},
     },
 }
-
-
-DENIALS = ("safety", "no-rejection")
 
 
 def _overlaps(term, spans) -> bool:
@@ -38,6 +38,7 @@ def compile(rule, pack):
     wanted = set(params["when_categories"])
     by = params["disclosed_by"]
     disclosure_classes = set(by.get("disclosures", ()))
+    denying = set(params.get("denied_by", ()))
 
     def check(analysis, findings=()):
         triggers = [f for f in findings if f.category in wanted and f.scope == "claim" and f.suppressed is None]
@@ -46,7 +47,7 @@ def compile(rule, pack):
         claim_spans = [(c.predicate_start, c.predicate_end) for c in analysis.claims]
         # A sentence that denies risks ("no rejection, no anti-rejection drugs") discloses none.
         denials = [(c.sentence_start, c.sentence_end) for c in analysis.claims
-                   if c.predicate in DENIALS and c.modality == "asserted"]
+                   if c.predicate in denying and c.modality == "asserted"]
         # Text a reader never sees (display:none, 1px, aria-hidden) discloses nothing.
         hidden = [(b.start, b.end) for b in analysis.text.blocks if b.kind == "hidden"]
         disclosures = []
@@ -59,7 +60,8 @@ def compile(rule, pack):
             return
         first = min(triggers, key=lambda f: f.start)
         start, end = first.explanation["normalized_span"]
-        yield Hit(start, end, None, fields={"count": len(triggers), "first_line": first.line},
+        claims = f"{len(triggers)} claim{'' if len(triggers) == 1 else 's'}"
+        yield Hit(start, end, None, fields={"count": len(triggers), "claims": claims, "first_line": first.line},
                   explanation={"triggered_by": sorted({f.code for f in triggers}),
                                "looked_for": {"risks": bool(by.get("risks")),
                                               "disclosures": sorted(disclosure_classes)}})
