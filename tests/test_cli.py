@@ -235,3 +235,10 @@ def test_color_is_forced_into_a_pipe_and_no_color_is_honoured(tmp_path, monkeypa
     monkeypatch.setenv("NO_COLOR", "1")
     assert common.use_color(None, None) is False
     assert common.use_color(True, None) is True  # the flag wins over the variable
+
+
+def test_a_page_with_one_claim_says_one_claim_in_the_disclaimer_finding(tmp_path):
+    ad = tmp_path / "ad.md"
+    ad.write_text("Our stem cell injections heal torn rotator cuffs.\n\nBook your consultation today.\n")
+    result = run("check", "--format", "text", str(ad))
+    assert "(1 claim; the first is here)" in result.output

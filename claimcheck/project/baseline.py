@@ -139,7 +139,7 @@ class Baseline:
         unmatched = self.unmatched()
         text = f"{self.matched} finding(s) baselined in {self.path}"
         if unmatched:
-            text += (f"; {unmatched} baseline entr{'y' if unmatched == 1 else 'ies'} no longer match "
+            text += (f"; {unmatched} baseline {'entry no longer matches' if unmatched == 1 else 'entries no longer match'} "
                      f"(fixed or reworded: refresh with 'claimcheck baseline')")
         return text
 
