@@ -51,7 +51,7 @@ class Session:
     def _future(self, uri: str, version: int | None) -> asyncio.Future:
         return self.published.setdefault((uri, version), asyncio.get_running_loop().create_future())
 
-    async def diagnostics(self, uri: str, version: int) -> list[types.Diagnostic]:
+    async def diagnostics(self, uri: str, version: int | None) -> list[types.Diagnostic]:
         return await asyncio.wait_for(self._future(uri, version), WAIT)
 
     async def start(self, folder: Path) -> types.InitializeResult:
@@ -96,6 +96,8 @@ def test_diagnostics_hover_and_quick_fix_over_stdio(tmp_path):
     write(tmp_path / ".claimcheck.yaml", "ignore: [CC102]\n")  # the server must honour it, as check does
     ad = write(tmp_path / "ads" / "knee.md", AD)
     uri = from_fs_path(str(ad))
+    write(tmp_path / "broken" / ".claimcheck.yaml", "selct: [CC1]\n")
+    broken_uri = from_fs_path(str(tmp_path / "broken" / "ad.md"))  # never saved: the editor's text is all there is
 
     report, _ = check_json(ad)
     expected = sorted((f["code"], f["line"] - 1, f["end_line"] - 1) for f in findings(report))
@@ -150,6 +152,16 @@ def test_diagnostics_hover_and_quick_fix_over_stdio(tmp_path):
             assert "CC101" not in {d.code for d in after}, [(d.code, d.message) for d in after]
             ad.write_text(fixed, encoding="utf-8")
             assert "CC101" not in {f["code"] for f in findings(check_json(ad)[0])}
+
+            # A broken configuration is one diagnostic at the top, naming the file and the key.
+            session.client.text_document_did_open(types.DidOpenTextDocumentParams(
+                types.TextDocumentItem(uri=broken_uri, language_id="markdown", version=1, text=AD)))
+            (problem,) = await session.diagnostics(broken_uri, 1)
+            assert problem.code == "CC912" and "selct" in problem.message and ".claimcheck.yaml" in problem.message
+            assert (problem.range.start.line, problem.range.start.character) == (0, 0)
+            session.client.text_document_did_close(types.DidCloseTextDocumentParams(
+                types.TextDocumentIdentifier(broken_uri)))
+            assert not await session.diagnostics(broken_uri, None)  # closing clears them
         finally:
             await session.stop()
         assert session.client._server.returncode == 0

@@ -32,7 +32,7 @@ from claimcheck.lsp.checking import DocumentCheck, EditorFinding, check_text, me
 from claimcheck.lsp.positions import PositionMap
 
 # Long enough to let a typed word finish, short enough to feel immediate.
-DEBOUNCE_SECONDS = 0.3
+DEBOUNCE_SECONDS = 0.2
 SOURCE = "claimcheck"
 
 logger = logging.getLogger(__name__)
