@@ -84,7 +84,7 @@ def lint_options(command):
         click.option("--knowledge-base", "knowledge_base", multiple=True, type=click.Path(dir_okay=False),
                      help="An extra knowledge-base YAML file (repeatable)."),
         click.option("--jurisdiction", type=click.Choice(["US"]), help="Whose rules apply (only US for now)."),
-        click.option("--stdin-filename", help="Name (and so type: .md, .html) of the text read from '-'."),
+        click.option("--stdin-filename", help="Name (and so type: .md, .html, .docx, .pdf) of what is read from '-'."),
         click.option("--max-file-size", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES // 1_048_576,
                      show_default=True, help="Largest file to read, in MB."),
     ]
