@@ -183,12 +183,22 @@ def read_stdin(display_name: str | None, max_bytes: int = DEFAULT_MAX_BYTES) -> 
 def iter_sources(paths: Iterable[str], problems: list[InputProblem], *,
                  stdin_filename: str | None = None,
                  max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Source]:
-    """Stream sources; problems are appended to ``problems`` as they are met."""
+    """Stream sources; problems are appended to ``problems`` as they are met. A file reached
+    twice (``check ads ads/landing.md``, or through a link) is read once, under its first name."""
+    seen: set[str] = set()
+
+    def first_time(path: Path) -> bool:
+        key = os.path.realpath(path)
+        if key in seen:
+            return False
+        seen.add(key)
+        return True
+
     for given in paths:
         if given == "-":
             loaded = [read_stdin(stdin_filename, max_bytes)]
         else:
-            loaded = (read_source(path, max_bytes) for path in discover([given], problems))
+            loaded = (read_source(path, max_bytes) for path in discover([given], problems) if first_time(path))
         for source in loaded:
             if isinstance(source, InputProblem):
                 problems.append(source)
