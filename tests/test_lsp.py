@@ -32,7 +32,9 @@ WAIT = 60  # seconds for any one answer; the first check builds the language pip
 CLAIM = "stem cell injections cure knee arthritis"
 # The line with the claim, after an emoji: two UTF-16 code units, one code point.
 CLAIM_LINE = "\N{LEG} " + VIOLATING_LINE
-AD = f"# Knee care\n\n{CLAIM_LINE}\n\n{RISKS_LINE}\n"
+SUPPRESSED = ("<!-- claimcheck-disable-next-line CC101 -- approved by medical review, ticket MR-7 -->\n"
+              "Our stem cell injections cure hip arthritis.\n")
+AD = f"# Knee care\n\n{CLAIM_LINE}\n\n{RISKS_LINE}\n\n{SUPPRESSED}"
 
 
 class Session:
@@ -102,6 +104,8 @@ def test_diagnostics_hover_and_quick_fix_over_stdio(tmp_path):
     report, _ = check_json(ad)
     expected = sorted((f["code"], f["line"] - 1, f["end_line"] - 1) for f in findings(report))
     assert any(code == "CC101" for code, *_ in expected) and all(code != "CC102" for code, *_ in expected)
+    # The comment suppresses CC101 on the hip claim (line 8); the server must leave it out, as check does.
+    assert [f["line"] for f in findings(report, suppressed=True)] == [8]
 
     async def scenario():
         session = Session()
