@@ -26,6 +26,7 @@ COMMANDS = {
     "export": ("claimcheck.commands.export", "Export a scan database's tables as CSV, JSONL or Parquet."),
     "report": ("claimcheck.commands.report", "Write an HTML report of a scan database."),
     "train": ("claimcheck.commands.train", "Train the learned components on a labelled corpus, or cross-validate them."),
+    "lsp": ("claimcheck.commands.lsp", "Run the language server: findings in your editor as you type."),
 }
 
 

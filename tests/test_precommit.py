@@ -1,8 +1,10 @@
 """pre-commit, for real: a marketing repository adds claimcheck from this
-repository's .pre-commit-hooks.yaml; pre-commit installs it into its own
-environment (pip, from a git snapshot of this checkout) and runs it on commit.
+repository's .pre-commit-hooks.yaml at a release tag (``rev: v0.1.0``, made here
+in a temporary copy of this checkout as the README's release steps make it);
+pre-commit installs it into its own environment (pip) and runs it on commit.
 
-A commit of a violating ad is blocked and lists the findings; a reasoned
+A commit of a violating ad, Markdown or Word, is blocked and lists the findings
+(code and images committed with it are not given to the linter); a reasoned
 claimcheck-disable-next-line comment lets it through; an unused suppression is
 reported. Skipped only when pre-commit is not installed, and never on CI
 (CI=true), where a missing pre-commit is a failure. Deselect it locally with
@@ -19,7 +21,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from claimcheck import __version__
 from tests.clitools import RISKS_LINE, VIOLATING_LINE, check_json, findings, write
+from tests.conftest import FIXTURES
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT_FILES = ("pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "claimcheck", "rules")
@@ -44,8 +48,9 @@ def git(cwd: Path, *args: str) -> str:
                           env={**os.environ, **GIT_IDENTITY}).stdout.strip()
 
 
-def snapshot_of_this_checkout(target: Path) -> str:
-    """The project's files as they are now (committed or not), as a one-commit repository."""
+def release_of_this_checkout(target: Path) -> str:
+    """The project's files as they are now (committed or not), as a one-commit repository
+    tagged as a release is (README, "Releases"); returns the tag."""
     target.mkdir()
     for name in PROJECT_FILES:
         source = ROOT / name
@@ -56,7 +61,9 @@ def snapshot_of_this_checkout(target: Path) -> str:
     git(target, "init", "-q")
     git(target, "add", "-A")
     git(target, "commit", "-q", "-m", "snapshot for the pre-commit test")
-    return git(target, "rev-parse", "HEAD")
+    tag = f"v{__version__}"
+    git(target, "tag", "-a", tag, "-m", f"claimcheck {__version__}")
+    return tag
 
 
 @pytest.fixture(scope="module")
@@ -72,9 +79,34 @@ def commit(repo: Path, env: dict, message: str) -> subprocess.CompletedProcess:
                           timeout=600)
 
 
+def test_the_release_tag_is_the_packages_version():
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["version"] == __version__  # the README's release steps tag v<this>
+
+
+def test_the_hook_takes_the_files_check_looks_for_in_folders():
+    import re
+
+    import yaml
+
+    from claimcheck.load.files import FOLDER_SUFFIXES
+
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    pattern = re.compile(hook["files"])
+    for suffix in FOLDER_SUFFIXES:
+        assert pattern.search(f"ads/page{suffix}") and pattern.search(f"ads/PAGE{suffix.upper()}"), suffix
+    for other in ("build.py", "config.yaml", "logo.png", "old.doc", "notes.md.bak", "styles.css"):
+        assert not pattern.search(other), other
+    assert "types_or" not in hook and "types" not in hook  # see the comment in the file
+
+
 def test_hook_blocks_violations_accepts_reasoned_suppressions_and_reports_unused_ones(environment):
     base, env = environment
-    rev = snapshot_of_this_checkout(base / "claimcheck-src")
+    rev = release_of_this_checkout(base / "claimcheck-src")
     repo = base / "marketing"
     repo.mkdir()
     git(repo, "init", "-q")
@@ -99,13 +131,23 @@ def test_hook_blocks_violations_accepts_reasoned_suppressions_and_reports_unused
                           and not f["line"] <= 3 <= f["end_line"]]
     assert on_line and not blocking_elsewhere, json.dumps(findings(report), indent=1)
 
+    brochure = repo / "ads" / "brochure.docx"
+    shutil.copy2(FIXTURES / "documents" / "knee-clinic.docx", brochure)
+    # Not ad copy: were they given to the linter, it would report the script's comment
+    # and call the image a binary file.
+    write(repo / "scripts" / "build.py", f"# {VIOLATING_LINE}\nprint('built')\n")
+    (repo / "ads" / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(32))
+
     blocked = commit(repo, env, "Add the knee ad")
     output = blocked.stdout + blocked.stderr
     assert blocked.returncode != 0, output
     assert "claimcheck" in output and "Failed" in output
     for code in on_line:
         assert "ads/knee.md:3:" in output and code in output, output
+    assert "ads/brochure.docx (paragraph" in output  # Word files are checked too
+    assert "build.py" not in output and "logo.png" not in output
     assert git(repo, "rev-list", "--all") == ""  # nothing was committed
+    brochure.unlink()
 
     write(ad, ad_text.replace(VIOLATING_LINE, f"<!-- claimcheck-disable-next-line {','.join(on_line)} -- {REASON} -->\n"
                                               + VIOLATING_LINE))

@@ -129,15 +129,19 @@ def run_lint(request):
 
 @click.command("check")
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice(available()), default="text", show_default=True,
-              help="Output format.")
+@click.option("--format", "--output-format", "fmt", type=click.Choice(available()), default="text",
+              show_default=True, help="Output format (concise: one line per finding).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
 @click.option("--baseline", type=click.Path(dir_okay=False),
               help="Report only findings not recorded in this baseline (see 'claimcheck baseline').")
 @lint_options
 @click.option("--color/--no-color", default=None,
               help="Colour the text report (default: on a terminal, unless NO_COLOR is set).")
-def check_command(paths, fmt, output, baseline, color, **options):
+@click.option("-q", "--quiet", is_flag=True, help="Print the findings and errors only: no grade or summary lines.")
+@click.option("--statistics", is_flag=True, help="Print how many findings each rule has, instead of the findings.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are at or above --fail-on (2 still "
+                                                "means an error).")
+def check_command(paths, fmt, output, baseline, color, quiet, statistics, exit_zero, **options):
     """Check ad copy for problematic claims and grade each document.
 
     PATHS are files or folders (folders are searched for .txt .md .markdown .html .htm .docx .pdf);
@@ -153,7 +157,12 @@ def check_command(paths, fmt, output, baseline, color, **options):
               fail_on=options["fail_on"] or result.strictest_fail_on,
               color=use_color(color, output), sources=result.sources,
               notes=result.notes, jurisdiction=result.jurisdiction, configs=result.configs,
-              baseline=result.baseline.summary() if result.baseline else None)
-    print_problems(result.problems)
-    write_output(render(fmt, run), output, color=run.color or None)
-    sys.exit(exit_code(run, result.fail_on))
+              baseline=result.baseline.summary() if result.baseline else None, quiet=quiet)
+    print_problems([p for p in result.problems if p.fatal or not quiet])
+    if statistics:
+        from claimcheck.report.statistics import render as render_statistics
+        write_output(render_statistics(run), output)
+    else:
+        write_output(render(fmt, run), output, color=run.color or None)
+    status = exit_code(run, result.fail_on)
+    sys.exit(EXIT_OK if exit_zero and status == EXIT_FINDINGS else status)

@@ -120,12 +120,8 @@ def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Source | Inpu
     origin = str(path)
     suffix = path.suffix.lower()
     if suffix in EXTRA_LOADERS:
-        from importlib import import_module
-        try:
-            module = import_module(EXTRA_LOADERS[suffix])
-        except ImportError:
-            return InputProblem(origin, "CC906", f"cannot read {suffix} files: the loader for them is not installed")
-        return module.load(path, max_bytes=max_bytes)
+        module = _extra_loader(suffix, origin)
+        return module if isinstance(module, InputProblem) else module.load(path, max_bytes=max_bytes)
     problem = size_problem(path, max_bytes)
     if problem:
         return problem
@@ -141,11 +137,43 @@ def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Source | Inpu
     return Source(origin=origin, media_type=media_type_for(path.name), raw=text)
 
 
+def _extra_loader(suffix: str, origin: str):
+    """The loader module of a binary format, or the problem of its absence."""
+    from importlib import import_module
+    try:
+        return import_module(EXTRA_LOADERS[suffix])
+    except ImportError:
+        return InputProblem(origin, "CC906", f"cannot read {suffix} files: the loader for them is not installed")
+
+
+def _read_named_document(data: bytes, origin: str, suffix: str, max_bytes: int) -> Source | InputProblem:
+    """Standard input named ``.docx`` or ``.pdf`` (``--stdin-filename``): its bytes read as that
+    format, as the file would be. The loaders read files, so the bytes go through a temporary
+    one; what they return is named ``origin``, never the temporary path."""
+    import dataclasses
+    import tempfile
+
+    module = _extra_loader(suffix, origin)
+    if isinstance(module, InputProblem):
+        return module
+    with tempfile.TemporaryDirectory(prefix="claimcheck-stdin-") as folder:
+        path = Path(folder) / f"stdin{suffix}"
+        path.write_bytes(data)
+        loaded = module.load(path, max_bytes=max_bytes)
+    if isinstance(loaded, InputProblem):
+        return dataclasses.replace(loaded, path=origin, message=loaded.message.replace(str(path), origin))
+    loaded.origin = origin
+    return loaded
+
+
 def read_stdin(display_name: str | None, max_bytes: int = DEFAULT_MAX_BYTES) -> Source | InputProblem:
     origin = display_name or "-"
     data = sys.stdin.buffer.read(max_bytes + 1)
     if len(data) > max_bytes:
         return InputProblem(origin, "CC905", f"standard input is over the {max_bytes / 1_048_576:.0f} MB limit")
+    suffix = Path(origin).suffix.lower()
+    if suffix in EXTRA_LOADERS:
+        return _read_named_document(data, origin, suffix, max_bytes)
     text = decode(data, origin)
     if isinstance(text, InputProblem):
         return text
@@ -155,12 +183,22 @@ def read_stdin(display_name: str | None, max_bytes: int = DEFAULT_MAX_BYTES) -> 
 def iter_sources(paths: Iterable[str], problems: list[InputProblem], *,
                  stdin_filename: str | None = None,
                  max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Source]:
-    """Stream sources; problems are appended to ``problems`` as they are met."""
+    """Stream sources; problems are appended to ``problems`` as they are met. A file reached
+    twice (``check ads ads/landing.md``, or through a link) is read once, under its first name."""
+    seen: set[str] = set()
+
+    def first_time(path: Path) -> bool:
+        key = os.path.realpath(path)
+        if key in seen:
+            return False
+        seen.add(key)
+        return True
+
     for given in paths:
         if given == "-":
             loaded = [read_stdin(stdin_filename, max_bytes)]
         else:
-            loaded = (read_source(path, max_bytes) for path in discover([given], problems))
+            loaded = (read_source(path, max_bytes) for path in discover([given], problems) if first_time(path))
         for source in loaded:
             if isinstance(source, InputProblem):
                 problems.append(source)

@@ -28,6 +28,11 @@ class LintRequest:
     baseline: str | None = None
     stdin_filename: str | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
+    # Text already in memory (the language server's open documents), checked instead of reading ``paths``.
+    sources: tuple | None = None
+    # More steps run on each CheckedDocument after suppressions and the baseline (the language
+    # server records sentence spans there for its quick fixes).
+    postprocess: tuple = ()
 
 
 @dataclass
@@ -73,8 +78,11 @@ def lint(request: LintRequest) -> LintResult:
     problems: list[InputProblem] = []
     # Sources are read first (cheap, no spaCy): each one's folder decides its
     # configuration, and the configurations decide which rule packs to load.
-    sources = list(iter_sources(request.paths, problems, stdin_filename=request.stdin_filename,
-                                max_bytes=request.max_bytes))
+    if request.sources is not None:
+        sources = list(request.sources)
+    else:
+        sources = list(iter_sources(request.paths, problems, stdin_filename=request.stdin_filename,
+                                    max_bytes=request.max_bytes))
     configs = _configs_for(sources, request)
     if request.config_file and not sources:  # still validate it: a typo must not pass silently
         load_config_file(Path(request.config_file))
@@ -103,7 +111,7 @@ def lint(request: LintRequest) -> LintResult:
                                   chosen.reported)
         checked.result.findings = sorted(kept + meta, key=lambda f: (f.start, f.code))
 
-    steps = [suppress] + ([baseline.apply] if baseline else [])
+    steps = [suppress] + ([baseline.apply] if baseline else []) + list(request.postprocess)
     options = CheckOptions(rules_for=lambda source: file_rules[source.origin].rules, postprocess=steps)
     documents = [checked.result for checked in check_sources(sources, pack, problems, options)]
     jurisdictions = {cli.jurisdiction} if cli.jurisdiction else {c.jurisdiction for c in in_play if c.jurisdiction}

@@ -34,6 +34,7 @@ FORMATS = {
     "junit": "claimcheck.report.junit",
     "markdown": "claimcheck.report.markdown",
     "html": "claimcheck.report.html",
+    "concise": "claimcheck.report.concise",
 }
 
 
@@ -51,6 +52,7 @@ class Run:
     jurisdiction: str = "US"
     configs: list[str] = field(default_factory=list)  # the configuration files used
     baseline: dict | None = None  # counts when --baseline was given
+    quiet: bool = False  # --quiet: the findings and errors only, no grade or summary lines
 
     def reported(self) -> list[tuple[DocumentResult, object]]:
         """(document, finding) for every finding not suppressed by a comment or the baseline."""

@@ -8,7 +8,7 @@
          = source: issuer, title (date) url
          = note: severity lowered from major to minor: hedged by 'may'
 
-then a grade line per document and a summary line.
+then a grade line per document and a summary line (not with ``--quiet``).
 """
 from __future__ import annotations
 
@@ -93,6 +93,8 @@ def render(run) -> str:
             # Baselined findings are the accepted past: counted in the notes, not listed.
             if (finding.suppressed or {}).get("kind") != "baseline":
                 lines.extend(_finding(run, doc.path, finding, source_lines))
+        if run.quiet:  # --quiet: the findings only, no grade lines or summary
+            continue
         counts = {}
         for finding in doc.findings:
             if finding.suppressed is None:
@@ -103,6 +105,8 @@ def render(run) -> str:
                      + (f" - {detail}" if detail else " - no findings"))
         if doc.findings:
             lines.append("")
+    if run.quiet:
+        return "".join(line + "\n" for line in lines)
     summary = run.summary()
     over = sum(1 for d in run.documents for f in d.findings
                if f.suppressed is None and SEVERITY_RANK[f.severity] >= threshold)

@@ -1,0 +1,81 @@
+"""Conventions users bring from ruff and eslint to ``claimcheck check``: ``--exit-zero``,
+``--quiet``, ``--statistics``, ``--output-format concise``, and each file checked once
+however often it is named."""
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections import Counter
+
+import pytest
+from click.testing import CliRunner
+
+from claimcheck.cli import cli
+from tests.clitools import RISKS_LINE, VIOLATING_LINE, write
+
+SECOND_AD = "# Back care\n\nOur stem cell injections heal back pain. No risk, guaranteed.\n"
+
+
+def check(*args):
+    return CliRunner().invoke(cli, ["check", "--no-color", *[str(a) for a in args]])
+
+
+@pytest.fixture()
+def ads(tmp_path):
+    folder = tmp_path / "ads"
+    write(folder / "knee.md", f"# Knee care\n\n{VIOLATING_LINE}\n\n{RISKS_LINE}\n")
+    write(folder / "back.md", SECOND_AD)
+    return folder
+
+
+def reported(result) -> list[dict]:
+    return [dict(f, path=d["path"]) for d in json.loads(result.stdout)["documents"] for f in d["findings"]
+            if "suppressed" not in f]
+
+
+def test_a_file_named_again_is_checked_once(ads, tmp_path):
+    os.symlink(ads / "knee.md", tmp_path / "link.md")
+    result = check("--format", "json", ads, ads / "knee.md", tmp_path / "link.md")
+    paths = [d["path"] for d in json.loads(result.stdout)["documents"]]
+    assert sorted(paths) == sorted([str(ads / "back.md"), str(ads / "knee.md")])
+
+
+def test_exit_zero_passes_findings_but_not_errors(ads):
+    assert check(ads).exit_code == 1
+    assert check("--exit-zero", ads).exit_code == 0
+    assert check("--exit-zero", ads / "missing.md").exit_code == 2
+
+
+def test_concise_is_one_line_per_finding(ads):
+    expected = reported(check("--format", "json", ads))
+    result = check("--output-format", "concise", ads)
+    lines = result.stdout.splitlines()
+    assert lines[-1] == f"Found {len(expected)} findings."
+    assert lines[:-1] == [f"{f['path']}:{f['line']}:{f['column']}: {f['code']} {f['severity']} {f['message']}"
+                          for f in expected]
+    quiet = check("--format", "concise", "--quiet", ads)
+    assert quiet.stdout.splitlines() == lines[:-1] and quiet.exit_code == 1
+
+
+def test_quiet_prints_the_findings_and_nothing_else(ads):
+    full = check(ads).stdout
+    quiet = check("-q", ads)
+    assert quiet.exit_code == 1
+    assert "grade" in full and "Checked 2 document(s)" in full
+    assert "grade" not in quiet.stdout and "Checked" not in quiet.stdout
+    assert [line for line in full.splitlines() if re.match(r".+:\d+:\d+: CC\d{3} ", line)] == \
+        [line for line in quiet.stdout.splitlines() if re.match(r".+:\d+:\d+: CC\d{3} ", line)]
+    assert check("-q", ads / "missing.md").stderr.count("no such file") == 1  # errors still show
+
+
+def test_statistics_counts_findings_per_rule(ads):
+    expected = Counter(f["code"] for f in reported(check("--format", "json", ads)))
+    result = check("--statistics", ads)
+    assert result.exit_code == 1
+    counted = {}
+    for line in result.stdout.splitlines():
+        count, code, _ = line.split(maxsplit=2)
+        counted[code] = int(count)
+    assert counted == dict(expected)
+    assert list(counted.values()) == sorted(counted.values(), reverse=True)
