@@ -27,56 +27,77 @@ LOOKALIKES = {
     "Α": "A", "Β": "B", "Ε": "E", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P",
     "Τ": "T", "Χ": "X", "Υ": "Y", "Ζ": "Z",
 }
-_WORD = re.compile(r"[^\W_]+")
 _ZERO_IN_WORD = re.compile(r"(?<=[A-Za-z])0(?=[A-Za-z])")
+# The only characters that can change: non-ASCII ones and a zero between letters. Ordinary
+# pages (ASCII with a few ©, é or –) are scanned once by this and left as they are.
+_CANDIDATE = re.compile(r"[^\x00-\x7f]|(?<=[A-Za-z])0(?=[A-Za-z])")
 
 
-def _mixed_words(text: str) -> list[bool]:
-    """For each character: is it in a word that mixes ASCII letters with look-alike letters?"""
-    mixed = [False] * len(text)
-    for match in _WORD.finditer(text):
-        word = match.group()
-        if any(c in LOOKALIKES for c in word) and any("a" <= c.lower() <= "z" for c in word):
-            mixed[match.start():match.end()] = [True] * len(word)
-    return mixed
+def _is_mixed_word(word: str) -> bool:
+    """Does this word mix ASCII letters with look-alike letters?"""
+    return any(c in LOOKALIKES for c in word) and any("a" <= c.lower() <= "z" for c in word)
 
 
-def _replacement(text: str, index: int, mixed: list[bool]) -> str:
-    char = text[index]
-    if char in INVISIBLE:
-        return ""
-    if char == "0":
-        return "o" if _ZERO_IN_WORD.match(text, index) else char
-    if char.isascii():
-        return char
-    category = unicodedata.category(char)
-    if category == "Mn" and index and text[index - 1].isalpha():
-        return ""  # a combining accent added to a letter
-    if mixed[index] and char in LOOKALIKES:
-        return LOOKALIKES[char]
-    if category[0] in "LN":
-        folded = unicodedata.normalize("NFKC", char)
-        if folded != char and folded.isascii() and folded.isalnum():
-            return folded
-    return char
+def _word_span(text: str, index: int) -> tuple[int, int]:
+    """The word (a run of letters and digits, as ``[^\\W_]+``) around ``text[index]``."""
+    start, end = index, index + 1
+    while start and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    return start, end
+
+
+def _changes(text: str):
+    """(index, replacement) for every character that folding changes, in order."""
+    word_start = word_end = -1
+    word_mixed = False
+    for match in _CANDIDATE.finditer(text):
+        index = match.start()
+        char = text[index]
+        if char in INVISIBLE:
+            yield index, ""
+            continue
+        if char == "0":
+            yield index, "o"
+            continue
+        category = unicodedata.category(char)
+        if category == "Mn" and index and text[index - 1].isalpha():
+            yield index, ""  # a combining accent added to a letter
+            continue
+        if char in LOOKALIKES:
+            if not word_start <= index < word_end:  # one look at each word, however many look-alikes
+                word_start, word_end = _word_span(text, index)
+                word_mixed = _is_mixed_word(text[word_start:word_end])
+            if word_mixed:
+                yield index, LOOKALIKES[char]
+                continue
+        if category[0] in "LN":
+            folded = unicodedata.normalize("NFKC", char)
+            if folded != char and folded.isascii() and folded.isalnum():
+                yield index, folded
 
 
 def needs_folding(text: str) -> bool:
-    return not text.isascii() or _ZERO_IN_WORD.search(text) is not None
+    return next(_changes(text), None) is not None
 
 
 def fold(text: str, offsets: array) -> tuple[str, array, list[int]]:
     """(folded text, its raw offsets, for each folded character the index it came from)."""
-    mixed = _mixed_words(text) if not text.isascii() else []
     parts: list[str] = []
     new_offsets = array("i")
     origin: list[int] = []
-    for index in range(len(text)):
-        replacement = _replacement(text, index, mixed) if (text[index] == "0" or not text[index].isascii()) \
-            else text[index]
+    copied = 0  # text[:copied] is done
+    for index, replacement in _changes(text):
+        parts.append(text[copied:index])
+        new_offsets.extend(offsets[copied:index])
+        origin.extend(range(copied, index))
         parts.append(replacement)
-        for _ in replacement:
-            new_offsets.append(offsets[index])
-            origin.append(index)
+        new_offsets.extend([offsets[index]] * len(replacement))
+        origin.extend([index] * len(replacement))
+        copied = index + 1
+    parts.append(text[copied:])
+    new_offsets.extend(offsets[copied:len(text)])
+    origin.extend(range(copied, len(text)))
     new_offsets.append(offsets[len(text)])
     return "".join(parts), new_offsets, origin
