@@ -80,6 +80,8 @@ DISCLOSURE = "<p>Risks include infection. This treatment is not FDA approved.</p
     '<div style="font-size:1px;color:#fff">{}</div>',
     '<div hidden>{}</div>',
     '<section aria-hidden="true">{}</section>',
+    '<div style="background-color: white"><div style="color:#FFF">{}</div></div>',  # same colour as behind it
+    '<div style="background:#000 url(x.png)"><p style="color: rgb(0, 0, 0)">{}</p></div>',
 ])
 def test_a_disclaimer_no_reader_sees_discloses_nothing(hiding):
     visible = {f.code for f in check_text(AD + DISCLOSURE, "text/html").result.findings}
@@ -92,6 +94,26 @@ def test_a_one_pixel_image_alt_text_discloses_nothing():
     assert "CC303" in {f.code for f in check_text(AD + pixel, "text/html").result.findings}
 
 
-def test_a_claim_in_hidden_text_is_still_read():
+def test_a_claim_in_hidden_text_is_still_read_and_is_a_finding_of_its_own():
     hidden = '<div aria-hidden="true"><p>Our stem cell injections cure knee arthritis.</p></div>'
-    assert "CC102" in {f.code for f in check_text(hidden, "text/html").result.findings}
+    findings = check_text(hidden, "text/html").result.findings
+    assert {"CC102", "CC501"} <= {f.code for f in findings}
+    cc501, cc102 = (next(f for f in findings if f.code == code) for code in ("CC501", "CC102"))
+    assert (cc501.start, cc501.end) == (cc102.start, cc102.end) and cc501.severity == "major"
+
+
+@pytest.mark.parametrize("html", [
+    "<p>Our stem cell injections cure knee arthritis.</p>",  # a claim a reader sees
+    '<div style="display:none"><p>Call us on Monday.</p></div>',  # hidden, but no claim
+    '<div style="background:#000"><p style="color:#fff">Our stem cells cure knee arthritis.</p></div>',
+    '<p style="color:#fff">Our stem cells cure knee arthritis.</p>',  # no background known: not hidden
+])
+def test_no_hidden_text_finding_without_a_hidden_claim(html):
+    assert "CC501" not in {f.code for f in check_text(html, "text/html").result.findings}
+
+
+def test_each_hidden_block_with_a_claim_is_one_finding():
+    html = ('<div hidden><p>Stem cells cure arthritis. Stem cells cure lupus.</p></div><p>Visible.</p>'
+            '<p style="visibility:hidden">Our exosomes are FDA approved.</p>')
+    findings = [f for f in check_text(html, "text/html").result.findings if f.code == "CC501"]
+    assert [f.text for f in findings] == ["Stem cells cure arthritis", "exosomes are FDA approved"]

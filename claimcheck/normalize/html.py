@@ -28,13 +28,54 @@ WORD_INTERNAL = {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", 
 # Inline styles that keep an element off the screen (or too small to read).
 _HIDING_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|opacity\s*:\s*0(?:\.0*)?\s*(?:;|$)"
                            r"|font-size\s*:\s*[01](?:\.\d+)?\s*(?:px|pt)?\s*(?:;|$)", re.I)
+_DECLARATION = re.compile(r"([A-Za-z-]+)\s*:\s*([^;]*)")
+# A colour in a style value: #rgb(a), #rrggbb(aa), rgb()/rgba(), or one of the names a page uses to
+# hide text (white on white is the classic).
+_COLOUR = re.compile(r"#[0-9a-f]{3,8}\b|rgba?\([^)]*\)|\b(?:white|black|transparent)\b", re.I)
+_NAMED = {"white": "#ffffff", "black": "#000000"}
 
 
-def _hidden(attrs: list[tuple[str, str | None]]) -> bool:
-    values = {name.lower(): (value or "") for name, value in attrs}
+def _colour(value: str | None) -> str | None:
+    """The first colour in a CSS value, as #rrggbb (None for none, or a see-through one)."""
+    match = _COLOUR.search(value or "")
+    if not match:
+        return None
+    found = match.group().lower()
+    if found in _NAMED:
+        return _NAMED[found]
+    if found.startswith("#"):
+        digits = found[1:]
+        if len(digits) in (3, 4):
+            digits = "".join(c * 2 for c in digits)
+        if len(digits) == 8 and digits[6:] != "ff" or len(digits) not in (6, 8):
+            return None  # partly see-through, or not a colour
+        return "#" + digits[:6]
+    if found.startswith("rgb"):
+        parts = [p.strip() for p in found[found.index("(") + 1:-1].replace("/", ",").replace(" ", ",").split(",")
+                 if p.strip()]
+        try:
+            channels = [min(255, max(0, round(float(p[:-1]) * 2.55 if p.endswith("%") else float(p))))
+                        for p in parts[:3]]
+            alpha = float(parts[3].rstrip("%")) / (100 if parts[3].endswith("%") else 1) if len(parts) > 3 else 1.0
+        except ValueError:
+            return None
+        return "#%02x%02x%02x" % tuple(channels) if len(channels) == 3 and alpha >= 1 else None
+    return None  # transparent
+
+
+def _declarations(style: str) -> dict[str, str]:
+    return {name.lower(): value for name, value in _DECLARATION.findall(style)}
+
+
+def _hidden(values: dict[str, str], style: dict[str, str], background: str | None) -> bool:
+    """Does an element with these attributes (lower-case names), inline style declarations and
+    background (its own or its nearest ancestor's inline one) hide its content from a reader?"""
     if "hidden" in values or values.get("aria-hidden", "").lower() == "true":
         return True
     if _HIDING_STYLE.search(values.get("style", "")):
+        return True
+    colour = _colour(style.get("color"))
+    if colour is not None and colour == background:  # text the colour of what is behind it
         return True
     return values.get("width", "").strip() in ("0", "1") and values.get("height", "").strip() in ("0", "1")
 
@@ -81,7 +122,8 @@ class _VisibleText(HTMLParser):
         self.base = base
         self.builder = builder
         self.skipping: list[str] = []
-        self.open: list[tuple[str, bool]] = []  # open elements and whether each hides its content
+        # Open elements: name, whether it hides its content, its background (inline, or inherited).
+        self.open: list[tuple[str, bool, str | None]] = []
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", raw)]
 
     def _offset(self) -> int:
@@ -99,9 +141,13 @@ class _VisibleText(HTMLParser):
         if tag in SKIPPED:
             self.skipping.append(tag)
             return
-        hides = _hidden(attrs)
+        values = {name.lower(): (value or "") for name, value in attrs}
+        style = _declarations(values["style"]) if "style" in values else {}
+        background = _colour(style.get("background-color") or style.get("background")) \
+            or (self.open[-1][2] if self.open else None)
+        hides = _hidden(values, style, background)
         if tag not in VOID:
-            self.open.append((tag, hides))
+            self.open.append((tag, hides, background))
             if hides:
                 self.builder.enter_hidden()
         if tag in BLOCKS:
@@ -146,10 +192,10 @@ class _VisibleText(HTMLParser):
     def _close(self, tag: str) -> None:
         """Close ``tag`` and whatever its end tag implicitly closes; leave hidden content
         when a hiding element closes."""
-        if not any(name == tag for name, _ in self.open):
+        if not any(name == tag for name, _, _ in self.open):
             return
         while self.open:
-            name, hides = self.open.pop()
+            name, hides, _ = self.open.pop()
             if hides:
                 self.builder.leave_hidden()
             if name == tag:
