@@ -2,7 +2,7 @@
 
 An ad that writes "FDA appr\u200bоved" (a zero-width space and a Cyrillic о), "ＦＤＡ"
 (fullwidth), "𝐜𝐮𝐫𝐞" (mathematical bold), "cu\u00adre" (a soft hyphen), "cúre" with a
-combining accent, or "appr0ved" reads the same to a patient. ``fold`` rewrites such
+combining accent, "appr0ved", "F.D.A." or "c u r e" reads the same to a patient. ``fold`` rewrites such
 characters to what they look like, keeping every character's raw offset, so
 findings still point at the bytes the author wrote. Ordinary text in any script is
 left alone: a Cyrillic letter is folded only inside a word that also has Latin
@@ -28,9 +28,11 @@ LOOKALIKES = {
     "Τ": "T", "Χ": "X", "Υ": "Y", "Ζ": "Z",
 }
 _ZERO_IN_WORD = re.compile(r"(?<=[A-Za-z])0(?=[A-Za-z])")
-# The only characters that can change: non-ASCII ones and a zero between letters. Ordinary
-# pages (ASCII with a few ©, é or –) are scanned once by this and left as they are.
-_CANDIDATE = re.compile(r"[^\x00-\x7f]|(?<=[A-Za-z])0(?=[A-Za-z])")
+# The only characters that can change: non-ASCII ones, a zero between letters ("appr0ved") and
+# a zero ending a lower-case word ("n0 side effects"). Ordinary pages (ASCII with a few ©, é or
+# –) are scanned once by this and left as they are.
+_CANDIDATE = re.compile(r"[^\x00-\x7f]|(?<=[A-Za-z])0(?=[A-Za-z])|(?<=[a-z])0(?!\w)")
+_VERSION_GOES_ON = re.compile(r"[.,]\d")
 
 
 def _is_mixed_word(word: str) -> bool:
@@ -48,6 +50,19 @@ def _word_span(text: str, index: int) -> tuple[int, int]:
     return start, end
 
 
+def _zero_for_o(text: str, index: int) -> bool:
+    """A zero between letters, or ending a word of lower-case letters ("n0", "als0"), but not
+    in a code or a version ("B0", "CD340", "v0.2")."""
+    if index + 1 < len(text) and text[index + 1].isascii() and text[index + 1].isalpha():
+        return True
+    start = index
+    while start and "a" <= text[start - 1] <= "z":
+        start -= 1
+    if start and text[start - 1].isalnum():
+        return False
+    return not _VERSION_GOES_ON.match(text, index + 1)
+
+
 def _changes(text: str):
     """(index, replacement) for every character that folding changes, in order."""
     word_start = word_end = -1
@@ -59,7 +74,8 @@ def _changes(text: str):
             yield index, ""
             continue
         if char == "0":
-            yield index, "o"
+            if _zero_for_o(text, index):
+                yield index, "o"
             continue
         category = unicodedata.category(char)
         if category == "Mn" and index and text[index - 1].isalpha():
@@ -78,17 +94,47 @@ def _changes(text: str):
                 yield index, folded
 
 
+# A word spelled out letter by letter: three or more single letters, all followed by a dot, all by
+# a dot and a space, or all by a space ("F.D.A.", "F. D. A.", "F D A", "c u r e"); one separator
+# throughout, so that two abbreviations in a row ("e.g. a.m.") stay apart. No quantifier inside a
+# repeated group, so matching stays linear.
+_SPELLED_OUT = re.compile(r"(?<![\w.])(?:(?:[A-Za-z]\.){2,}|(?:[A-Za-z]\. ){2,}|(?:[A-Za-z] ){2,})[A-Za-z](?!\w)")
+
+
+def _spelled_out_separators(text: str):
+    """Indexes of the dots and spaces between the letters of words spelled out, and of an
+    abbreviation's last dot when the sentence goes on ("F.D.A. approved")."""
+    for match in _SPELLED_OUT.finditer(text):
+        for index in range(match.start(), match.end()):
+            if not text[index].isalpha():
+                yield index
+        end = match.end()
+        if text[end:end + 2] == ". " and text[end + 2:end + 3].islower():
+            yield end
+
+
 def needs_folding(text: str) -> bool:
-    return next(_changes(text), None) is not None
+    return next(_changes(text), None) is not None or _SPELLED_OUT.search(text) is not None
 
 
 def fold(text: str, offsets: array) -> tuple[str, array, list[int]]:
     """(folded text, its raw offsets, for each folded character the index it came from)."""
+    folded, folded_offsets, origin = _rewrite(text, offsets, _changes(text))
+    # Letters are joined after they are folded, so "Ｆ Ｄ Ａ" (fullwidth, spaced) reads "FDA" too.
+    removed = [(index, "") for index in _spelled_out_separators(folded)]
+    if not removed:
+        return folded, folded_offsets, origin
+    joined, joined_offsets, joined_origin = _rewrite(folded, folded_offsets, removed)
+    return joined, joined_offsets, [origin[index] for index in joined_origin]
+
+
+def _rewrite(text: str, offsets: array, changes) -> tuple[str, array, list[int]]:
+    """``text`` with each (index, replacement) of ``changes`` (in order) applied."""
     parts: list[str] = []
     new_offsets = array("i")
     origin: list[int] = []
     copied = 0  # text[:copied] is done
-    for index, replacement in _changes(text):
+    for index, replacement in changes:
         parts.append(text[copied:index])
         new_offsets.extend(offsets[copied:index])
         origin.extend(range(copied, index))

@@ -1,11 +1,18 @@
-"""HTML: visible text only, with offsets into the raw markup.
+"""HTML: what a reader sees, with offsets into the raw markup.
 
 Uses the standard library's ``html.parser`` with ``convert_charrefs=False`` so
 that every text run and every entity arrives with its own position. Never
-linted: script, style, template, svg, noscript, iframe, nav and the document
-head (except the title and the meta description, which searchers and patients
-read as ad copy). Comments are recorded for suppressions. Block elements end
-a block (and so a sentence); ``img`` alt text is a block of its own.
+linted: script, style, template, math, iframe, nav and the document head
+(except the title and the meta and Open Graph descriptions, which searchers
+and patients read as ad copy). Comments are recorded for suppressions. Block
+elements end a block (and so a sentence); ``img`` alt text is a block of its
+own. Also read, because a reader sees them: ``<noscript>`` content, ``<option>``
+text, the ``<text>`` of an inline SVG, and, each as a block of its own placed
+after the block it appears in (so that it cannot split a sentence), ``title``
+attributes (tooltips; one that repeats the words right after it is skipped) and
+the labels of ``<input type=button|submit|reset>``. Text a reader cannot see
+(``display:none``, same colour as its background ...) is read into blocks of
+kind ``hidden``.
 """
 from __future__ import annotations
 
@@ -16,8 +23,18 @@ from html.parser import HTMLParser
 from claimcheck.model import NormalizedText
 from claimcheck.normalize.builder import TextBuilder
 
-SKIPPED = {"script", "style", "template", "svg", "math", "noscript", "iframe", "object",
-           "canvas", "nav", "select", "head"}
+SKIPPED = {"script", "style", "template", "svg", "math", "iframe", "object", "canvas", "nav", "head"}
+# Inside a skipped <svg>, the elements whose text is drawn: read, each a block.
+SVG_TEXT = "text"
+# <tspan> attributes that move the text elsewhere: a word boundary, not a style change.
+_TSPAN_MOVES = frozenset({"x", "y", "dx", "dy"})
+BUTTON_INPUTS = frozenset({"button", "submit", "reset"})
+# Head <meta> whose content searchers read as the page's summary.
+DESCRIPTION_METAS = frozenset({"description", "og:description", "twitter:description"})
+# How far after a tooltip's tag its words are looked for (a link titled with its own text).
+_TOOLTIP_NEAR = 1000
+_TAG = re.compile(r"<[^>]*>")
+_NOT_WORD = re.compile(r"[\W_]+")
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
         "source", "track", "wbr"}
 # Phrasing elements that style part of a word without separating it: "F<b>DA</b>" reads
@@ -124,6 +141,11 @@ class _VisibleText(HTMLParser):
         self.skipping: list[str] = []
         # Open elements: name, whether it hides its content, its background (inline, or inherited).
         self.open: list[tuple[str, bool, str | None]] = []
+        self.hiding_open = 0  # how many of the open elements hide their content
+        self.svg_hides = False  # the <svg> being skipped is itself hidden
+        # Attribute text read after the current block ends: (text, raw start, block kind, hidden).
+        self.deferred: list[tuple[str, int, str, bool]] = []
+        self.head_texts: set[str] = set()  # descriptions read, so og:description = description is read once
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", raw)]
 
     def _offset(self) -> int:
@@ -133,25 +155,27 @@ class _VisibleText(HTMLParser):
     # -- tags ----------------------------------------------------------------
     def handle_starttag(self, tag, attrs):
         if self.skipping:
-            if tag in SKIPPED and tag not in VOID:
-                self.skipping.append(tag)
-            if tag == "title" or (tag == "meta" and self.skipping == ["head"]):
-                self._head_text(tag, attrs)
-            return
-        if tag in SKIPPED:
-            self.skipping.append(tag)
+            self._skipped_starttag(tag, attrs)
             return
         values = {name.lower(): (value or "") for name, value in attrs}
         style = _declarations(values["style"]) if "style" in values else {}
         background = _colour(style.get("background-color") or style.get("background")) \
             or (self.open[-1][2] if self.open else None)
         hides = _hidden(values, style, background)
+        if tag in SKIPPED:
+            self.skipping.append(tag)
+            self.svg_hides = hides or self.hiding_open > 0
+            return
         if tag not in VOID:
             self.open.append((tag, hides, background))
             if hides:
+                self._flush_deferred()
+                self.hiding_open += 1
                 self.builder.enter_hidden()
-        if tag in BLOCKS:
-            self.builder.end_block()
+        if "title" in values:
+            self._defer_attribute("title", "tooltip", hides)
+        if tag in BLOCKS and not (tag == "br" and self._line_goes_on()):
+            self._end_block()
             kind = BLOCK_KINDS.get(tag)
             if kind:
                 self.builder.set_block_kind(kind, int(tag[1]) if kind == "heading" else 0)
@@ -164,6 +188,45 @@ class _VisibleText(HTMLParser):
             if hides:
                 self.builder.leave_hidden()
         elif tag == "meta":
+            self._head_text(tag, attrs)
+        elif tag == "input" and values.get("type", "").strip().lower() in BUTTON_INPUTS:
+            self._defer_attribute("value", "control", hides)
+
+    def _line_goes_on(self) -> bool:
+        """After a <br>: does the next line go on with the same sentence, in lower case
+        ("FDA<br>approved")? Then the break is a space, as a reader reads it; a line that
+        starts with a capital, a digit or another <br> starts a block, as before."""
+        position = self._offset() - self.base + len(self.get_starttag_text() or "")
+        limit = min(len(self.raw), position + 200)
+        while position < limit:
+            char = self.raw[position]
+            if char.isspace():
+                position += 1
+            elif char == "<" and not self.raw.startswith(("<br", "<BR", "<Br"), position):
+                end = self.raw.find(">", position, limit)
+                if end < 0:
+                    return False
+                position = end + 1
+            else:
+                return char.islower()
+        return False
+
+    def _skipped_starttag(self, tag, attrs) -> None:
+        """A start tag inside a skipped element: only a title, head descriptions and SVG text are read."""
+        top = self.skipping[-1]
+        if tag == SVG_TEXT and top == "svg":
+            self.skipping.append("#svgtext")
+            self._end_block()
+            if self.svg_hides:
+                self.builder.enter_hidden()
+            return
+        if top == "#svgtext":
+            if tag == "tspan" and not _TSPAN_MOVES.isdisjoint(name for name, _ in attrs):
+                self.builder.space(self._offset())
+            return
+        if tag in SKIPPED and tag not in VOID:
+            self.skipping.append(tag)
+        if tag == "title" or (tag == "meta" and self.skipping == ["head"]):
             self._head_text(tag, attrs)
 
     def handle_startendtag(self, tag, attrs):
@@ -178,13 +241,18 @@ class _VisibleText(HTMLParser):
             self.builder.end_block()
             return
         if self.skipping:
+            if self.skipping[-1] == "#svgtext" and tag in (SVG_TEXT, "svg"):
+                self.skipping.pop()
+                self._end_block()
+                if self.svg_hides:
+                    self.builder.leave_hidden()
             if tag == self.skipping[-1]:
                 self.skipping.pop()
             elif tag in self.skipping:  # broken nesting: close up to the matching tag
                 del self.skipping[self.skipping.index(tag):]
             return
         if tag in BLOCKS:
-            self.builder.end_block()
+            self._end_block()
         elif tag not in WORD_INTERNAL:
             self.builder.space(self._offset())
         self._close(tag)
@@ -197,6 +265,7 @@ class _VisibleText(HTMLParser):
         while self.open:
             name, hides, _ = self.open.pop()
             if hides:
+                self.hiding_open -= 1
                 self.builder.leave_hidden()
             if name == tag:
                 return
@@ -207,8 +276,13 @@ class _VisibleText(HTMLParser):
             self.skipping.append("#title")
             self.builder.end_block()
             self.builder.set_block_kind("title")
-        elif tag == "meta" and dict(attrs).get("name", "").lower() == "description":
-            self._attribute_block("content", "meta")
+        elif tag == "meta":
+            names = {(value or "").strip().lower() for name, value in attrs if name in ("name", "property")}
+            if not DESCRIPTION_METAS.isdisjoint(names):
+                content = html.unescape(dict(attrs).get("content") or "")
+                if _NOT_WORD.sub(" ", content.casefold()).strip() not in self.head_texts:
+                    self.head_texts.add(_NOT_WORD.sub(" ", content.casefold()).strip())
+                    self._attribute_block("content", "meta")
 
     def _attribute_block(self, attribute: str, kind: str) -> None:
         tag_text = self.get_starttag_text() or ""
@@ -220,9 +294,50 @@ class _VisibleText(HTMLParser):
         add_with_entities(self.builder, tag_text[span[0]:span[1]], self._offset() + span[0])
         self.builder.end_block()
 
+    def _defer_attribute(self, attribute: str, kind: str, hides: bool) -> None:
+        """Read an attribute a reader sees (a tooltip, a button's label) as a block of its own
+        once the current block ends: read where it stands, it would split a sentence."""
+        tag_text = self.get_starttag_text() or ""
+        span = _attribute_span(tag_text, attribute)
+        if span is None or not tag_text[span[0]:span[1]].strip():
+            return
+        text, start = tag_text[span[0]:span[1]], self._offset()
+        if kind == "tooltip":
+            # A link or image titled with its own words ("<a title='Knee care'>Knee care</a>") says nothing new.
+            local = start - self.base
+            near = tag_text[:span[0]] + " " + tag_text[span[1]:] + " " + \
+                self.raw[local + len(tag_text):local + len(tag_text) + len(text) + _TOOLTIP_NEAR]
+            words = _NOT_WORD.sub("", html.unescape(text).casefold())
+            if words in _NOT_WORD.sub("", html.unescape(_TAG.sub("", near)).casefold()):
+                return
+        self.deferred.append((text, start + span[0], kind, hides or self.hiding_open > 0))
+
+    def _end_block(self) -> None:
+        self.builder.end_block()
+        self._flush_deferred()
+
+    def _flush_deferred(self) -> None:
+        if not self.deferred:
+            return
+        items, self.deferred = self.deferred, []
+        self.builder.end_block()
+        for text, start, kind, hidden in items:
+            wrap = hidden and not self.hiding_open  # read after its hidden element closed
+            if wrap:
+                self.builder.enter_hidden()
+            self.builder.set_block_kind(kind)
+            add_with_entities(self.builder, text, start)
+            self.builder.end_block()
+            if wrap:
+                self.builder.leave_hidden()
+
+    def close(self):
+        super().close()
+        self._flush_deferred()
+
     # -- text ------------------------------------------------------------------
     def _visible(self) -> bool:
-        return not self.skipping or self.skipping[-1] == "#title"
+        return not self.skipping or self.skipping[-1] in ("#title", "#svgtext")
 
     def handle_data(self, data):
         if self._visible():
