@@ -182,3 +182,12 @@ def test_letters_spelled_out_are_joined(raw, expected):
     assert text.text == expected
     start, end = text.raw_span(0, len(text.text))
     assert raw[start:end] == raw
+
+
+def test_a_nav_is_read_except_its_menus():
+    raw = ('<nav class="site-nav"><ul><li><a href="/">Home</a></li><li><a href="/ms">Stem cells for MS</a></li></ul>'
+           '<a href="/">Home</a> | <a href="/knees">Knees</a>'
+           '<p>Our stem cell injections cure arthritis.</p></nav><p>Welcome.</p>')
+    text = normalize(Source("x.html", "text/html", raw))
+    assert text.text == "Our stem cell injections cure arthritis.\n\nWelcome."
+    assert "CC102" in {f.code for f in check_text(raw, "text/html").result.findings}

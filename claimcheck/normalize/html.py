@@ -2,7 +2,7 @@
 
 Uses the standard library's ``html.parser`` with ``convert_charrefs=False`` so
 that every text run and every entity arrives with its own position. Never
-linted: script, style, template, math, iframe, nav and the document head
+linted: script, style, template, math, iframe and the document head
 (except the title and the meta and Open Graph descriptions, which searchers
 and patients read as ad copy). Comments are recorded for suppressions. Block
 elements end a block (and so a sentence); ``img`` alt text is a block of its
@@ -12,7 +12,8 @@ after the block it appears in (so that it cannot split a sentence), ``title``
 attributes (tooltips; one that repeats the words right after it is skipped) and
 the labels of ``<input type=button|submit|reset>``. Text a reader cannot see
 (``display:none``, same colour as its background ...) is read into blocks of
-kind ``hidden``.
+kind ``hidden``. A ``<nav>`` is read too, except its lists of links
+(``link_lists.py``): a menu is not ad copy, a paragraph of claims in a nav is.
 """
 from __future__ import annotations
 
@@ -22,8 +23,9 @@ from html.parser import HTMLParser
 
 from claimcheck.model import NormalizedText
 from claimcheck.normalize.builder import TextBuilder
+from claimcheck.normalize.link_lists import LinkMarkingBuilder, without_menus
 
-SKIPPED = {"script", "style", "template", "svg", "math", "iframe", "object", "canvas", "nav", "head"}
+SKIPPED = {"script", "style", "template", "svg", "math", "iframe", "object", "canvas", "head"}
 # Inside a skipped <svg>, the elements whose text is drawn: read, each a block.
 SVG_TEXT = "text"
 # <tspan> attributes that move the text elsewhere: a word boundary, not a style change.
@@ -101,7 +103,7 @@ BLOCKS = {
     "address", "article", "aside", "blockquote", "body", "caption", "dd", "details", "dialog",
     "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3",
     "h4", "h5", "h6", "header", "hr", "html", "legend", "li", "main", "ol", "option", "p", "pre",
-    "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "title", "tr", "ul", "br",
+    "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "title", "tr", "ul", "br", "nav",
     "button", "label",
 }
 BLOCK_KINDS = {"h1": "heading", "h2": "heading", "h3": "heading", "h4": "heading", "h5": "heading",
@@ -146,6 +148,10 @@ class _VisibleText(HTMLParser):
         # Attribute text read after the current block ends: (text, raw start, block kind, hidden).
         self.deferred: list[tuple[str, int, str, bool]] = []
         self.head_texts: set[str] = set()  # descriptions read, so og:description = description is read once
+        # Links and navs, counted into the builder's block marks when it keeps them (link_lists.py).
+        self.marking = isinstance(builder, LinkMarkingBuilder)
+        self.link_depth = 0
+        self.nav_depth = 0
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", raw)]
 
     def _offset(self) -> int:
@@ -189,6 +195,12 @@ class _VisibleText(HTMLParser):
                 self.builder.leave_hidden()
         elif tag == "meta":
             self._head_text(tag, attrs)
+        elif tag == "a":
+            self.link_depth += 1
+            if self.marking:
+                self.builder.links += 1
+        elif tag == "nav":
+            self.nav_depth += 1
         elif tag == "input" and values.get("type", "").strip().lower() in BUTTON_INPUTS:
             self._defer_attribute("value", "control", hides)
 
@@ -255,6 +267,10 @@ class _VisibleText(HTMLParser):
             self._end_block()
         elif tag not in WORD_INTERNAL:
             self.builder.space(self._offset())
+        if tag == "a" and self.link_depth:
+            self.link_depth -= 1
+        elif tag == "nav" and self.nav_depth:
+            self.nav_depth -= 1
         self._close(tag)
 
     def _close(self, tag: str) -> None:
@@ -342,6 +358,11 @@ class _VisibleText(HTMLParser):
     def handle_data(self, data):
         if self._visible():
             self.builder.add(data, self._offset())
+            if self.marking:
+                if self.link_depth:
+                    self.builder.link_chars += len(data) - data.count(" ") - data.count("\n")
+                if self.nav_depth and not data.isspace():
+                    self.builder.in_nav = True
 
     def handle_entityref(self, name):
         self._reference(f"&{name}")
@@ -382,6 +403,6 @@ def parse_into(builder: TextBuilder, raw: str, base: int = 0) -> None:
 
 
 def normalize_html(raw: str) -> NormalizedText:
-    builder = TextBuilder()
+    builder = LinkMarkingBuilder()
     parse_into(builder, raw)
-    return builder.build(len(raw))
+    return without_menus(builder.build(len(raw)), builder.marks)

@@ -15,11 +15,11 @@ column of the page as crawled.
 
 1. The page is parsed by the same ``html.parser`` normalizer as ``check``
    (``claimcheck.normalize.html``), so offsets stay exact and hidden text is
-   read the same way (blocks of kind ``hidden``). ``nav`` is skipped there.
-2. Structure: a block that is mostly link text (at least ``LINK_DENSITY`` of
-   its characters inside ``<a>``) is a menu or a list of related links, and is
-   left out when it is a list item or table cell, or holds two links or more.
-   A paragraph that is one link is a call to action ("Start your rejuvenation
+   read the same way (blocks of kind ``hidden``).
+2. Structure (``claimcheck.normalize.link_lists``): a block that is mostly link
+   text is a menu or a list of related links, and is left out when it is a list
+   item or table cell, holds two links or more, or lies in a ``<nav>``. A
+   paragraph that is one link is a call to action ("Start your rejuvenation
    journey"): ad copy, kept.
 3. Repetition across a site's pages (``claimcheck.normalize.site_template``):
    a block whose text recurs on many pages of the same site is template. The
@@ -40,15 +40,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from array import array
 from collections.abc import Container
 from dataclasses import dataclass
 
-from claimcheck.model import Block, NormalizedText
-from claimcheck.normalize.builder import TextBuilder
+from claimcheck.model import NormalizedText
 from claimcheck.normalize.html import VisibleTextParser
-
-LINK_DENSITY = 0.6
+from claimcheck.normalize.link_lists import LinkMarkingBuilder, is_link_list, keep_blocks
 
 
 def block_fingerprint(block_text: str) -> int:
@@ -57,62 +54,15 @@ def block_fingerprint(block_text: str) -> int:
     return int.from_bytes(hashlib.blake2b(block_text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
 
 
-class _MarkingBuilder(TextBuilder):
-    """A TextBuilder that remembers, for each block it closes, how many of its
-    characters were link text and how many links it held."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.link_chars = 0
-        self.links = 0
-        self.marks: list[tuple[int, int]] = []  # per block: link characters, links
-
-    def end_block(self) -> None:
-        before = len(self._blocks)
-        super().end_block()
-        if len(self._blocks) > before:
-            self.marks.append((self.link_chars, self.links))
-        self.link_chars = self.links = 0
-
-
-class _MainContentParser(VisibleTextParser):
-    """The normalizer's parser, also counting links and link text."""
-
-    def __init__(self, raw: str, builder: _MarkingBuilder):
-        super().__init__(raw, builder)
-        self.link_depth = 0
-
-    def handle_starttag(self, tag, attrs):
-        super().handle_starttag(tag, attrs)
-        if tag == "a" and not self.skipping:
-            self.link_depth += 1
-            self.builder.links += 1
-
-    def handle_endtag(self, tag):
-        super().handle_endtag(tag)
-        if tag == "a" and self.link_depth:
-            self.link_depth -= 1
-
-    def handle_data(self, data):
-        super().handle_data(data)
-        if self.link_depth and self._visible():
-            self.builder.link_chars += len(data) - data.count(" ") - data.count("\n")
-
-
-def _parse(raw: str) -> tuple[NormalizedText, list[tuple[int, int]] | None]:
+def _parse(raw: str) -> tuple[NormalizedText, list[tuple[int, int, bool]] | None]:
     """The whole page as the normalizer reads it, and each block's link marks
     (None if they do not line up with the blocks: never expected)."""
-    builder = _MarkingBuilder()
-    parser = _MainContentParser(raw, builder)
+    builder = LinkMarkingBuilder()
+    parser = VisibleTextParser(raw, builder)
     parser.feed(raw)
     parser.close()
     full = builder.build(len(raw))
     return full, (builder.marks if len(builder.marks) == len(full.blocks) else None)
-
-
-def _is_link_list(body: str, kind: str, link_chars: int, links: int) -> bool:
-    visible = len(body) - body.count(" ")
-    return visible > 0 and (links >= 2 or kind in ("list_item", "cell")) and link_chars >= LINK_DENSITY * visible
 
 
 def page_fingerprints(raw: str) -> set[int]:
@@ -122,7 +72,7 @@ def page_fingerprints(raw: str) -> set[int]:
     fingerprints = set()
     for index, block in enumerate(full.blocks):
         body = full.text[block.start:block.end]
-        if marks is None or not _is_link_list(body, block.kind, *marks[index]):
+        if marks is None or not is_link_list(body, block.kind, *marks[index]):
             fingerprints.add(block_fingerprint(body))
     return fingerprints
 
@@ -160,40 +110,9 @@ def main_content(raw: str, disclosures: Disclosures | None = None,
     if marks is None:  # never expected; keep everything rather than guess
         return full
     keep = []
-    for block, (link_chars, links) in zip(full.blocks, marks):
+    for block, (link_chars, links, in_nav) in zip(full.blocks, marks):
         body = full.text[block.start:block.end]
-        boilerplate = _is_link_list(body, block.kind, link_chars, links) or \
+        boilerplate = is_link_list(body, block.kind, link_chars, links, in_nav) or \
             (bool(repeated) and block_fingerprint(body) in repeated)
         keep.append(not boilerplate or (disclosures is not None and disclosures.found_in(body)))
     return keep_blocks(full, keep)
-
-
-def keep_blocks(text: NormalizedText, keep: list[bool]) -> NormalizedText:
-    """``text`` with only the blocks marked True, joined by blank lines, offsets kept."""
-    if all(keep):
-        return text
-    parts: list[str] = []
-    offsets = array("i")
-    blocks: list[Block] = []
-    replaced: dict[int, int] = {}
-    length = 0
-    for block, kept in zip(text.blocks, keep):
-        if not kept:
-            continue
-        if length:
-            # The separator points at the next block's start, as TextBuilder does.
-            parts.append("\n\n")
-            start_raw = text.raw_offsets[block.start]
-            offsets.extend((start_raw, start_raw))
-            length += 2
-        parts.append(text.text[block.start:block.end])
-        offsets.extend(text.raw_offsets[block.start:block.end])
-        shift = length - block.start
-        for index, end in text.replaced_ends.items():
-            if block.start <= index < block.end:
-                replaced[index + shift] = end
-        blocks.append(Block(block.start + shift, block.end + shift, block.kind, block.level))
-        length += block.end - block.start
-    offsets.append(text.raw_offsets[-1])
-    return NormalizedText(text="".join(parts), raw_offsets=offsets, blocks=blocks,
-                          comments=text.comments, replaced_ends=replaced)
