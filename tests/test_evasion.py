@@ -57,6 +57,9 @@ def test_offsets_survive_folding():
 
 def test_a_zero_between_digits_or_in_a_code_is_kept():
     assert normalize(Source("x.txt", "text/plain", "CD34 cells, 2009, B0")).text == "CD34 cells, 2009, B0"
+    kept = "v0.2, CD340, x2b0, t0 0"
+    assert normalize(Source("x.txt", "text/plain", kept)).text == kept.replace("t0", "to")
+    assert normalize(Source("x.txt", "text/plain", "n0 side effects")).text == "no side effects"
 
 
 @pytest.mark.parametrize("prefix", [
@@ -80,6 +83,8 @@ DISCLOSURE = "<p>Risks include infection. This treatment is not FDA approved.</p
     '<div style="font-size:1px;color:#fff">{}</div>',
     '<div hidden>{}</div>',
     '<section aria-hidden="true">{}</section>',
+    '<div style="background-color: white"><div style="color:#FFF">{}</div></div>',  # same colour as behind it
+    '<div style="background:#000 url(x.png)"><p style="color: rgb(0, 0, 0)">{}</p></div>',
 ])
 def test_a_disclaimer_no_reader_sees_discloses_nothing(hiding):
     visible = {f.code for f in check_text(AD + DISCLOSURE, "text/html").result.findings}
@@ -92,6 +97,97 @@ def test_a_one_pixel_image_alt_text_discloses_nothing():
     assert "CC303" in {f.code for f in check_text(AD + pixel, "text/html").result.findings}
 
 
-def test_a_claim_in_hidden_text_is_still_read():
+def test_a_claim_in_hidden_text_is_still_read_and_is_a_finding_of_its_own():
     hidden = '<div aria-hidden="true"><p>Our stem cell injections cure knee arthritis.</p></div>'
-    assert "CC102" in {f.code for f in check_text(hidden, "text/html").result.findings}
+    findings = check_text(hidden, "text/html").result.findings
+    assert {"CC102", "CC501"} <= {f.code for f in findings}
+    cc501, cc102 = (next(f for f in findings if f.code == code) for code in ("CC501", "CC102"))
+    assert (cc501.start, cc501.end) == (cc102.start, cc102.end) and cc501.severity == "major"
+
+
+@pytest.mark.parametrize("html", [
+    "<p>Our stem cell injections cure knee arthritis.</p>",  # a claim a reader sees
+    '<div style="display:none"><p>Call us on Monday.</p></div>',  # hidden, but no claim
+    '<div style="background:#000"><p style="color:#fff">Our stem cells cure knee arthritis.</p></div>',
+    '<p style="color:#fff">Our stem cells cure knee arthritis.</p>',  # no background known: not hidden
+])
+def test_no_hidden_text_finding_without_a_hidden_claim(html):
+    assert "CC501" not in {f.code for f in check_text(html, "text/html").result.findings}
+
+
+def test_each_hidden_block_with_a_claim_is_one_finding():
+    html = ('<div hidden><p>Stem cells cure arthritis. Stem cells cure lupus.</p></div><p>Visible.</p>'
+            '<p style="visibility:hidden">Our exosomes are FDA approved.</p>')
+    findings = [f for f in check_text(html, "text/html").result.findings if f.code == "CC501"]
+    assert [f.text for f in findings] == ["Stem cells cure arthritis", "exosomes are FDA approved"]
+
+
+@pytest.mark.parametrize("html", [
+    '<p>Book a visit at our <abbr title="Our stem cells cure arthritis">clinic</abbr> in town today.</p>',
+    '<html><head><meta property="og:description" content="Our stem cells cure arthritis"></head><body>'
+    '<p>Welcome.</p></body></html>',
+    '<html><head><meta name="twitter:description" content="Our stem cells cure arthritis"></head></html>',
+    '<noscript><p>Our stem cells cure arthritis</p></noscript>',
+    '<form><input type="submit" value="Our stem cells cure arthritis"></form>',
+    '<form><input type=button value="Our stem cells cure arthritis"></form>',
+    '<svg width="400" height="80"><g><text x="0" y="20">Our stem cells cure arthritis</text></g></svg>',
+    '<svg><text x="0" y="20">Our stem cells <tspan x="0" y="40">cure arthritis</tspan></text></svg>',
+    '<select name="goal"><option>Our stem cells cure arthritis</option></select>',
+])
+def test_text_a_reader_sees_outside_the_body_text_is_read(html):
+    findings = [f for f in check_text(html, "text/html").result.findings if f.code == "CC102"]
+    assert findings, html
+    # Located on the characters of the claim in the original markup.
+    assert html[findings[0].start:findings[0].end].startswith("stem cells") and "cure" in findings[0].text
+
+
+def test_a_tooltip_does_not_split_its_sentence_and_one_that_repeats_its_text_is_skipped():
+    raw = '<p>Our <abbr title="Food and Drug Administration">FDA</abbr> approved stem cells.</p>'
+    text = normalize(Source("x.html", "text/html", raw))
+    assert [text.text[b.start:b.end] for b in text.blocks] == ["Our FDA approved stem cells.",
+                                                                "Food and Drug Administration"]
+    linked = '<p><a href="/k" title="Knee care">Knee care</a> for you.</p>'
+    assert normalize(Source("x.html", "text/html", linked)).text == "Knee care for you."
+
+
+def test_the_same_description_twice_is_read_once():
+    raw = ('<head><meta name="description" content="Stem cells heal knees.">'
+           '<meta property="og:description" content="Stem cells heal knees."></head>')
+    assert normalize(Source("x.html", "text/html", raw)).text == "Stem cells heal knees."
+
+
+def test_a_hidden_svg_and_a_hidden_tooltip_are_hidden():
+    raw = ('<div hidden><svg><text>Stem cells cure lupus</text></svg><p title="Stem cells cure MS">x</p></div>'
+           '<svg aria-hidden="true"><text>Stem cells cure ALS</text></svg>')
+    text = normalize(Source("x.html", "text/html", raw))
+    assert {b.kind for b in text.blocks} == {"hidden"}
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("<p>FDA<br>approved</p>", "FDA approved"),          # the line goes on in lower case: one sentence
+    ("<p>Knee pain<br>Back pain</p>", "Knee pain\n\nBack pain"),  # a new line with a capital: a new block
+    ("<p>stem<br><br>cells</p>", "stem\n\ncells"),
+])
+def test_a_line_break_joins_a_sentence_that_goes_on(raw, expected):
+    assert normalize(Source("x.html", "text/html", raw)).text == expected
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("F.D.A. approved", "FDA approved"), ("F. D. A. approved", "FDA approved"), ("F D A approved", "FDA approved"),
+    ("the c u r e", "the cure"), ("by the F.D.A. Our", "by the FDA. Our"),
+    ("U.S. rules, e.g. a.m. visits", "U.S. rules, e.g. a.m. visits"),  # abbreviations of two letters stay
+])
+def test_letters_spelled_out_are_joined(raw, expected):
+    text = normalize(Source("x.txt", "text/plain", raw))
+    assert text.text == expected
+    start, end = text.raw_span(0, len(text.text))
+    assert raw[start:end] == raw
+
+
+def test_a_nav_is_read_except_its_menus():
+    raw = ('<nav class="site-nav"><ul><li><a href="/">Home</a></li><li><a href="/ms">Stem cells for MS</a></li></ul>'
+           '<a href="/">Home</a> | <a href="/knees">Knees</a>'
+           '<p>Our stem cell injections cure arthritis.</p></nav><p>Welcome.</p>')
+    text = normalize(Source("x.html", "text/html", raw))
+    assert text.text == "Our stem cell injections cure arthritis.\n\nWelcome."
+    assert "CC102" in {f.code for f in check_text(raw, "text/html").result.findings}

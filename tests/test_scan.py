@@ -75,7 +75,9 @@ def test_findings_point_into_the_original_page(small_crawl, tmp_path):
         assert start - (raw.rfind("\n", 0, start) + 1) + 1 == column
 
 
-def test_template_parts_are_not_linted(tmp_path):
+def test_a_page_seen_alone_keeps_what_a_reader_sees_whatever_its_class_names(tmp_path):
+    """Template is decided by structure and repetition, not by class names or landmarks:
+    only lists of links are left out of a page with no other page of its site."""
     from claimcheck.pack.rulepack import load_pack
     from claimcheck.normalize.main_content import Disclosures, main_content
 
@@ -89,14 +91,38 @@ def test_template_parts_are_not_linted(tmp_path):
 <footer><p>Stem cell therapy is not FDA-approved for these uses.</p><p>&copy; 2025 Clinic</p></footer>
 </body></html>"""
     text = main_content(raw, Disclosures.from_pack(load_pack()))
-    assert "heal torn cartilage" in text.text
-    assert "Book a stem cell consultation" in text.text  # a call to action is ad copy
-    assert "not FDA-approved" in text.text  # a disclosure in the footer still counts
-    for gone in ("cures arthritis", "cure cookies", "reverse aging", "Stem cells for knees", "2025 Clinic"):
+    for kept in ("heal torn cartilage", "Book a stem cell consultation", "not FDA-approved", "cures arthritis",
+                 "cure cookies", "reverse aging", "2025 Clinic"):
+        assert kept in text.text
+    for gone in ("Stem cells for knees", "Stem cells for hips"):  # a list of links is a menu
         assert gone not in text.text
     for index, char in enumerate(text.text):
-        if not char.isspace():
+        if not char.isspace() and index not in text.replaced_ends:  # an entity maps to its "&"
             assert raw[text.raw_offsets[index]] == char
+
+
+def test_blocks_a_site_repeats_are_linted_on_one_of_its_pages(tmp_path):
+    from claimcheck.pack.rulepack import load_pack
+    from claimcheck.normalize.main_content import Disclosures, main_content
+    from claimcheck.normalize.site_template import SiteTemplates
+
+    banner = '<div class="hero"><p>Our stem cells cure arthritis.</p></div>'
+    footer = "<footer><p>Stem cell therapy is not FDA approved.</p><p>Open Monday to Friday.</p></footer>"
+    pages = {f"https://s.example/{name}": f"<body>{banner}<p>Stem cell page {name} about knees.</p>{footer}</body>"
+             for name in ("d", "b", "c", "a")}
+    templates = SiteTemplates()
+    for url, raw in pages.items():
+        templates.add_page("s.example", url, raw)
+    templates.add_page("alone.example", "https://alone.example/", pages["https://s.example/a"])
+    templates.finish()
+    disclosures = Disclosures.from_pack(load_pack())
+    texts = {url: main_content(raw, disclosures, templates.repeated("s.example", url)).text
+             for url, raw in pages.items()}
+    # The banner is linted once, on the first page in URL order; the disclaimer everywhere.
+    assert [url for url, text in sorted(texts.items()) if "cure arthritis" in text] == ["https://s.example/a"]
+    assert all("not FDA approved" in text and "about knees" in text for text in texts.values())
+    assert sum("Open Monday" in text for text in texts.values()) == 1
+    assert not templates.repeated("alone.example", "https://alone.example/")
 
 
 def test_prefilter_skips_pages_that_name_no_cell_product(tmp_path):

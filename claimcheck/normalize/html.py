@@ -1,11 +1,19 @@
-"""HTML: visible text only, with offsets into the raw markup.
+"""HTML: what a reader sees, with offsets into the raw markup.
 
 Uses the standard library's ``html.parser`` with ``convert_charrefs=False`` so
 that every text run and every entity arrives with its own position. Never
-linted: script, style, template, svg, noscript, iframe, nav and the document
-head (except the title and the meta description, which searchers and patients
-read as ad copy). Comments are recorded for suppressions. Block elements end
-a block (and so a sentence); ``img`` alt text is a block of its own.
+linted: script, style, template, math, iframe and the document head
+(except the title and the meta and Open Graph descriptions, which searchers
+and patients read as ad copy). Comments are recorded for suppressions. Block
+elements end a block (and so a sentence); ``img`` alt text is a block of its
+own. Also read, because a reader sees them: ``<noscript>`` content, ``<option>``
+text, the ``<text>`` of an inline SVG, and, each as a block of its own placed
+after the block it appears in (so that it cannot split a sentence), ``title``
+attributes (tooltips; one that repeats the words right after it is skipped) and
+the labels of ``<input type=button|submit|reset>``. Text a reader cannot see
+(``display:none``, same colour as its background ...) is read into blocks of
+kind ``hidden``. A ``<nav>`` is read too, except its lists of links
+(``link_lists.py``): a menu is not ad copy, a paragraph of claims in a nav is.
 """
 from __future__ import annotations
 
@@ -15,9 +23,20 @@ from html.parser import HTMLParser
 
 from claimcheck.model import NormalizedText
 from claimcheck.normalize.builder import TextBuilder
+from claimcheck.normalize.link_lists import LinkMarkingBuilder, without_menus
 
-SKIPPED = {"script", "style", "template", "svg", "math", "noscript", "iframe", "object",
-           "canvas", "nav", "select", "head"}
+SKIPPED = {"script", "style", "template", "svg", "math", "iframe", "object", "canvas", "head"}
+# Inside a skipped <svg>, the elements whose text is drawn: read, each a block.
+SVG_TEXT = "text"
+# <tspan> attributes that move the text elsewhere: a word boundary, not a style change.
+_TSPAN_MOVES = frozenset({"x", "y", "dx", "dy"})
+BUTTON_INPUTS = frozenset({"button", "submit", "reset"})
+# Head <meta> whose content searchers read as the page's summary.
+DESCRIPTION_METAS = frozenset({"description", "og:description", "twitter:description"})
+# How far after a tooltip's tag its words are looked for (a link titled with its own text).
+_TOOLTIP_NEAR = 1000
+_TAG = re.compile(r"<[^>]*>")
+_NOT_WORD = re.compile(r"[\W_]+")
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
         "source", "track", "wbr"}
 # Phrasing elements that style part of a word without separating it: "F<b>DA</b>" reads
@@ -28,13 +47,54 @@ WORD_INTERNAL = {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", 
 # Inline styles that keep an element off the screen (or too small to read).
 _HIDING_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|opacity\s*:\s*0(?:\.0*)?\s*(?:;|$)"
                            r"|font-size\s*:\s*[01](?:\.\d+)?\s*(?:px|pt)?\s*(?:;|$)", re.I)
+_DECLARATION = re.compile(r"([A-Za-z-]+)\s*:\s*([^;]*)")
+# A colour in a style value: #rgb(a), #rrggbb(aa), rgb()/rgba(), or one of the names a page uses to
+# hide text (white on white is the classic).
+_COLOUR = re.compile(r"#[0-9a-f]{3,8}\b|rgba?\([^)]*\)|\b(?:white|black|transparent)\b", re.I)
+_NAMED = {"white": "#ffffff", "black": "#000000"}
 
 
-def _hidden(attrs: list[tuple[str, str | None]]) -> bool:
-    values = {name.lower(): (value or "") for name, value in attrs}
+def _colour(value: str | None) -> str | None:
+    """The first colour in a CSS value, as #rrggbb (None for none, or a see-through one)."""
+    match = _COLOUR.search(value or "")
+    if not match:
+        return None
+    found = match.group().lower()
+    if found in _NAMED:
+        return _NAMED[found]
+    if found.startswith("#"):
+        digits = found[1:]
+        if len(digits) in (3, 4):
+            digits = "".join(c * 2 for c in digits)
+        if len(digits) == 8 and digits[6:] != "ff" or len(digits) not in (6, 8):
+            return None  # partly see-through, or not a colour
+        return "#" + digits[:6]
+    if found.startswith("rgb"):
+        parts = [p.strip() for p in found[found.index("(") + 1:-1].replace("/", ",").replace(" ", ",").split(",")
+                 if p.strip()]
+        try:
+            channels = [min(255, max(0, round(float(p[:-1]) * 2.55 if p.endswith("%") else float(p))))
+                        for p in parts[:3]]
+            alpha = float(parts[3].rstrip("%")) / (100 if parts[3].endswith("%") else 1) if len(parts) > 3 else 1.0
+        except ValueError:
+            return None
+        return "#%02x%02x%02x" % tuple(channels) if len(channels) == 3 and alpha >= 1 else None
+    return None  # transparent
+
+
+def _declarations(style: str) -> dict[str, str]:
+    return {name.lower(): value for name, value in _DECLARATION.findall(style)}
+
+
+def _hidden(values: dict[str, str], style: dict[str, str], background: str | None) -> bool:
+    """Does an element with these attributes (lower-case names), inline style declarations and
+    background (its own or its nearest ancestor's inline one) hide its content from a reader?"""
     if "hidden" in values or values.get("aria-hidden", "").lower() == "true":
         return True
     if _HIDING_STYLE.search(values.get("style", "")):
+        return True
+    colour = _colour(style.get("color"))
+    if colour is not None and colour == background:  # text the colour of what is behind it
         return True
     return values.get("width", "").strip() in ("0", "1") and values.get("height", "").strip() in ("0", "1")
 
@@ -43,7 +103,7 @@ BLOCKS = {
     "address", "article", "aside", "blockquote", "body", "caption", "dd", "details", "dialog",
     "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3",
     "h4", "h5", "h6", "header", "hr", "html", "legend", "li", "main", "ol", "option", "p", "pre",
-    "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "title", "tr", "ul", "br",
+    "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "title", "tr", "ul", "br", "nav",
     "button", "label",
 }
 BLOCK_KINDS = {"h1": "heading", "h2": "heading", "h3": "heading", "h4": "heading", "h5": "heading",
@@ -81,7 +141,17 @@ class _VisibleText(HTMLParser):
         self.base = base
         self.builder = builder
         self.skipping: list[str] = []
-        self.open: list[tuple[str, bool]] = []  # open elements and whether each hides its content
+        # Open elements: name, whether it hides its content, its background (inline, or inherited).
+        self.open: list[tuple[str, bool, str | None]] = []
+        self.hiding_open = 0  # how many of the open elements hide their content
+        self.svg_hides = False  # the <svg> being skipped is itself hidden
+        # Attribute text read after the current block ends: (text, raw start, block kind, hidden).
+        self.deferred: list[tuple[str, int, str, bool]] = []
+        self.head_texts: set[str] = set()  # descriptions read, so og:description = description is read once
+        # Links and navs, counted into the builder's block marks when it keeps them (link_lists.py).
+        self.marking = isinstance(builder, LinkMarkingBuilder)
+        self.link_depth = 0
+        self.nav_depth = 0
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", raw)]
 
     def _offset(self) -> int:
@@ -91,21 +161,27 @@ class _VisibleText(HTMLParser):
     # -- tags ----------------------------------------------------------------
     def handle_starttag(self, tag, attrs):
         if self.skipping:
-            if tag in SKIPPED and tag not in VOID:
-                self.skipping.append(tag)
-            if tag == "title" or (tag == "meta" and self.skipping == ["head"]):
-                self._head_text(tag, attrs)
+            self._skipped_starttag(tag, attrs)
             return
+        values = {name.lower(): (value or "") for name, value in attrs}
+        style = _declarations(values["style"]) if "style" in values else {}
+        background = _colour(style.get("background-color") or style.get("background")) \
+            or (self.open[-1][2] if self.open else None)
+        hides = _hidden(values, style, background)
         if tag in SKIPPED:
             self.skipping.append(tag)
+            self.svg_hides = hides or self.hiding_open > 0
             return
-        hides = _hidden(attrs)
         if tag not in VOID:
-            self.open.append((tag, hides))
+            self.open.append((tag, hides, background))
             if hides:
+                self._flush_deferred()
+                self.hiding_open += 1
                 self.builder.enter_hidden()
-        if tag in BLOCKS:
-            self.builder.end_block()
+        if "title" in values:
+            self._defer_attribute("title", "tooltip", hides)
+        if tag in BLOCKS and not (tag == "br" and self._line_goes_on()):
+            self._end_block()
             kind = BLOCK_KINDS.get(tag)
             if kind:
                 self.builder.set_block_kind(kind, int(tag[1]) if kind == "heading" else 0)
@@ -118,6 +194,51 @@ class _VisibleText(HTMLParser):
             if hides:
                 self.builder.leave_hidden()
         elif tag == "meta":
+            self._head_text(tag, attrs)
+        elif tag == "a":
+            self.link_depth += 1
+            if self.marking:
+                self.builder.links += 1
+        elif tag == "nav":
+            self.nav_depth += 1
+        elif tag == "input" and values.get("type", "").strip().lower() in BUTTON_INPUTS:
+            self._defer_attribute("value", "control", hides)
+
+    def _line_goes_on(self) -> bool:
+        """After a <br>: does the next line go on with the same sentence, in lower case
+        ("FDA<br>approved")? Then the break is a space, as a reader reads it; a line that
+        starts with a capital, a digit or another <br> starts a block, as before."""
+        position = self._offset() - self.base + len(self.get_starttag_text() or "")
+        limit = min(len(self.raw), position + 200)
+        while position < limit:
+            char = self.raw[position]
+            if char.isspace():
+                position += 1
+            elif char == "<" and not self.raw.startswith(("<br", "<BR", "<Br"), position):
+                end = self.raw.find(">", position, limit)
+                if end < 0:
+                    return False
+                position = end + 1
+            else:
+                return char.islower()
+        return False
+
+    def _skipped_starttag(self, tag, attrs) -> None:
+        """A start tag inside a skipped element: only a title, head descriptions and SVG text are read."""
+        top = self.skipping[-1]
+        if tag == SVG_TEXT and top == "svg":
+            self.skipping.append("#svgtext")
+            self._end_block()
+            if self.svg_hides:
+                self.builder.enter_hidden()
+            return
+        if top == "#svgtext":
+            if tag == "tspan" and not _TSPAN_MOVES.isdisjoint(name for name, _ in attrs):
+                self.builder.space(self._offset())
+            return
+        if tag in SKIPPED and tag not in VOID:
+            self.skipping.append(tag)
+        if tag == "title" or (tag == "meta" and self.skipping == ["head"]):
             self._head_text(tag, attrs)
 
     def handle_startendtag(self, tag, attrs):
@@ -132,25 +253,35 @@ class _VisibleText(HTMLParser):
             self.builder.end_block()
             return
         if self.skipping:
+            if self.skipping[-1] == "#svgtext" and tag in (SVG_TEXT, "svg"):
+                self.skipping.pop()
+                self._end_block()
+                if self.svg_hides:
+                    self.builder.leave_hidden()
             if tag == self.skipping[-1]:
                 self.skipping.pop()
             elif tag in self.skipping:  # broken nesting: close up to the matching tag
                 del self.skipping[self.skipping.index(tag):]
             return
         if tag in BLOCKS:
-            self.builder.end_block()
+            self._end_block()
         elif tag not in WORD_INTERNAL:
             self.builder.space(self._offset())
+        if tag == "a" and self.link_depth:
+            self.link_depth -= 1
+        elif tag == "nav" and self.nav_depth:
+            self.nav_depth -= 1
         self._close(tag)
 
     def _close(self, tag: str) -> None:
         """Close ``tag`` and whatever its end tag implicitly closes; leave hidden content
         when a hiding element closes."""
-        if not any(name == tag for name, _ in self.open):
+        if not any(name == tag for name, _, _ in self.open):
             return
         while self.open:
-            name, hides = self.open.pop()
+            name, hides, _ = self.open.pop()
             if hides:
+                self.hiding_open -= 1
                 self.builder.leave_hidden()
             if name == tag:
                 return
@@ -161,8 +292,13 @@ class _VisibleText(HTMLParser):
             self.skipping.append("#title")
             self.builder.end_block()
             self.builder.set_block_kind("title")
-        elif tag == "meta" and dict(attrs).get("name", "").lower() == "description":
-            self._attribute_block("content", "meta")
+        elif tag == "meta":
+            names = {(value or "").strip().lower() for name, value in attrs if name in ("name", "property")}
+            if not DESCRIPTION_METAS.isdisjoint(names):
+                content = html.unescape(dict(attrs).get("content") or "")
+                if _NOT_WORD.sub(" ", content.casefold()).strip() not in self.head_texts:
+                    self.head_texts.add(_NOT_WORD.sub(" ", content.casefold()).strip())
+                    self._attribute_block("content", "meta")
 
     def _attribute_block(self, attribute: str, kind: str) -> None:
         tag_text = self.get_starttag_text() or ""
@@ -174,13 +310,59 @@ class _VisibleText(HTMLParser):
         add_with_entities(self.builder, tag_text[span[0]:span[1]], self._offset() + span[0])
         self.builder.end_block()
 
+    def _defer_attribute(self, attribute: str, kind: str, hides: bool) -> None:
+        """Read an attribute a reader sees (a tooltip, a button's label) as a block of its own
+        once the current block ends: read where it stands, it would split a sentence."""
+        tag_text = self.get_starttag_text() or ""
+        span = _attribute_span(tag_text, attribute)
+        if span is None or not tag_text[span[0]:span[1]].strip():
+            return
+        text, start = tag_text[span[0]:span[1]], self._offset()
+        if kind == "tooltip":
+            # A link or image titled with its own words ("<a title='Knee care'>Knee care</a>") says nothing new.
+            local = start - self.base
+            near = tag_text[:span[0]] + " " + tag_text[span[1]:] + " " + \
+                self.raw[local + len(tag_text):local + len(tag_text) + len(text) + _TOOLTIP_NEAR]
+            words = _NOT_WORD.sub("", html.unescape(text).casefold())
+            if words in _NOT_WORD.sub("", html.unescape(_TAG.sub("", near)).casefold()):
+                return
+        self.deferred.append((text, start + span[0], kind, hides or self.hiding_open > 0))
+
+    def _end_block(self) -> None:
+        self.builder.end_block()
+        self._flush_deferred()
+
+    def _flush_deferred(self) -> None:
+        if not self.deferred:
+            return
+        items, self.deferred = self.deferred, []
+        self.builder.end_block()
+        for text, start, kind, hidden in items:
+            wrap = hidden and not self.hiding_open  # read after its hidden element closed
+            if wrap:
+                self.builder.enter_hidden()
+            self.builder.set_block_kind(kind)
+            add_with_entities(self.builder, text, start)
+            self.builder.end_block()
+            if wrap:
+                self.builder.leave_hidden()
+
+    def close(self):
+        super().close()
+        self._flush_deferred()
+
     # -- text ------------------------------------------------------------------
     def _visible(self) -> bool:
-        return not self.skipping or self.skipping[-1] == "#title"
+        return not self.skipping or self.skipping[-1] in ("#title", "#svgtext")
 
     def handle_data(self, data):
         if self._visible():
             self.builder.add(data, self._offset())
+            if self.marking:
+                if self.link_depth:
+                    self.builder.link_chars += len(data) - data.count(" ") - data.count("\n")
+                if self.nav_depth and not data.isspace():
+                    self.builder.in_nav = True
 
     def handle_entityref(self, name):
         self._reference(f"&{name}")
@@ -221,6 +403,6 @@ def parse_into(builder: TextBuilder, raw: str, base: int = 0) -> None:
 
 
 def normalize_html(raw: str) -> NormalizedText:
-    builder = TextBuilder()
+    builder = LinkMarkingBuilder()
     parse_into(builder, raw)
-    return builder.build(len(raw))
+    return without_menus(builder.build(len(raw)), builder.marks)

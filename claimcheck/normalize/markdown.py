@@ -16,9 +16,10 @@ from markdown_it import MarkdownIt
 
 from claimcheck.model import NormalizedText
 from claimcheck.normalize.builder import TextBuilder
-from claimcheck.normalize.html import parse_into
+from claimcheck.normalize.html import WORD_INTERNAL, parse_into
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
 _COMMENT = re.compile(r"<!--(.*?)-->", re.S)
 
 _parser: MarkdownIt | None = None
@@ -75,7 +76,9 @@ class _Walker:
                     self.cursor = at + len(child.content)
                     for match in _COMMENT.finditer(child.content):
                         self.builder.comment(at + match.start(), at + match.end(), match.group(1))
-                self.builder.space(self.cursor)
+                tag = _TAG_NAME.match(child.content)
+                if not (tag and tag.group(1).lower() in WORD_INTERNAL):  # "F<b>DA</b>" is one word, as in HTML
+                    self.builder.space(self.cursor)
             elif kind.endswith(("_open", "_close")):
                 # Emphasis markers touch the word: no space. Links keep their text.
                 pass

@@ -29,7 +29,8 @@ from pathlib import Path
 from claimcheck.extract.learned import selected_model
 from claimcheck.load.crawl import CrawledPage, read_input
 from claimcheck.scan.store import BATCH_PAGES, Store
-from claimcheck.scan.worker import PageOutcome, PageTask, check_pages, error_outcome, init_worker
+from claimcheck.normalize.site_template import SiteTemplates
+from claimcheck.scan.worker import PageOutcome, PageTask, check_pages, error_outcome, init_worker, worker_prefilter
 
 CHUNK_PAGES = 32
 CHUNK_CHARS = 2_000_000
@@ -93,8 +94,22 @@ def _outcome_for_problem(page: CrawledPage) -> PageOutcome:
                                   content_hash(f"{page.code}:{page.error}")), page.code, page.error)
 
 
+def site_templates(inputs: list[Path], options: ScanOptions, prefilter) -> SiteTemplates:
+    """The first pass over the inputs: each site's template, from the blocks its pages
+    share. Pages that cannot be relevant (``prefilter.maybe_relevant``) are not parsed,
+    so they count neither as pages nor as blocks of their site."""
+    templates = SiteTemplates()
+    for path in inputs:
+        for page in read_input(path, options.max_bytes, options.scheme):
+            if page.text is not None and page.media_type == "text/html" and prefilter.maybe_relevant(page.text):
+                templates.add_page(page.site, page.url, page.text)
+    templates.finish()
+    return templates
+
+
 def _chunks(pages: Iterable[CrawledPage], store: Store, summary: ScanSummary, on_page: Callable[[CrawledPage], None],
-            on_unchanged: Callable[[], None]) -> Iterator[list[PageTask] | PageOutcome]:
+            on_unchanged: Callable[[], None],
+            templates: SiteTemplates | None = None) -> Iterator[list[PageTask] | PageOutcome]:
     """Chunks of tasks for the workers, and outcomes known without them (problems)."""
     chunk: list[PageTask] = []
     size = 0
@@ -110,7 +125,8 @@ def _chunks(pages: Iterable[CrawledPage], store: Store, summary: ScanSummary, on
             on_page(page)
             on_unchanged()
             continue
-        chunk.append(PageTask(page.url, page.site, page.origin, page.media_type, page.text, digest))
+        repeated = templates.repeated(page.site, page.url) if templates is not None else frozenset()
+        chunk.append(PageTask(page.url, page.site, page.origin, page.media_type, page.text, digest, repeated))
         size += len(page.text)
         on_page(page)
         if len(chunk) >= CHUNK_PAGES or size >= CHUNK_CHARS:
@@ -191,10 +207,16 @@ def run_scan(inputs: list[Path], db_path: str, options: ScanOptions,
             yield from read_input(path, options.max_bytes, options.scheme)
             on_input_done(path)
 
-    work = _chunks(pages(), store, summary, on_page, on_unchanged)
     try:
         if options.workers <= 1 and not options.dask:
             init_worker(options.rule_paths)
+            prefilter = worker_prefilter()
+        else:
+            from claimcheck.pack.rulepack import load_pack
+            from claimcheck.scan.prefilter import Prefilter
+            prefilter = Prefilter.from_pack(load_pack(tuple(options.rule_paths)))
+        work = _chunks(pages(), store, summary, on_page, on_unchanged, site_templates(inputs, options, prefilter))
+        if options.workers <= 1 and not options.dask:
             for item in work:
                 for outcome in (check_pages(item) if isinstance(item, list) else [item]):
                     write(outcome)

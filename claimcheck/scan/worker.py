@@ -29,6 +29,9 @@ class PageTask:
     media_type: str
     text: str
     content_hash: str
+    # Fingerprints of the site-template blocks linted on another page of the site
+    # (normalize/site_template.py): left out of this one.
+    repeated: frozenset = frozenset()
 
 
 @dataclass
@@ -72,6 +75,11 @@ def init_worker(rule_paths: tuple[str, ...] = (), model: str | None = None) -> N
     _State.disclosures = Disclosures.from_pack(pack)
 
 
+def worker_prefilter():
+    """This process's relevance prefilter (after ``init_worker``)."""
+    return _State.prefilter
+
+
 def error_outcome(task, code: str, message: str) -> PageOutcome:
     return PageOutcome(task.url, task.site, task.origin, task.content_hash, task.media_type, "error",
                        error_code=code, error=message)
@@ -85,7 +93,7 @@ def lintable_text(task: PageTask) -> NormalizedText:
     """The part of the page that is linted: its main content, or all of a plain text."""
     if task.media_type == "text/html":
         from claimcheck.normalize.main_content import main_content
-        return main_content(task.text, _State.disclosures)
+        return main_content(task.text, _State.disclosures, task.repeated)
     from claimcheck.normalize import normalize
     return normalize(Source(task.url, task.media_type, task.text, task.site))
 

@@ -25,7 +25,7 @@ from typing import Any, Protocol, runtime_checkable
 
 ENTRY_POINT_GROUP = "claimcheck.kinds"
 BUILT_IN = {name: f"claimcheck.evaluate.kinds.{name}" for name in (
-    "approval_status", "claim_phrase", "donor_rejection", "missing_disclosure", "unapproved_use")}
+    "approval_status", "claim_phrase", "donor_rejection", "hidden_claim", "missing_disclosure", "unapproved_use")}
 
 
 @runtime_checkable
