@@ -1,4 +1,7 @@
-"""``claimcheck export results.sqlite``: a scan store's table as CSV, JSONL or Parquet."""
+"""``claimcheck export results.sqlite``: a scan store's table as CSV, JSONL or Parquet.
+
+A results folder of ``scan --out DIR`` is read through a temporary SQLite copy of its
+partitions (``claimcheck.scan.partitions``), so its export is that of a ``--db`` scan."""
 from __future__ import annotations
 
 import sys
@@ -9,7 +12,7 @@ from claimcheck.commands.common import EXIT_ERROR, EXIT_OK
 
 
 @click.command("export")
-@click.argument("database", type=click.Path(dir_okay=False))
+@click.argument("database", metavar="RESULTS.sqlite|DIR", type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "parquet"]), default="csv", show_default=True,
               help="Output format.")
 @click.option("--table", type=click.Choice(["pages", "findings", "sites"]), default="pages", show_default=True,
@@ -18,20 +21,32 @@ from claimcheck.commands.common import EXIT_ERROR, EXIT_OK
               help="Write to this file (required for parquet; otherwise standard output).")
 @click.option("--with-raw", is_flag=True, help="Include pages.raw, the whole page (large).")
 def export_command(database, fmt, table, output, with_raw):
-    """Export a scan database's tables as CSV, JSONL or Parquet.
+    """Export a scan's tables as CSV, JSONL or Parquet.
 
-    DATABASE is a results file written by 'claimcheck scan'. Rows come in a stable
+    RESULTS is a results file written by 'claimcheck scan --db', or a folder written by
+    'claimcheck scan --out'. Rows come in a stable
     order (pages by site and URL, findings by URL and position, sites by name).
     """
-    from claimcheck.scan.export import ExportError, write_csv, write_jsonl, write_parquet
-    from claimcheck.scan.store import StoreError, connect
+    from claimcheck.scan.partitions import ResultsError, readable_store
 
     def fail(message: str) -> None:
         click.echo(f"claimcheck export: error: {message}", err=True)
         sys.exit(EXIT_ERROR)
 
     try:
-        db = connect(database, readonly=True)
+        with readable_store(database) as store:
+            _export(database, store, fmt, table, output, with_raw, fail)
+    except ResultsError as exc:
+        fail(str(exc))
+    sys.exit(EXIT_OK)
+
+
+def _export(database: str, store: str, fmt: str, table: str, output: str | None, with_raw: bool, fail) -> None:
+    from claimcheck.scan.export import ExportError, write_csv, write_jsonl, write_parquet
+    from claimcheck.scan.store import StoreError, connect
+
+    try:
+        db = connect(store, readonly=True)
     except StoreError as exc:
         fail(str(exc))
     try:
@@ -55,4 +70,3 @@ def export_command(database, fmt, table, output, with_raw):
         fail(f"{output}: cannot write: {exc.strerror or exc}")
     except Exception as exc:  # sqlite3.DatabaseError and friends: one line, not a traceback
         fail(f"{database}: cannot read: {type(exc).__name__}: {exc}")
-    sys.exit(EXIT_OK)

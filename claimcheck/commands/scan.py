@@ -65,6 +65,14 @@ class Progress:
     def tasks_done(self, done: int, sent: int) -> None:
         self.tasks = (done, sent)
 
+    def task_done(self, result) -> None:
+        """A task of a partitioned scan: its bytes read, its pages and findings."""
+        if self.bar is not None:
+            self._finished_bytes += result.bytes
+            self.bar.n = min(self._finished_bytes, self.bar.total)
+        self._shown = 0.0  # a task is a rare event: show it at once
+        self.page_done(sum(result.statuses.values()), result.findings)
+
     def write(self, line: str) -> None:
         if self.bar is not None:
             self.bar.write(line, file=sys.stderr)
@@ -80,8 +88,13 @@ class Progress:
 
 @click.command("scan")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--db", "db_path", required=True, type=click.Path(dir_okay=False),
+@click.option("--db", "db_path", type=click.Path(dir_okay=False),
               help="The SQLite results file (created if missing; a re-run skips pages already in it).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False),
+              help="Write partitioned Parquet results to this folder instead (one file per task, written by "
+                   "whoever checks it; a re-run skips the tasks already written). Needs pyarrow.")
+@click.option("--task-size", type=click.FloatRange(min=0, min_open=True), default=64, show_default=True,
+              help="With --out: split larger WARC and JSONL files into tasks of this many MB.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: the number of cores). 1 checks pages in this process.")
 @click.option("--max-page-size", type=click.FloatRange(min=0, min_open=True), default=10, show_default=True,
@@ -97,11 +110,13 @@ class Progress:
 @rule_path_option
 @model_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
-def scan_command(inputs, db_path, workers, max_page_size, scheme, batch_size, dask_address, rule_paths, quiet):
+def scan_command(inputs, db_path, out_dir, task_size, workers, max_page_size, scheme, batch_size, dask_address,
+                 rule_paths, quiet):
     """Batch-scan crawled websites into a results database.
 
     INPUT is a folder saved by wget --mirror (the site is the host folder), a WARC or
-    WARC.gz file, or a JSONL file of {"url": ..., "html": ...} (or "text") records.
+    WARC.gz file, a JSONL file of {"url": ..., "html": ...} (or "text") records, or a
+    list of WARC paths (.paths, .paths.gz, .txt: one a line, as Common Crawl's warc.paths.gz).
     Each page's site is its host name. Pages that name no cell product are recorded
     as irrelevant without being linted. Interrupt or kill it at any time: running
     the same command again skips the pages already stored and checks the rest.
@@ -109,7 +124,16 @@ def scan_command(inputs, db_path, workers, max_page_size, scheme, batch_size, da
     from claimcheck.load.crawl import InputKindError, input_kind
     from claimcheck.scan.scanner import ClusterError, ScanOptions, dask_target, default_workers, run_scan
     from claimcheck.scan.store import StoreError
+    from claimcheck.scan.tasks import TaskListError, expand_path_list, is_path_list
 
+    if (db_path is None) == (out_dir is None):
+        raise click.UsageError("give one of --db FILE (SQLite) and --out DIR (partitioned Parquet)")
+    if out_dir is not None:
+        try:
+            import pyarrow  # noqa: F401
+        except ImportError:
+            click.echo("claimcheck scan: --out needs pyarrow: pip install 'claimcheck[parquet]'", err=True)
+            sys.exit(EXIT_ERROR)
     if dask_address is not None:
         try:
             kind, _ = dask_target(dask_address, workers)
@@ -123,8 +147,14 @@ def scan_command(inputs, db_path, workers, max_page_size, scheme, batch_size, da
         except ImportError:
             click.echo("claimcheck scan: --dask needs Dask: pip install 'claimcheck[dask]'", err=True)
             sys.exit(EXIT_ERROR)
-    usable, exit_code = [], EXIT_OK
+    usable, exit_code, named = [], EXIT_OK, []
     for path in inputs:
+        try:
+            named.extend(expand_path_list(path) if is_path_list(path) else [path])
+        except TaskListError as exc:
+            click.echo(f"{path}: error: {exc} [CC901]", err=True)
+            exit_code = EXIT_ERROR
+    for path in named:
         try:
             input_kind(path)
             usable.append(path)
@@ -152,6 +182,8 @@ def scan_command(inputs, db_path, workers, max_page_size, scheme, batch_size, da
 
     options = ScanOptions(workers=workers or default_workers(), max_bytes=int(max_page_size * 1_048_576),
                           rule_paths=tuple(rule_paths), scheme=scheme, batch_pages=batch_size, dask=dask_address)
+    if out_dir is not None:
+        _partitioned(usable, Path(out_dir), options, int(task_size * 1_048_576), progress, quiet, exit_code)
     try:
         summary = run_scan(usable, db_path, options, on_page=progress.read, on_outcome=on_outcome,
                            on_unchanged=progress.page_done, on_input_done=progress.input_done,
@@ -169,3 +201,42 @@ def scan_command(inputs, db_path, workers, max_page_size, scheme, batch_size, da
     if not quiet:
         click.echo(summary.line(db_path), err=True)
     sys.exit(exit_code)
+
+
+def _partitioned(usable: list[Path], out_dir: Path, options, task_bytes: int, progress: Progress, quiet: bool,
+                 exit_code: int) -> None:
+    """``--out DIR``: the partitioned scan, its error lines and its summary; exits."""
+    from claimcheck.scan.partitioned import run_partitioned_scan
+    from claimcheck.scan.partitions import ResultsError
+    from claimcheck.scan.scanner import ClusterError
+
+    errors = 0
+
+    def on_task(result) -> None:
+        nonlocal errors
+        progress.task_done(result)
+        for origin, error, code in result.errors:
+            errors += 1
+            if errors <= MAX_ERROR_LINES:
+                progress.write(f"{origin}: error: {error} [{code}]")
+        errors += max(0, result.statuses["error"] - len(result.errors))
+        if errors > MAX_ERROR_LINES and not getattr(on_task, "told", False):
+            on_task.told = True
+            progress.write("claimcheck scan: more errors not shown; they are in the pages partitions "
+                           "(status = 'error')")
+
+    def on_failed(task, why: str) -> None:
+        progress.write(f"{task.path}: error: task {task.name} not written: {why} [CC904]")
+
+    try:
+        summary = run_partitioned_scan(usable, out_dir, options, task_bytes, on_task=on_task,
+                                       on_tasks=progress.tasks_done, on_failed=on_failed,
+                                       on_message=progress.write if not quiet else lambda line: None)
+    except (ResultsError, ClusterError) as exc:
+        progress.close()
+        click.echo(f"{exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    progress.close()
+    if not quiet:
+        click.echo(summary.line(str(out_dir)), err=True)
+    sys.exit(EXIT_ERROR if summary.tasks_failed else exit_code)

@@ -18,14 +18,17 @@ import asyncio
 import importlib.util
 import logging
 import threading
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
-from distributed import Client, LocalCluster, WorkerPlugin
+from distributed import Client, LocalCluster, WorkerPlugin, as_completed
 from distributed.scheduler import KilledWorker
 
 from claimcheck.extract.learned import SHIPPED_MODEL
 from claimcheck.scan.scanner import ClusterError, dask_target
+from claimcheck.scan.partitioned import TaskResult, scan_task
+from claimcheck.scan.tasks import InputTask
 from claimcheck.scan.worker import PageOutcome, PageTask, check_pages, init_worker
 
 PLUGIN_NAME = "claimcheck-scan"
@@ -56,6 +59,13 @@ def check_chunk(tasks: list[PageTask], setup: tuple) -> list[PageOutcome]:
     prepare(setup)
     with _lock:
         return check_pages(tasks)
+
+
+def check_input_task(task: InputTask, arguments: tuple, setup: tuple) -> TaskResult:
+    """The Dask task of a partitioned scan (``--out``): read, check and write one input task."""
+    prepare(setup)
+    with _lock:
+        return scan_task(task, *arguments)
 
 
 class ScanPlugin(WorkerPlugin):
@@ -115,6 +125,24 @@ class DaskWorkers:
 
     def restart(self) -> None:
         """Nothing to do: Dask replaces dead workers itself."""
+
+    def run_tasks(self, tasks: list[InputTask], arguments: tuple, finished: Callable[[TaskResult], None],
+                  failed: Callable[[InputTask, str], None]) -> None:
+        """Input tasks of a partitioned scan, all submitted at once (a task is a few names and
+        numbers; Dask schedules them), results as they come. A task whose worker died is
+        rerun by Dask; one that killed ``allowed-failures`` workers, or raised, fails alone."""
+        futures = {self.client.submit(check_input_task, task, arguments, self.setup, pure=False,
+                                      key=f"claimcheck-{task.name}-{uuid.uuid4().hex[:8]}"): task for task in tasks}
+        for future in as_completed(futures):
+            task = futures[future]
+            try:
+                finished(future.result())
+            except KilledWorker:
+                failed(task, "the workers checking it died (a crash in native code, or out of memory)")
+            except OSError as exc:
+                failed(task, f"cannot write its results: {exc.strerror or exc}")
+            finally:
+                future.release()
 
     def close(self) -> None:
         if self.client is not None:

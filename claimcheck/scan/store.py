@@ -42,6 +42,17 @@ _INSERT_FINDING = 'INSERT INTO findings ({}) VALUES ({})'.format(
     ", ".join(f'"{c}"' for c in FINDING_COLUMNS), ", ".join("?" * len(FINDING_COLUMNS)))
 
 
+def timestamp() -> str:
+    """``scanned_at``: ISO 8601 UTC, to the second."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def page_row(o: PageOutcome, scanned_at: str) -> tuple:
+    """A page's row, in ``PAGE_COLUMNS`` order."""
+    return (o.url, o.site, o.content_hash, o.relevant, o.words, o.score, o.grade, o.status, o.error,
+            o.media_type, o.raw, scanned_at, o.error_code, o.origin, o.claims, len(o.findings))
+
+
 class StoreError(Exception):
     """The results file cannot be opened or written."""
 
@@ -102,16 +113,23 @@ class Store:
     def commit(self) -> None:
         if not self._pending:
             return
-        now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        pages, findings, urls = [], [], []
-        for o in self._pending:
-            urls.append((o.url,))
-            pages.append((o.url, o.site, o.content_hash, o.relevant, o.words, o.score, o.grade, o.status, o.error,
-                          o.media_type, o.raw, now, o.error_code, o.origin, o.claims, len(o.findings)))
+        now = timestamp()
+        pages, findings = [], []
+        # A URL twice in one batch (a crawl that fetched it twice): the later one wins, as
+        # across batches, and its findings are not added to the earlier one's.
+        for o in {o.url: o for o in self._pending}.values():
+            pages.append(page_row(o, now))
             findings.extend((o.url, *row) for row in o.findings)
+        self.write_rows(pages, findings)
+        self._pending.clear()
+        self._last_commit = time.monotonic()
+
+    def write_rows(self, pages: list[tuple], findings: list[tuple]) -> None:
+        """Pages (``PAGE_COLUMNS``) and their findings (``FINDING_COLUMNS``) in one
+        transaction; a page's old findings are replaced."""
         try:
             self.db.execute("BEGIN IMMEDIATE")
-            self.db.executemany("DELETE FROM findings WHERE url = ?", urls)
+            self.db.executemany("DELETE FROM findings WHERE url = ?", [(row[0],) for row in pages])
             self.db.executemany(_INSERT_PAGE, pages)
             self.db.executemany(_INSERT_FINDING, findings)
             self.db.execute("COMMIT")
@@ -119,8 +137,6 @@ class Store:
             if self.db.in_transaction:
                 self.db.execute("ROLLBACK")
             raise StoreError(f"{self.path}: cannot write results: {exc}") from None
-        self._pending.clear()
-        self._last_commit = time.monotonic()
 
     def close(self) -> None:
         self.commit()
