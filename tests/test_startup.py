@@ -50,3 +50,20 @@ def test_a_check_from_a_warm_cache_reads_no_yaml_and_imports_only_what_it_uses(t
     # No YAML parsing or schema validation (the pack comes from the cache), no PDF, Word,
     # crawl or dask support for a Markdown file, and not numpy.ma (numpy.isin imports it: 50 ms).
     assert not loaded & {"jsonschema", "yaml", "numpy.ma", "pdfminer", "docx", "dask", "warcio"}
+
+
+def test_the_garbage_collector_is_on_again_after_a_check(tmp_path):
+    """``check`` pauses the collector while it builds the pipeline (claimcheck/collector.py);
+    it must be back on afterwards, also when the run stops before any pipeline is built."""
+    import gc
+
+    from tests.clitools import invoke
+
+    ad = tmp_path / "ad.md"
+    ad.write_text("Our stem cell injections cure knee arthritis.\n")
+    assert gc.isenabled()
+    assert invoke("check", "--isolated", ad).exit_code == 1
+    assert gc.isenabled()
+    (tmp_path / ".claimcheck.yaml").write_text("selct: [CC1]\n")
+    assert invoke("check", ad).exit_code == 2
+    assert gc.isenabled()

@@ -123,16 +123,20 @@ def lint_request(paths, *, config_file, isolated, select, extend_select, ignore,
 
 def run_lint(request):
     """``project.lint`` with its stopping problems turned into one line each and exit 2."""
+    from claimcheck import collector
     from claimcheck.project.baseline import BaselineError
     from claimcheck.project.config import ConfigError
     from claimcheck.project.lint import lint
 
+    collector.pause()  # until the pipeline is built (extract.pipeline resumes it)
     try:
         return lint(request)
     except ConfigError as exc:
         print_problems(exc.problems)
     except BaselineError as exc:
         print_problems([exc.problem])
+    finally:
+        collector.resume()  # when no pipeline was built
     sys.exit(EXIT_ERROR)
 
 
