@@ -108,6 +108,17 @@ class Fingerprint:
                 self.add_file(path)
         return self
 
+    def add_library(self, name: str) -> "Fingerprint":
+        """An installed library whose behaviour shapes the entry, by where it is and when it was
+        installed (reading its version from its metadata would cost more than the rest of the key)."""
+        import importlib.util
+        try:
+            spec = importlib.util.find_spec(name)
+            stat = os.stat(spec.origin)
+            return self.add("library", name, spec.origin, stat.st_mtime_ns, stat.st_size)
+        except (ImportError, ValueError, AttributeError, TypeError, OSError):
+            return self.add("library", name, None)
+
     def key(self) -> str:
         return f"{self.kind}-{self._digest.hexdigest()[:40]}"
 

@@ -183,12 +183,13 @@ def _load_pack_cached(extra_dirs: tuple[str, ...], extra_kb: tuple[str, ...], in
 
 def _fingerprint(directories: tuple[str, ...], extra_kb: tuple[str, ...]):
     """Everything the validated pack depends on: each YAML file of each pack folder (a
-    superset of those read), the extra knowledge-base files, and which check kinds are
-    installed (a rule's parameters are validated against its kind's schema)."""
+    superset of those read), the extra knowledge-base files, the YAML parser and schema
+    validator, and which check kinds are installed (a rule's parameters are validated
+    against its kind's schema)."""
     from claimcheck.cache import Fingerprint
     from claimcheck.evaluate.kinds import BUILT_IN, registered
 
-    fingerprint = Fingerprint("pack").add(directories, extra_kb)
+    fingerprint = Fingerprint("pack").add(directories, extra_kb).add_library("yaml").add_library("jsonschema")
     for directory in directories:
         fingerprint.add_tree(Path(directory), "*.yaml")
     for path in extra_kb:
