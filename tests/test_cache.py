@@ -207,3 +207,19 @@ def test_the_command_line_uses_the_cache_and_survives_a_corrupt_one(tmp_path):
     assert third.stdout == first.stdout and third.stderr == first.stderr and "Traceback" not in third.stderr
     no_cache = _check(["--no-cache", *args], env)
     assert no_cache.stdout == first.stdout
+
+
+def test_a_configuration_is_kept_only_once_it_validates(cache_dir, tmp_path, caplog):
+    from claimcheck.project.config import ConfigError, load_config_file
+
+    config = tmp_path / ".claimcheck.yaml"
+    config.write_text("selct: [CC1]\n")
+    for _ in range(2):  # an invalid file is reported every time, never kept
+        with pytest.raises(ConfigError) as error:
+            load_config_file(config)
+        assert "unknown key 'selct'" in error.value.problems[0].message
+    assert not list(cache_dir.glob("config-*"))
+    config.write_text("select: [CC1]\n")
+    first = load_config_file(config)
+    assert events(caplog, "config")[-2:] == ["miss", "write"]
+    assert load_config_file(config) == first and events(caplog, "config")[-1] == "hit"

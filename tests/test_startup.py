@@ -52,6 +52,16 @@ def test_a_check_from_a_warm_cache_reads_no_yaml_and_imports_only_what_it_uses(t
     assert not loaded & {"jsonschema", "yaml", "numpy.ma", "pdfminer", "docx", "dask", "warcio"}
 
 
+def test_a_configuration_that_validated_before_is_not_validated_again(tmp_path):
+    (tmp_path / ".claimcheck.yaml").write_text("ignore: [CC304]\nfail-on: major\n")
+    ad = tmp_path / "ad.md"
+    ad.write_text("Our stem cell injections cure knee arthritis.\n")
+    loaded_modules("check", str(ad), cwd=tmp_path)
+    assert not loaded_modules("check", str(ad), cwd=tmp_path) & {"jsonschema", "yaml"}
+    (tmp_path / ".claimcheck.yaml").write_text("ignore: [CC304]\nfail-on: minor\n")  # changed: validated again
+    assert {"jsonschema", "yaml"} <= loaded_modules("check", str(ad), cwd=tmp_path)
+
+
 def test_the_garbage_collector_is_on_again_after_a_check(tmp_path):
     """``check`` pauses the collector while it builds the pipeline (claimcheck/collector.py);
     it must be back on afterwards, also when the run stops before any pipeline is built."""
