@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,11 @@ import pytest
 # runs without the shipped learned model (commands started in subprocesses inherit this);
 # tests of the learned components name their model explicitly (tests/test_learned.py).
 os.environ["CLAIMCHECK_MODEL"] = "none"
+# The compiled cache (claimcheck/cache.py) of the whole session, commands included, goes to a
+# folder of its own, never to the user's cache; it starts empty, so each session builds once.
+_CACHE = tempfile.TemporaryDirectory(prefix="claimcheck-test-cache-")
+os.environ["CLAIMCHECK_CACHE_DIR"] = _CACHE.name
+os.environ.pop("CLAIMCHECK_NO_CACHE", None)
 
 from claimcheck.model import Source
 from claimcheck.pack.rulepack import load_pack

@@ -61,6 +61,12 @@ def _severities(values):
     return tuple(pairs)
 
 
+def _no_cache(ctx, param, value):
+    if value:
+        from claimcheck import cache
+        cache.disable()
+
+
 def lint_options(command):
     """The options shared by ``check`` and ``baseline``."""
     options = [
@@ -85,6 +91,9 @@ def lint_options(command):
                      help="An extra knowledge-base YAML file (repeatable)."),
         click.option("--jurisdiction", type=click.Choice(["US"]), help="Whose rules apply (only US for now)."),
         click.option("--stdin-filename", help="Name (and so type: .md, .html) of the text read from '-'."),
+        click.option("--no-cache", is_flag=True, callback=_no_cache, expose_value=False, is_eager=True,
+                     help="Build the rule pack and pipeline from their files instead of loading them from "
+                          "the compiled cache, and leave the cache as it is (also $CLAIMCHECK_NO_CACHE=1)."),
         click.option("--max-file-size", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES // 1_048_576,
                      show_default=True, help="Largest file to read, in MB."),
     ]
@@ -114,16 +123,20 @@ def lint_request(paths, *, config_file, isolated, select, extend_select, ignore,
 
 def run_lint(request):
     """``project.lint`` with its stopping problems turned into one line each and exit 2."""
+    from claimcheck import collector
     from claimcheck.project.baseline import BaselineError
     from claimcheck.project.config import ConfigError
     from claimcheck.project.lint import lint
 
+    collector.pause()  # until the pipeline is built (extract.pipeline resumes it)
     try:
         return lint(request)
     except ConfigError as exc:
         print_problems(exc.problems)
     except BaselineError as exc:
         print_problems([exc.problem])
+    finally:
+        collector.resume()  # when no pipeline was built
     sys.exit(EXIT_ERROR)
 
 

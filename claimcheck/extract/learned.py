@@ -5,6 +5,10 @@ The model folder is what ``claimcheck train`` writes (``train/fit.py``); the
 package ships one trained on ``corpus/`` (``claimcheck/models/default``). Which
 model a run uses is chosen once per process (``select_model``: ``check --model``, or
 ``$CLAIMCHECK_MODEL``), before the pipeline is built; ``None`` runs the rules alone.
+
+Only the classifiers' labels and weights are read (``Classifier``), not the
+spaCy pipelines they were saved in, and they are kept in the compiled cache
+under the content of the model folder's files.
 """
 from __future__ import annotations
 
@@ -86,21 +90,49 @@ class Learned:
         return max(scores, key=scores.get)
 
 
+@dataclass(frozen=True)
+class Classifier:
+    """A trained ``textcat_multilabel``: its labels and its thinc model."""
+
+    labels: tuple[str, ...]
+    model: object
+
+
 @lru_cache(maxsize=4)
-def load_model(folder: str):
-    """(meta, sentence textcat, page textcat) of a model folder."""
+def load_model(folder: str) -> tuple[dict, Classifier, Classifier]:
+    """(meta, sentence classifier, page classifier) of a model folder; ``ModelError`` when it holds none."""
     import spacy
+    from thinc.about import __version__ as thinc_version
+
+    from claimcheck import cache
 
     path = Path(folder)
+    fingerprint = cache.Fingerprint("model").add(spacy.__version__, thinc_version).add_tree(path)
+    return cache.cached(fingerprint, lambda: _read_model(path))
+
+
+def _read_model(path: Path) -> tuple[dict, Classifier, Classifier]:
     try:
         meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
-        # Only the classifiers' weights are needed: their bag-of-words features are string
-        # hashes, so the training vocabulary and tokenizer (most of the load time) stay on disk.
-        sentences = spacy.load(path / "sentences", exclude=["vocab", "tokenizer"]).get_pipe("textcat_multilabel")
-        pages = spacy.load(path / "pages", exclude=["vocab", "tokenizer"]).get_pipe("textcat_multilabel")
-    except (OSError, ValueError, KeyError) as exc:
-        raise ModelError(f"{folder}: not a claimcheck model ({type(exc).__name__}: {exc})") from None
-    return meta, sentences, pages
+        return meta, _read_classifier(path / "sentences"), _read_classifier(path / "pages")
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ModelError(f"{path}: not a claimcheck model ({type(exc).__name__}: {exc})") from None
+
+
+def _read_classifier(folder: Path) -> Classifier:
+    """The one component of a saved pipeline, built from its config and loaded with its weights.
+    Its bag-of-words features are string hashes, so the pipeline's vocabulary and tokenizer (most
+    of what ``spacy.load`` would build) are not needed."""
+    from spacy.language import Language
+    from spacy.util import load_config
+
+    config = load_config(folder / "config.cfg")
+    name = config["nlp"]["pipeline"][0]
+    settings = dict(config["components"][name])
+    factory = settings.pop("factory")
+    component = Language(create_tokenizer=lambda nlp: None).create_pipe(factory, name=name, config=settings)
+    component.from_disk(folder / name, exclude=("vocab",))
+    return Classifier(tuple(component.labels), component.model)
 
 
 def _sentence_features(doc) -> tuple[list, list[list[str]]]:
@@ -166,9 +198,9 @@ class LearnedScorer:
 
     def __init__(self, folder: str):
         self.folder = folder
-        self.meta, self.sentence_pipe, self.page_pipe = load_model(folder)
-        self.categories = tuple(self.sentence_pipe.labels)
-        self.page_labels = tuple(self.page_pipe.labels)
+        self.meta, self.sentences, self.pages = load_model(folder)
+        self.categories = self.sentences.labels
+        self.page_labels = self.pages.labels
 
     def __call__(self, doc):
         from spacy.tokens import Doc
@@ -178,8 +210,8 @@ class LearnedScorer:
         vocab = doc.vocab  # its lexemes already exist; the model reads hashes, not vocab entries
         _, sentence_words, page_words = classifier_inputs(doc)
         docs = [Doc(vocab, words=words or [" "]) for words in sentence_words]
-        rows = self.sentence_pipe.model.predict(docs) if docs else numpy.zeros((0, len(self.categories)))
-        page = self.page_pipe.model.predict([Doc(vocab, words=page_words)])[0] if page_words \
+        rows = self.sentences.model.predict(docs) if docs else numpy.zeros((0, len(self.categories)))
+        page = self.pages.model.predict([Doc(vocab, words=page_words)])[0] if page_words \
             else [0.0] * len(self.page_labels)
         doc._.cc_learned = Learned(
             model=self.folder, categories=self.categories, thresholds=self.meta["thresholds"],

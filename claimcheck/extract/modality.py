@@ -13,11 +13,10 @@ applied is recorded on the claim, so a finding can say what changed it.
 """
 from __future__ import annotations
 
-from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Span
 
 from claimcheck.extract.extensions import text_of
-from claimcheck.extract.patterns import GatedMatcher, split_patterns
+from claimcheck.extract.patterns import PatternMatchers, cached_patterns, compile_patterns
 
 
 CUES_KEY = "cc_cues"
@@ -25,28 +24,18 @@ CUES_KEY = "cc_cues"
 
 class ModalityTagger:
     def __init__(self, nlp, pack):
-        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.patterns = GatedMatcher(nlp.vocab)
-        self.cues = {}
-        for cue in pack.cues:
-            self.cues[cue.id] = cue
-            word_sequences, patterns = split_patterns(list(cue.patterns))
-            docs = list(nlp.tokenizer.pipe(cue.phrases)) + [Doc(nlp.vocab, words=w) for w in word_sequences]
-            if docs:
-                self.phrases.add(cue.id, docs)
-            if patterns:
-                self.patterns.add(cue.id, patterns)
+        self.cues = {cue.id: cue for cue in pack.cues}
+        compiled = cached_patterns("modality", nlp, pack, lambda: [
+            compile_patterns(nlp, cue.id, cue.phrases, patterns=cue.patterns) for cue in pack.cues])
+        self.matchers = PatternMatchers(nlp.vocab, compiled)
         self.rank = {category: index for index, category in enumerate(pack.precedence)}
         self.subordinate_openers = tuple(pack.subordinate_openers)
 
     def _cue_spans(self, doc) -> list[Span]:
         found = []
-        for matcher in (self.phrases, self.patterns):
-            if not len(matcher):
-                continue
-            for match_id, start, end in matcher(doc):
-                cue_id = doc.vocab.strings[match_id]
-                found.append(Span(doc, start, end, label=self.cues[cue_id].category, span_id=cue_id))
+        for match_id, start, end in self.matchers(doc):
+            cue_id = doc.vocab.strings[match_id]
+            found.append(Span(doc, start, end, label=self.cues[cue_id].category, span_id=cue_id))
         pseudo = [s for s in found if s.label_ == "pseudo"]
         # A pseudo cue swallows any other cue it overlaps ("not only" is not "not",
         # "do not merely" is not "do not").

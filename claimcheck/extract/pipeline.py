@@ -89,7 +89,10 @@ def make_doc(nlp, text: str):
 def analyze_pairs(items: Iterable[tuple[object, NormalizedText]], pack: RulePack
                   ) -> Iterator[tuple[object, NormalizedText, Analysis]]:
     """Analyze (context, text) pairs in batches, keeping each context with its result."""
+    from claimcheck import collector
+
     nlp = build_pipeline(pack)
+    collector.resume()  # start-up is over (see commands.check.run_lint)
     stream = ((make_doc(nlp, text.text), (context, text)) for context, text in items)
     for doc, (context, text) in nlp.pipe(stream, as_tuples=True, batch_size=BATCH_SIZE):
         yield context, text, to_analysis(doc, text, pack)

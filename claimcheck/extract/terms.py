@@ -9,17 +9,17 @@ matched, so every claim can say which pattern found it. Within a label the
 longest match wins ("no risk of rejection" over "no risk"). Token patterns
 that are plain word alternations become phrases (``extract.patterns``); those
 that need particular words run only on the sentences that contain them.
-Conditions are also found in hashtags ("#kneepain").
+Conditions are also found in hashtags ("#kneepain"). The tokenized phrases
+come from the compiled cache when this pack version has been seen before.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 
-from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Span
 from spacy.util import filter_spans
 
-from claimcheck.extract.patterns import GatedMatcher, split_patterns
+from claimcheck.extract.patterns import CompiledPatterns, PatternMatchers, cached_patterns, compile_patterns
 
 SPANS_KEY = "cc_terms"
 # Within these labels overlapping matches compete; the longest wins.
@@ -38,50 +38,44 @@ def hashtag_forms(terms: list[str]) -> list[str]:
     return [form for form in dict.fromkeys(forms) if form not in terms]
 
 
+def compile_terms(nlp, pack) -> list[tuple[tuple[str, str, str], CompiledPatterns]]:
+    """Every term of the knowledge base and the lexicon, tokenized: ((label, class, entry id),
+    its patterns) in a fixed order."""
+    kb = pack.kb
+    compiled = []
+
+    def add(label, cls, entry, phrases=(), exact=(), patterns=()):
+        compiled.append(((label, cls, entry), compile_patterns(nlp, f"{label}|{cls}|{entry}", phrases, exact, patterns)))
+
+    for product in kb.products.values():
+        add("PRODUCT", product["id"], product["id"], product.get("terms", []), patterns=product.get("patterns", []))
+    for condition in kb.conditions.values():
+        terms = condition.get("terms", [])
+        add("CONDITION", condition["id"], condition["id"], terms + hashtag_forms(terms),
+            condition.get("case_sensitive_terms", []))
+    for approved in kb.approved_products.values():
+        add("APPROVED", approved["id"], approved["id"], approved.get("terms", []))
+    for use in kb.approved_uses.values():
+        add("PROCEDURE", use["id"], use["id"], use.get("procedure_terms", []))
+    for risk in kb.risks.values():
+        add("RISK", risk["id"], risk["id"], risk.get("terms", []))
+    for entry in pack.lexicon:
+        add(entry.label.upper(), entry.cls, entry.id, entry.phrases, entry.case_sensitive, entry.patterns)
+    return compiled
+
+
 class TermMatcher:
     def __init__(self, nlp, pack):
-        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
-        self.tokens = GatedMatcher(nlp.vocab)
-        self.keys: dict[int, tuple[str, str, str]] = {}
-        tokenizer = nlp.tokenizer
-        kb = pack.kb
-
-        def add(label, cls, entry, phrases=(), exact=(), patterns=()):
-            key = f"{label}|{cls}|{entry}"
-            self.keys[nlp.vocab.strings.add(key)] = (label, cls, entry)
-            word_sequences, patterns = split_patterns(list(patterns))
-            docs = list(tokenizer.pipe(phrases)) + [Doc(nlp.vocab, words=words) for words in word_sequences]
-            if docs:
-                self.lower.add(key, docs)
-            if exact:
-                self.exact.add(key, list(tokenizer.pipe(exact)))
-            if patterns:
-                self.tokens.add(key, patterns)
-
-        for product in kb.products.values():
-            add("PRODUCT", product["id"], product["id"], product.get("terms", []), patterns=product.get("patterns", []))
-        for condition in kb.conditions.values():
-            terms = condition.get("terms", [])
-            add("CONDITION", condition["id"], condition["id"], terms + hashtag_forms(terms),
-                condition.get("case_sensitive_terms", []))
-        for approved in kb.approved_products.values():
-            add("APPROVED", approved["id"], approved["id"], approved.get("terms", []))
-        for use in kb.approved_uses.values():
-            add("PROCEDURE", use["id"], use["id"], use.get("procedure_terms", []))
-        for risk in kb.risks.values():
-            add("RISK", risk["id"], risk["id"], risk.get("terms", []))
-        for entry in pack.lexicon:
-            add(entry.label.upper(), entry.cls, entry.id, entry.phrases, entry.case_sensitive, entry.patterns)
+        compiled = cached_patterns("terms", nlp, pack, lambda: compile_terms(nlp, pack))
+        self.keys: dict[int, tuple[str, str, str]] = {nlp.vocab.strings.add(item.key): names
+                                                       for names, item in compiled}
+        self.matchers = PatternMatchers(nlp.vocab, [item for _, item in compiled])
 
     def __call__(self, doc):
         found: dict[str, list[Span]] = defaultdict(list)
-        for matcher in (self.lower, self.exact, self.tokens):
-            if not len(matcher):
-                continue
-            for match_id, start, end in matcher(doc):
-                label, cls, entry = self.keys[match_id]
-                found[label].append(Span(doc, start, end, label=label, kb_id=cls, span_id=entry))
+        for match_id, start, end in self.matchers(doc):
+            label, cls, entry = self.keys[match_id]
+            found[label].append(Span(doc, start, end, label=label, kb_id=cls, span_id=entry))
         spans = []
         for label, group in found.items():
             spans.extend(filter_spans(group) if label in EXCLUSIVE else group)

@@ -11,14 +11,17 @@ Layout of a pack directory (the built-in one is ``rules/``)::
 An extra pack (``--rule-path`` / ``rule-paths``) may use the same layout or be
 a plain folder of rule files. A broken file is reported as ``file:line:
 message`` and left out; everything else still loads.
+
+Reading and validating the YAML is done once per pack version: the validated
+pack is kept in the compiled cache (``claimcheck.cache``) under a key made of
+every file the pack is read from, and only the rules' checks are compiled on
+each run (they are closures, and the kind modules may change between runs).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-
-from jsonschema import Draft202012Validator
 
 from claimcheck.errors import InputProblem
 from claimcheck.pack.knowledge import KnowledgeBase, load_knowledge_base
@@ -97,6 +100,7 @@ class RulePack:
     precedence: list[str]
     problems: list[InputProblem]
     directories: tuple[str, ...]
+    cache_key: str = ""  # the compiled cache's key of this pack version (claimcheck.cache)
     affirmations: list[str] = field(default_factory=list)
     rhetorical_questions: list[str] = field(default_factory=list)
     subordinate_openers: list[str] = field(default_factory=list)
@@ -118,6 +122,8 @@ class RulePack:
 
 
 def _load_rule(path: Path, kb: KnowledgeBase) -> tuple[Rule | None, list[InputProblem]]:
+    from jsonschema import Draft202012Validator
+
     data, problems = load_validated(path, "rule")
     if data is None:
         return None, problems
@@ -171,7 +177,47 @@ def load_pack(extra_dirs: tuple[str, ...] = (), extra_kb: tuple[str, ...] = (),
 
 @lru_cache(maxsize=8)
 def _load_pack_cached(extra_dirs: tuple[str, ...], extra_kb: tuple[str, ...], include_builtin: bool) -> RulePack:
+    from claimcheck import cache
+
     directories = ((str(rules_dir()),) if include_builtin else ()) + extra_dirs
+    fingerprint = _fingerprint(directories, extra_kb)
+    pack = cache.cached(fingerprint, lambda: _read_pack(directories, extra_kb))
+    pack.cache_key = fingerprint.key()
+    _compile_checks(pack)
+    return pack
+
+
+def _fingerprint(directories: tuple[str, ...], extra_kb: tuple[str, ...]):
+    """Everything the validated pack depends on: each YAML file of each pack folder (a
+    superset of those read), the extra knowledge-base files, the YAML parser and schema
+    validator, and which check kinds are installed (a rule's parameters are validated
+    against its kind's schema)."""
+    from claimcheck.cache import Fingerprint
+    from claimcheck.evaluate.kinds import BUILT_IN, registered
+
+    fingerprint = Fingerprint("pack").add(directories, extra_kb).add_library("yaml").add_library("jsonschema")
+    for directory in directories:
+        fingerprint.add_tree(Path(directory), "*.yaml")
+    for path in extra_kb:
+        fingerprint.add_file(Path(path))
+    for name, module in sorted(registered().items()):
+        fingerprint.add(name, module)
+        if module != BUILT_IN.get(name):  # claimcheck's own are in the source digest already
+            fingerprint.add_file(_module_file(module))
+    return fingerprint
+
+
+def _module_file(module: str) -> Path:
+    import importlib.util
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        spec = None
+    return Path(spec.origin) if spec is not None and spec.origin else Path(module)
+
+
+def _read_pack(directories: tuple[str, ...], extra_kb: tuple[str, ...]) -> RulePack:
+    """Read and validate every file of the pack; the rules' checks are not compiled yet."""
     problems: list[InputProblem] = []
     parts = {"kb": [], "lexicon": [], "cues": [], "checks": []}
     for directory in directories:
@@ -232,16 +278,18 @@ def _load_pack_cached(extra_dirs: tuple[str, ...], extra_kb: tuple[str, ...], in
         seen[rule.code] = rule.path
         rules.append(rule)
     rules.sort(key=lambda r: r.code)
-    pack = RulePack(rules, kb, lexicon, cues, precedence or ["negated", "reported", "hypothetical", "research",
-                                                              "question", "hedged"], problems, directories, **words)
+    return RulePack(rules, kb, lexicon, cues, precedence or ["negated", "reported", "hypothetical", "research",
+                                                             "question", "hedged"], problems, directories, **words)
+
+
+def _compile_checks(pack: RulePack) -> None:
     from claimcheck.evaluate.kinds import load_kind
-    for rule in list(rules):
+    for rule in list(pack.rules):
         try:
             rule.check = load_kind(rule.kind).compile(rule, pack)
         except ValueError as exc:  # a parameter that names what the pack does not have
-            problems.append(InputProblem(rule.path, "CC910", str(exc)))
-            rules.remove(rule)
-    return pack
+            pack.problems.append(InputProblem(rule.path, "CC910", str(exc)))
+            pack.rules.remove(rule)
 
 
 def _repeated(path: Path, section: str, index: int, entry_id: str, known: set[str],

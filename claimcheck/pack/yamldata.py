@@ -3,29 +3,33 @@
 Rule authors edit YAML by hand, so every error must point at the line to fix:
 we compose the YAML node tree once to know where each value starts, and map
 each JSON Schema error's path to that line.
+
+PyYAML and jsonschema are imported on first use: a run whose rule pack comes
+from the compiled cache (``claimcheck.cache``) needs neither.
 """
 from __future__ import annotations
 
 import difflib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-import yaml
-from jsonschema import Draft202012Validator
+from typing import TYPE_CHECKING, Any
 
 from claimcheck.errors import InputProblem
 from claimcheck.pack.resources import load_schema, schema_registry
 
+if TYPE_CHECKING:
+    import yaml
 
-# libyaml's parser when PyYAML has it (its wheels do): several times faster,
-# and the rule pack is parsed on every run.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+def _loader_class():
+    # libyaml's parser when PyYAML has it (its wheels do): several times faster.
+    import yaml
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 def parse(text: str) -> tuple[yaml.Node | None, Any]:
     """One parse gives both the node tree (for line numbers) and the data."""
-    loader = _Loader(text)
+    loader = _loader_class()(text)
     try:
         root = loader.get_single_node()
         return root, (loader.construct_document(root) if root is not None else None)
@@ -34,6 +38,8 @@ def parse(text: str) -> tuple[yaml.Node | None, Any]:
 
 
 def _node_at(node: yaml.Node | None, path) -> yaml.Node | None:
+    import yaml
+
     for part in path:
         if isinstance(node, yaml.MappingNode):
             node = next((value for key, value in node.value if key.value == part), None)
@@ -88,6 +94,8 @@ def _holds_boolean(value) -> bool:
 
 def load_validated(path: Path, schema_name: str, code: str = "CC910") -> tuple[Any, list[InputProblem]]:
     """Load ``path`` and validate it; returns (data or None, problems)."""
+    import yaml
+
     origin = str(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -108,6 +116,8 @@ def schema_problems(data: Any, schema_name: str, origin: str, code: str,
                     line_at: Callable[[list], int | None] = lambda path: None) -> list[InputProblem]:
     """Validate already-parsed data (YAML or TOML) against a shipped schema;
     ``line_at`` maps an error's key path to the line that holds it."""
+    from jsonschema import Draft202012Validator
+
     validator = Draft202012Validator(load_schema(schema_name), registry=schema_registry())
     problems = []
     for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
@@ -123,6 +133,8 @@ def schema_problems(data: Any, schema_name: str, origin: str, code: str,
 def line_in_tree(root: yaml.Node | None, keys: list) -> int | None:
     """Line of ``keys`` in a composed YAML tree: the key's own line when the last
     step is a mapping key (a block value starts on the next line)."""
+    import yaml
+
     if keys:
         parent = _node_at(root, keys[:-1])
         if isinstance(parent, yaml.MappingNode):
@@ -135,6 +147,8 @@ def line_in_tree(root: yaml.Node | None, keys: list) -> int | None:
 
 def line_of(path: Path, keys: list) -> int | None:
     """Line of the value at ``keys`` in a YAML file (for errors found after validation)."""
+    import yaml
+
     try:
         root, _ = parse(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):

@@ -152,12 +152,21 @@ def _toml_line(path: Path, keys) -> int | None:
 
 
 def load_config_file(path: Path) -> Config:
-    """Read and validate one configuration file; raises ``ConfigError``."""
+    """Read and validate one configuration file; raises ``ConfigError``. A file whose content
+    validated before is read back from the compiled cache, without PyYAML or jsonschema."""
+    from claimcheck import cache
+
+    origin = str(path)
+    text = _read_text(path)
+    fingerprint = cache.Fingerprint("config").add(origin, text)
+    data = cache.cached(fingerprint, lambda: _validated_mapping(path, text))
+    return from_mapping(data, origin, path.resolve().parent)
+
+
+def _validated_mapping(path: Path, text: str) -> dict:
     from claimcheck.pack.yamldata import line_in_tree, parse, schema_problems
 
     origin = str(path)
-    root = path.resolve().parent
-    text = _read_text(path)
     if path.name.endswith(".toml"):
         data = _toml_table(path, text)
         if data is None:
@@ -175,7 +184,7 @@ def load_config_file(path: Path) -> Config:
         problems = schema_problems(data, "config", origin, CONFIG_CODE, lambda keys: line_in_tree(root_node, keys))
     if problems:
         raise ConfigError(problems)
-    return from_mapping(data, origin, root)
+    return data
 
 
 # -- discovery ---------------------------------------------------------------------

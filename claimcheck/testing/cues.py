@@ -175,11 +175,9 @@ def _matches(tagger, doc, analysis) -> tuple[list[_Match], list[_Match]]:
     """Every cue match in ``doc`` (raw), and those the tagger keeps: pseudo cues applied, and
     cues inside a longer predicate phrase ("no" in "no side effects") left out, as the tagger does."""
     raw = []
-    for matcher in (tagger.phrases, tagger.patterns):
-        if len(matcher):
-            for match_id, start, end in matcher(doc):
-                cue = doc.vocab.strings[match_id]
-                raw.append(_Match(cue, tagger.cues[cue].category, doc[start].idx, doc[start:end].end_char))
+    for match_id, start, end in tagger.matchers(doc):
+        cue = doc.vocab.strings[match_id]
+        raw.append(_Match(cue, tagger.cues[cue].category, doc[start].idx, doc[start:end].end_char))
     predicates = [t for t in analysis.terms if t.label == "PREDICATE"]
     kept = [_Match(s.id_, s.label_, s.start_char, s.end_char) for s in tagger._cue_spans(doc)
             if not any(p.start <= s.start_char and s.end_char <= p.end and p.end - p.start > s.end_char - s.start_char
