@@ -208,9 +208,16 @@ def test_an_interrupted_run_exits_130_not_1(tmp_path):
     import time
 
     # Reading standard input that never ends keeps the run busy until the interrupt.
+    import psutil
+
     process = subprocess.Popen([sys.executable, "-m", "claimcheck", "check", "-"], stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(1.5)
+    # Interrupt only once start-up is over and the run waits on its input (asleep for a
+    # while), however slow the machine: an interrupt during start-up tests something else.
+    watched, asleep, deadline = psutil.Process(process.pid), 0, time.monotonic() + 60
+    while asleep < 5 and time.monotonic() < deadline:
+        time.sleep(0.2)
+        asleep = asleep + 1 if watched.status() == psutil.STATUS_SLEEPING else 0
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
     process.stdin.close()
