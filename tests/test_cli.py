@@ -208,16 +208,16 @@ def test_an_interrupted_run_exits_130_not_1(tmp_path):
     import time
 
     # Reading standard input that never ends keeps the run busy until the interrupt.
-    import psutil
+    from pathlib import Path
 
     process = subprocess.Popen([sys.executable, "-m", "claimcheck", "check", "-"], stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    # Interrupt only once start-up is over and the run waits on its input (asleep for a
-    # while), however slow the machine: an interrupt during start-up tests something else.
-    watched, asleep, deadline = psutil.Process(process.pid), 0, time.monotonic() + 60
-    while asleep < 5 and time.monotonic() < deadline:
-        time.sleep(0.2)
-        asleep = asleep + 1 if watched.status() == psutil.STATUS_SLEEPING else 0
+    # Interrupt only once the main thread is blocked reading the input pipe (Linux shows it
+    # in the thread's wait channel), however slow the machine: an interrupt during start-up
+    # tests something else, and a fixed sleep raced with it on a loaded machine.
+    channel, deadline = Path(f"/proc/{process.pid}/task/{process.pid}/wchan"), time.monotonic() + 60
+    while "pipe" not in channel.read_text() and time.monotonic() < deadline:
+        time.sleep(0.1)
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
     process.stdin.close()
