@@ -112,7 +112,7 @@ def _nothing(*_args) -> None:
     pass
 
 
-def run_partitioned_scan(inputs: list[Path], out: Path, options, task_bytes: int,
+def run_partitioned_scan(inputs: list[Path], out: Path, options, task_bytes: int | None = None,
                          on_task: Callable[[TaskResult], None] = _nothing,
                          on_tasks: Callable[[int, int], None] = _nothing,
                          on_failed: Callable[[InputTask, str], None] = _nothing,
