@@ -94,9 +94,11 @@ class DaskWorkers:
         self.local = kind == "local"
         try:
             if self.local:
-                # A free port: two scans (or a scan and a notebook) must not fight over 8787.
+                # A free port: two scans (or a scan and a notebook) must not fight over 8787. Its
+                # logs are silenced up to ERROR: a worker whose heartbeat meets the scheduler
+                # closing at the end logs a traceback; a task's own errors come back through its future.
                 self.cluster = LocalCluster(n_workers=value, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                            dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR)
+                                            dashboard_address="127.0.0.1:0", silence_logs=logging.CRITICAL)
                 self.client = Client(self.cluster)
             else:
                 self.client = Client(value, timeout=START_TIMEOUT)
