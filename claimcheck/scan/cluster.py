@@ -27,7 +27,7 @@ from distributed.scheduler import KilledWorker
 
 from claimcheck.extract.learned import SHIPPED_MODEL
 from claimcheck.scan.scanner import ClusterError, dask_target
-from claimcheck.scan.partitioned import TaskResult, scan_task
+from claimcheck.scan.partitioned import TaskResult, scan_task, task_failure
 from claimcheck.scan.tasks import InputTask
 from claimcheck.scan.worker import PageOutcome, PageTask, check_pages, init_worker
 
@@ -141,8 +141,8 @@ class DaskWorkers:
                 finished(future.result())
             except KilledWorker:
                 failed(task, "the workers checking it died (a crash in native code, or out of memory)")
-            except OSError as exc:
-                failed(task, f"cannot write its results: {exc.strerror or exc}")
+            except Exception as exc:  # noqa: BLE001 - one task fails, not the scan
+                failed(task, task_failure(exc))
             finally:
                 future.release()
 
