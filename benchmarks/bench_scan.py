@@ -12,21 +12,26 @@ Prints, on the same pages:
   command as a user runs it, with and without the fixed start-up (import,
   and each worker building its pipeline once);
 * ``--dask local:2`` against ``--workers 2`` on the same pages, the command as
-  a user runs it: pages/s of each, the Dask overhead (target <= 15%), and the
-  same without the fixed start-up (a local cluster takes seconds to start);
+  a user runs it, into SQLite (``--db``) and into Parquet (``--out``): pages/s
+  of each, the Dask overhead (target <= 15%), the same without the fixed
+  start-up (a local cluster takes seconds to start), and CPU seconds (of all
+  the command's processes; steadier than wall time on a shared machine), from
+  which a page's cost is taken for the README's projection;
 * irrelevant pages: pages/s, and how many times faster than relevant ones
   (target >= 10);
 * peak memory (ru_maxrss) of a scan, main process and largest worker, at two
   crawl sizes (flat: the scan streams).
 
     python benchmarks/bench_scan.py [--relevant 1200] [--irrelevant 4000] [--sizes 1000,5000]
-    python benchmarks/bench_scan.py --only-dask [--relevant 1200]   # the Dask comparison alone
+    python benchmarks/bench_scan.py --only-dask [--relevant 1200] [--repeat 2]   # the Dask comparison alone
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import resource
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -54,37 +59,69 @@ def timed_scan(crawl: Path, db: Path, workers: int) -> tuple[float, int, int]:
     return seconds, summary.written, words
 
 
-def command_seconds(crawl: Path, db: Path, workers: int, dask: str | None = None) -> float:
+def command_seconds(crawl: Path, db: Path, workers: int, dask: str | None = None, out: Path | None = None,
+                    cpu: list | None = None) -> float:
     """Wall-clock seconds of 'claimcheck scan' in a fresh process, into a fresh store
-    (with ``dask``, '--dask DASK' in place of '--workers')."""
+    (with ``dask``, '--dask DASK' in place of '--workers'; with ``out``, '--out OUT', a
+    fresh results folder, in place of '--db'). ``cpu`` gets the CPU seconds of the command
+    and every process it waited for (the pool's or the local cluster's workers): unlike
+    wall time, it hardly moves when neighbours load the machine."""
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
-    started = time.perf_counter()
+    if out is not None:
+        shutil.rmtree(out, ignore_errors=True)
     where = ["--dask", dask] if dask else ["--workers", str(workers)]
-    subprocess.run([sys.executable, "-m", "claimcheck", "scan", str(crawl), "--db", str(db), *where, "--quiet"],
-                   check=True)
-    return time.perf_counter() - started
+    into = ["--out", str(out)] if out is not None else ["--db", str(db)]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "claimcheck", "scan", str(crawl), *into, *where, "--quiet"], check=True)
+    seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if cpu is not None:
+        cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return seconds
 
 
-def dask_comparison(crawl: Path, tiny: Path, db: Path, pages: int) -> str:
-    """'--workers 2' against '--dask local:2' on the same crawl, best of two runs each;
-    the tiny crawl measures each one's fixed start-up."""
+def dask_comparison(crawl: Path, tiny: Path, db: Path, pages: int, repeat: int = 2) -> str:
+    """'--workers 2' against '--dask local:2' on the same crawl, into SQLite (--db) and into
+    Parquet (--out), best of ``repeat`` runs each; the tiny crawl measures each one's fixed
+    start-up, which is taken off for the figures "without the start-up"."""
     try:
         import distributed  # noqa: F401
     except ImportError:
         return "\n--dask local:2: not measured (pip install 'claimcheck[dask]')"
-    runs = {(mode, path): min(command_seconds(path, db, 2, dask) for _ in range(2))
-            for mode, dask in (("workers", None), ("dask", "local:2")) for path in (crawl, tiny)}
-    w, d = runs["workers", crawl], runs["dask", crawl]
-    ws, ds = runs["workers", tiny], runs["dask", tiny]
-    warm_w, warm_d = max(w - ws, 1e-9), max(d - ds, 1e-9)
-    return (f"\n--workers 2 against --dask local:2 ('claimcheck scan' in a fresh process, {pages} pages):\n"
-            f"  --workers 2     {w:6.1f} s {pages / w:8.1f} pages/s   without the start-up ({ws:.1f} s) "
-            f"{pages / warm_w:8.1f} pages/s\n"
-            f"  --dask local:2  {d:6.1f} s {pages / d:8.1f} pages/s   without the start-up ({ds:.1f} s) "
-            f"{pages / warm_d:8.1f} pages/s\n"
-            f"  Dask overhead   {d / w - 1:6.1%} of the time; without the start-up {warm_d / warm_w - 1:6.1%} "
-            f"(target <= 15%)")
+    out = db.parent / "bench-out"
+    wall, cpu = {}, {}
+    for _ in range(repeat):  # interleaved, so that a noisy minute does not hit one mode only
+        for mode, dask in (("workers", None), ("dask", "local:2")):
+            for output in ("db", "out"):
+                for path in (crawl, tiny):
+                    spent: list[float] = []
+                    seconds = command_seconds(path, db, 2, dask, out if output == "out" else None, spent)
+                    key = (mode, output, path)
+                    wall[key] = min(wall.get(key, float("inf")), seconds)
+                    cpu[key] = min(cpu.get(key, float("inf")), spent[0])
+    lines = [f"\n--workers 2 against --dask local:2 ('claimcheck scan' in a fresh process, {pages} pages, "
+             f"best of {repeat}; CPU: all processes of the command):"]
+    for output, label in (("db", "--db (SQLite)"), ("out", "--out (Parquet)")):
+        for mode, name in (("workers", "--workers 2"), ("dask", "--dask local:2")):
+            w, ws = wall[mode, output, crawl], wall[mode, output, tiny]
+            c, cs = cpu[mode, output, crawl], cpu[mode, output, tiny]
+            lines.append(f"  {label:16} {name:15} {w:6.1f} s {pages / w:7.1f} pages/s; without the start-up "
+                         f"({ws:.1f} s) {pages / max(w - ws, 1e-9):7.1f} pages/s; CPU {c:5.1f} s "
+                         f"({1000 * max(c - cs, 0) / pages:.0f} ms a page after a start-up of {cs:.1f} s)")
+    for output, label in (("db", "--db"), ("out", "--out")):
+        w, d = wall["workers", output, crawl], wall["dask", output, crawl]
+        ws, ds = wall["workers", output, tiny], wall["dask", output, tiny]
+        c, dc = cpu["workers", output, crawl] - cpu["workers", output, tiny], \
+            cpu["dask", output, crawl] - cpu["dask", output, tiny]
+        lines.append(f"  Dask overhead {label:5}  {d / w - 1:6.1%} of the time; without the start-up "
+                     f"{max(d - ds, 1e-9) / max(w - ws, 1e-9) - 1:6.1%}; CPU a page {dc / max(c, 1e-9) - 1:6.1%} "
+                     f"(target <= 15%)")
+    for mode, name in (("workers", "--workers 2"), ("dask", "--dask local:2")):
+        lines.append(f"  Parquet against SQLite, {name}: {wall[mode, 'db', crawl] / wall[mode, 'out', crawl]:.2f}x "
+                     f"the pages/s")
+    return "\n".join(lines)
 
 
 def linted_texts(crawl: Path) -> tuple[list[str], list[str]]:
@@ -126,6 +163,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,5000", help="two crawl sizes for the memory figure (20%% relevant)")
     parser.add_argument("--keep", type=Path, help="write the crawls here and keep them")
     parser.add_argument("--only-dask", action="store_true", help="only --workers 2 against --dask local:2")
+    parser.add_argument("--repeat", type=int, default=2, help="runs of each command in the Dask comparison")
     args = parser.parse_args()
     if args.only_dask:
         work = args.keep or Path(tempfile.mkdtemp(prefix="claimcheck-bench-"))
@@ -133,7 +171,7 @@ def main() -> None:
         make_crawl.write_crawl(work / "tiny", 2, 1.0, formats=("warc",))
         print(f"claimcheck scan benchmark: {os.cpu_count()} cores, crawls in {work}")
         print(dask_comparison(work / "relevant" / "crawl.warc.gz", work / "tiny" / "crawl.warc.gz",
-                              work / "bench.sqlite", args.relevant))
+                              work / "bench.sqlite", args.relevant, args.repeat))
         return
 
     import spacy
@@ -198,7 +236,7 @@ def main() -> None:
            for n in (1, 2) for crawl in (rel_warc, tiny / "crawl.warc.gz")}
     c1, c2 = cli[1, rel_warc], cli[2, rel_warc]
     s1, s2 = cli[1, tiny / "crawl.warc.gz"], cli[2, tiny / "crawl.warc.gz"]
-    dask_lines = dask_comparison(rel_warc, tiny / "crawl.warc.gz", db, pages)
+    dask_lines = dask_comparison(rel_warc, tiny / "crawl.warc.gz", db, pages, args.repeat)
 
     irr_warc = irrelevant_crawl / "crawl.warc.gz"
     ti, irrelevant_pages, _ = timed_scan(irr_warc, db, workers=1)

@@ -2,10 +2,14 @@
 and Dask never imported without the flag."""
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+import os
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -70,37 +74,114 @@ needs_dask = pytest.mark.skipif(importlib.util.find_spec("distributed") is None,
 @pytest.fixture(scope="module")
 def crawl(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("crawl")
-    make_crawl.write_crawl(out, 240, 0.3, sites=5, formats=("warc",))
+    make_crawl.write_crawl(out, 120, 0.3, sites=5, formats=("warc",))
     return out / "crawl.warc.gz"
 
 
+@pytest.fixture(scope="module")
+def reference(crawl, tmp_path_factory) -> Path:
+    """The crawl scanned with --workers 2: what every Dask scan must equal."""
+    store = tmp_path_factory.mktemp("reference") / "workers.sqlite"
+    result = scan(str(crawl), "--db", str(store), "--workers", "2", "-q")
+    assert result.returncode == 0, result.stderr
+    return store
+
+
+def assert_same_store(got: Path, expected: Path) -> None:
+    """Row by row, pages, findings and sites: every page once, the same findings."""
+    for table in ("pages", "findings", "sites"):
+        columns, expected_rows = rows(expected, table)
+        same_columns, got_rows = rows(got, table)
+        assert columns == same_columns
+        assert len(got_rows) == len(expected_rows), table
+        for index, (left, right) in enumerate(zip(expected_rows, got_rows)):
+            assert left == right, f"{table} row {index} differs"
+
+
 @needs_dask
-def test_dask_local_gives_the_same_store_as_two_workers(crawl, tmp_path):
-    stores = {}
-    for name, option in (("workers", ["--workers", "2"]), ("dask", ["--dask", "local:2"])):
-        stores[name] = tmp_path / f"{name}.sqlite"
-        result = scan(str(crawl), "--db", str(stores[name]), *option)
-        assert result.returncode == 0, result.stderr
-        assert "240 pages checked" in result.stderr
+def test_dask_local_gives_the_same_store_as_two_workers(crawl, reference, tmp_path):
+    store = tmp_path / "dask.sqlite"
+    result = scan(str(crawl), "--db", str(store), "--dask", "local:2")
+    assert result.returncode == 0, result.stderr
+    assert "120 pages checked" in result.stderr
     assert "claimcheck scan: Dask, 2 workers (2 threads) at tcp://127.0.0.1:" in result.stderr
     assert "dashboard: http://127.0.0.1:" in result.stderr
-    for table in ("pages", "findings", "sites"):
-        columns, expected = rows(stores["workers"], table)
-        same_columns, got = rows(stores["dask"], table)
-        assert columns == same_columns
-        assert len(got) == len(expected), table
-        for index, (left, right) in enumerate(zip(expected, got)):
-            assert left == right, f"{table} row {index} differs"
-    _, pages = rows(stores["dask"], "pages")
-    _, findings = rows(stores["dask"], "findings")
-    assert len(pages) == 240 and len(findings) > 100
+    assert_same_store(store, reference)
+    _, pages = rows(store, "pages")
+    _, findings = rows(store, "findings")
+    assert len(pages) == 120 and len(findings) > 100
 
     # Resume: a second run over the same store skips every page and changes nothing.
-    again = scan(str(crawl), "--db", str(stores["dask"]), "--dask", "local:2")
+    again = scan(str(crawl), "--db", str(store), "--dask", "local:2")
     assert again.returncode == 0, again.stderr
-    assert "0 pages checked (none), 240 unchanged and skipped" in again.stderr
-    for table in ("pages", "findings"):
-        assert rows(stores["dask"], table) == rows(stores["workers"], table)
+    assert "0 pages checked (none), 120 unchanged and skipped" in again.stderr
+    assert_same_store(store, reference)
+
+
+def stored_pages(store: Path) -> int:
+    try:
+        with sqlite3.connect(f"file:{store}?mode=ro", uri=True) as connection:
+            return connection.execute("SELECT COUNT(*) FROM pages").fetchone()[0]
+    except sqlite3.Error:  # not created yet
+        return 0
+
+
+def written_tasks(out: Path) -> int:
+    from claimcheck.scan.partitions import done_tasks
+
+    return len(done_tasks(out))
+
+
+def wait_for(condition, process: subprocess.Popen, what: str, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert process.poll() is None, f"the scan ended before {what}: {process.communicate()[1]}"
+        assert time.monotonic() < deadline, f"no {what} after {timeout} s"
+        time.sleep(0.05)
+
+
+def dask_worker_pids(client: subprocess.Popen) -> list[int]:
+    """The worker processes of the client's LocalCluster (the nannies run inside the client)."""
+    import psutil
+
+    return [child.pid for child in psutil.Process(client.pid).children(recursive=True)
+            if any("spawn_main" in part for part in child.cmdline())]
+
+
+@needs_dask
+@pytest.mark.parametrize("output", ["--db", "--out"])
+def test_killing_a_worker_then_the_client_loses_and_doubles_nothing(output, crawl, reference, tmp_path):
+    """A worker is killed mid-scan (Dask reruns its task; the scan goes on), then the client
+    itself (SIGKILL, cluster and all); running the command again finishes the scan, and the
+    results hold every page exactly once with the findings of an uninterrupted scan."""
+    target = tmp_path / ("results.sqlite" if output == "--db" else "results")
+    progress = (lambda: stored_pages(target)) if output == "--db" else (lambda: written_tasks(target))
+    command = [sys.executable, "-m", "claimcheck", "scan", str(crawl), output, str(target), "--dask", "local:2",
+               "-q", *(["--batch-size", "8"] if output == "--db" else ["--task-size", "0.02"])]
+    client = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              start_new_session=True)
+    try:
+        wait_for(lambda: progress() > 0, client, "first results")
+        workers = dask_worker_pids(client)
+        assert len(workers) == 2
+        os.kill(workers[0], signal.SIGKILL)
+        before = progress()
+        wait_for(lambda: progress() > before, client, "results after a worker was killed")
+        os.kill(client.pid, signal.SIGKILL)
+    finally:
+        with contextlib.suppress(ProcessLookupError):  # the workers the client started go with it
+            os.killpg(client.pid, signal.SIGKILL)
+        client.communicate()
+    assert 0 < progress()
+    resumed = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr
+    if output == "--out":
+        from claimcheck.scan.partitions import sqlite_copy
+
+        copy = tmp_path / "copy.sqlite"
+        sqlite_copy(target, copy)
+        target = copy
+    assert_same_store(target, reference)
 
 
 @needs_dask

@@ -158,3 +158,20 @@ def test_an_abandoned_partition_leaves_nothing(tmp_path):
     writer.abandon()
     assert [p.name for p in (tmp_path / PAGES).iterdir()] == []
     assert done_tasks(tmp_path) == set()
+
+
+def test_a_task_that_cannot_be_written_is_one_line_and_the_others_are_written(tmp_path):
+    inputs = []
+    for name in ("a", "b"):
+        inputs.append(tmp_path / f"{name}.jsonl")
+        inputs[-1].write_text(f'{{"url": "https://{name}.example/", "html": "<p>Our stem cells cure arthritis.</p>"}}\n')
+    out = tmp_path / "out"
+    blocked = split_inputs([inputs[0]])[0].name
+    (out / PAGES).mkdir(parents=True)
+    (out / FINDINGS / f"{blocked}.parquet").mkdir(parents=True)  # its findings file cannot be put there
+    result = claimcheck("scan", *map(str, inputs), "--out", str(out), "--workers", "1")
+    assert result.returncode == 2
+    assert f"{inputs[0]}: error: task {blocked} not written: cannot write its results" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert done_tasks(out) == {split_inputs([inputs[1]])[0].name}
+    assert "1 failed (run again to retry them)" in result.stderr

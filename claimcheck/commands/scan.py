@@ -93,8 +93,9 @@ class Progress:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False),
               help="Write partitioned Parquet results to this folder instead (one file per task, written by "
                    "whoever checks it; a re-run skips the tasks already written). Needs pyarrow.")
-@click.option("--task-size", type=click.FloatRange(min=0, min_open=True), default=64, show_default=True,
-              help="With --out: split larger WARC and JSONL files into tasks of this many MB.")
+@click.option("--task-size", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="With --out: split larger WARC and JSONL files into tasks of this many MB (default: a "
+                   "64th of the input files' size, from 0.25 to 64 MB). A rerun must use the same size.")
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Worker processes (default: the number of cores). 1 checks pages in this process.")
 @click.option("--max-page-size", type=click.FloatRange(min=0, min_open=True), default=10, show_default=True,
@@ -183,7 +184,7 @@ def scan_command(inputs, db_path, out_dir, task_size, workers, max_page_size, sc
     options = ScanOptions(workers=workers or default_workers(), max_bytes=int(max_page_size * 1_048_576),
                           rule_paths=tuple(rule_paths), scheme=scheme, batch_pages=batch_size, dask=dask_address)
     if out_dir is not None:
-        _partitioned(usable, Path(out_dir), options, int(task_size * 1_048_576), progress, quiet, exit_code)
+        _partitioned(usable, Path(out_dir), options, int(task_size * 1_048_576) if task_size else None, progress, quiet, exit_code)
     try:
         summary = run_scan(usable, db_path, options, on_page=progress.read, on_outcome=on_outcome,
                            on_unchanged=progress.page_done, on_input_done=progress.input_done,
@@ -203,7 +204,7 @@ def scan_command(inputs, db_path, out_dir, task_size, workers, max_page_size, sc
     sys.exit(exit_code)
 
 
-def _partitioned(usable: list[Path], out_dir: Path, options, task_bytes: int, progress: Progress, quiet: bool,
+def _partitioned(usable: list[Path], out_dir: Path, options, task_bytes: int | None, progress: Progress, quiet: bool,
                  exit_code: int) -> None:
     """``--out DIR``: the partitioned scan, its error lines and its summary; exits."""
     from claimcheck.scan.partitioned import run_partitioned_scan

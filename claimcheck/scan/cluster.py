@@ -27,7 +27,7 @@ from distributed.scheduler import KilledWorker
 
 from claimcheck.extract.learned import SHIPPED_MODEL
 from claimcheck.scan.scanner import ClusterError, dask_target
-from claimcheck.scan.partitioned import TaskResult, scan_task
+from claimcheck.scan.partitioned import TaskResult, scan_task, task_failure
 from claimcheck.scan.tasks import InputTask
 from claimcheck.scan.worker import PageOutcome, PageTask, check_pages, init_worker
 
@@ -94,9 +94,11 @@ class DaskWorkers:
         self.local = kind == "local"
         try:
             if self.local:
-                # A free port: two scans (or a scan and a notebook) must not fight over 8787.
+                # A free port: two scans (or a scan and a notebook) must not fight over 8787. Its
+                # logs are silenced up to ERROR: a worker whose heartbeat meets the scheduler
+                # closing at the end logs a traceback; a task's own errors come back through its future.
                 self.cluster = LocalCluster(n_workers=value, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                            dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR)
+                                            dashboard_address="127.0.0.1:0", silence_logs=logging.CRITICAL)
                 self.client = Client(self.cluster)
             else:
                 self.client = Client(value, timeout=START_TIMEOUT)
@@ -139,8 +141,8 @@ class DaskWorkers:
                 finished(future.result())
             except KilledWorker:
                 failed(task, "the workers checking it died (a crash in native code, or out of memory)")
-            except OSError as exc:
-                failed(task, f"cannot write its results: {exc.strerror or exc}")
+            except Exception as exc:  # noqa: BLE001 - one task fails, not the scan
+                failed(task, task_failure(exc))
             finally:
                 future.release()
 

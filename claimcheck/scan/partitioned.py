@@ -108,11 +108,18 @@ def scan_task(task: InputTask, out: str, max_bytes: int, scheme: str) -> TaskRes
     return result
 
 
+def task_failure(exc: Exception) -> str:
+    """Why a task failed, in one line (it stays uncommitted; a rerun tries it again)."""
+    if isinstance(exc, OSError):
+        return f"cannot write its results: {exc.strerror or exc}"
+    return f"{type(exc).__name__}: {exc}"
+
+
 def _nothing(*_args) -> None:
     pass
 
 
-def run_partitioned_scan(inputs: list[Path], out: Path, options, task_bytes: int,
+def run_partitioned_scan(inputs: list[Path], out: Path, options, task_bytes: int | None = None,
                          on_task: Callable[[TaskResult], None] = _nothing,
                          on_tasks: Callable[[int, int], None] = _nothing,
                          on_failed: Callable[[InputTask, str], None] = _nothing,
@@ -156,8 +163,8 @@ def run_partitioned_scan(inputs: list[Path], out: Path, options, task_bytes: int
             for task in todo:
                 try:
                     finished(scan_task(task, *arguments))
-                except OSError as exc:
-                    failed(task, f"cannot write its results: {exc.strerror or exc}")
+                except Exception as exc:  # noqa: BLE001 - one task fails, not the scan
+                    failed(task, task_failure(exc))
         else:
             _run_in_pool(todo, arguments, options, finished, failed)
     summary.seconds = time.perf_counter() - started
@@ -189,8 +196,8 @@ def _run_in_pool(todo: list[InputTask], arguments: tuple, options, finished, fai
                         failed(task, "the worker checking it died twice (a crash in native code, or out of memory)")
                     else:
                         retry.append(task)
-                except OSError as exc:
-                    failed(task, f"cannot write its results: {exc.strerror or exc}")
+                except Exception as exc:  # noqa: BLE001 - one task fails, not the scan
+                    failed(task, task_failure(exc))
             if retry:
                 # The pool is broken: every task still out died with it and goes again.
                 retry.extend(pending.values())

@@ -35,7 +35,9 @@ from pathlib import Path
 from claimcheck.load import crawl
 from claimcheck.load.crawl import CrawledPage, input_kind
 
-TASK_BYTES = 64 * 1024 * 1024  # default size of a range of a large file (--task-size)
+TASK_BYTES = 64 * 1024 * 1024  # the largest range of a large file, unless --task-size says otherwise
+MIN_TASK_BYTES = 256 * 1024
+TASKS_WANTED = 64  # a small crawl is still split this far, so that every worker gets some of it
 LIST_SUFFIXES = (".paths", ".paths.gz", ".txt")
 _WARC_HEADER = re.compile(rb"WARC/1\.\d\r?\n")
 
@@ -90,8 +92,16 @@ def expand_path_list(path: Path) -> list[Path]:
     return found
 
 
-def split_inputs(paths: list[Path], task_bytes: int = TASK_BYTES) -> list[InputTask]:
+def default_task_bytes(paths: list[Path]) -> int:
+    """The range size for these inputs: a 64th of their files' bytes, within 256 KB and 64 MB.
+    It depends on the inputs alone (not on the workers), so a rerun splits them the same way."""
+    total = sum(path.stat().st_size for path in paths if path.is_file())
+    return max(MIN_TASK_BYTES, min(TASK_BYTES, total // TASKS_WANTED))
+
+
+def split_inputs(paths: list[Path], task_bytes: int | None = None) -> list[InputTask]:
     """The tasks of usable inputs (``input_kind`` has accepted each), in input order."""
+    task_bytes = task_bytes or default_task_bytes(paths)
     tasks: list[InputTask] = []
     for path in paths:
         kind = input_kind(path)
