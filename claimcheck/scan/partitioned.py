@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from claimcheck.extract.learned import selected_model
-from claimcheck.scan.scanner import ScanSummary
+from claimcheck.normalize.site_template import SiteTemplates
+from claimcheck.scan.scanner import ScanSummary, first_pass
 from claimcheck.scan.partitions import PartitionWriter, done_tasks, prepare_folder
 from claimcheck.scan.tasks import InputTask, read_task, split_inputs
 from claimcheck.scan.worker import PageOutcome, check_pages, init_worker
@@ -69,8 +70,11 @@ class PartitionedSummary(ScanSummary):
 MAX_ERRORS_RETURNED = 20
 
 
-def scan_task(task: InputTask, out: str, max_bytes: int, scheme: str) -> TaskResult:
-    """Read, check and write one task (the pipeline is already built in this process)."""
+def scan_task(task: InputTask, out: str, max_bytes: int, scheme: str,
+              templates: SiteTemplates | None = None) -> TaskResult:
+    """Read, check and write one task (the pipeline is already built in this process);
+    ``templates``: the scan's first pass, so a site's template blocks are left out as a
+    results store's scan leaves them out."""
     from claimcheck.scan.scanner import _outcome_for_problem as outcome_for_problem, content_hash
     from claimcheck.scan.worker import PageTask
 
@@ -92,8 +96,9 @@ def scan_task(task: InputTask, out: str, max_bytes: int, scheme: str) -> TaskRes
             if page.text is None:
                 keep(outcome_for_problem(page))
                 continue
+            repeated = templates.repeated(page.site, page.url) if templates is not None else frozenset()
             chunk.append(PageTask(page.url, page.site, page.origin, page.media_type, page.text,
-                                  content_hash(page.text)))
+                                  content_hash(page.text), repeated))
             size += len(page.text)
             if len(chunk) >= CHUNK_PAGES or size >= CHUNK_CHARS:
                 for outcome in check_pages(chunk):
@@ -150,7 +155,9 @@ def run_partitioned_scan(inputs: list[Path], out: Path, options, task_bytes: int
 
     on_tasks(0, len(todo))
     if todo:
-        arguments = (str(out), options.max_bytes, options.scheme)
+        # The first pass reads every input here (as a results store's scan does); the
+        # templates then travel with each task.
+        arguments = (str(out), options.max_bytes, options.scheme, first_pass(inputs, options))
         if options.dask:
             from claimcheck.scan.cluster import DaskWorkers
             workers = DaskWorkers(options.dask, options.rule_paths, selected_model(), options.workers, on_message)

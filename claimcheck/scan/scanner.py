@@ -107,6 +107,20 @@ def site_templates(inputs: list[Path], options: ScanOptions, prefilter) -> SiteT
     return templates
 
 
+def first_pass(inputs: list[Path], options: ScanOptions) -> SiteTemplates:
+    """``site_templates`` with the prefilter the run's rule pack gives: the one pass every
+    way of scanning (one process, a pool, Dask, a results store or a results folder) makes
+    first, so a page is read against the same template wherever it is checked."""
+    if options.workers <= 1 and not options.dask:
+        init_worker(options.rule_paths)
+        prefilter = worker_prefilter()
+    else:
+        from claimcheck.pack.rulepack import load_pack
+        from claimcheck.scan.prefilter import Prefilter
+        prefilter = Prefilter.from_pack(load_pack(tuple(options.rule_paths)))
+    return site_templates(inputs, options, prefilter)
+
+
 def _chunks(pages: Iterable[CrawledPage], store: Store, summary: ScanSummary, on_page: Callable[[CrawledPage], None],
             on_unchanged: Callable[[], None],
             templates: SiteTemplates | None = None) -> Iterator[list[PageTask] | PageOutcome]:
@@ -210,12 +224,7 @@ def run_scan(inputs: list[Path], db_path: str, options: ScanOptions,
     try:
         if options.workers <= 1 and not options.dask:
             init_worker(options.rule_paths)
-            prefilter = worker_prefilter()
-        else:
-            from claimcheck.pack.rulepack import load_pack
-            from claimcheck.scan.prefilter import Prefilter
-            prefilter = Prefilter.from_pack(load_pack(tuple(options.rule_paths)))
-        work = _chunks(pages(), store, summary, on_page, on_unchanged, site_templates(inputs, options, prefilter))
+        work = _chunks(pages(), store, summary, on_page, on_unchanged, first_pass(inputs, options))
         if options.workers <= 1 and not options.dask:
             for item in work:
                 for outcome in (check_pages(item) if isinstance(item, list) else [item]):
