@@ -210,8 +210,11 @@ def test_an_interrupted_run_exits_130_not_1(tmp_path):
     # Reading standard input that never ends keeps the run busy until the interrupt.
     from pathlib import Path
 
+    # The child starts with Ctrl-C's default disposition: an earlier test in this process
+    # (Dask's cluster) may leave SIGINT ignored, and a child inherits an ignored signal.
     process = subprocess.Popen([sys.executable, "-m", "claimcheck", "check", "-"], stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     # Interrupt only once the main thread is blocked reading the input pipe (Linux shows it
     # in the thread's wait channel), however slow the machine: an interrupt during start-up
     # tests something else, and a fixed sleep raced with it on a loaded machine.
