@@ -1,15 +1,16 @@
 """The compiled cache: what a run builds from the rule pack and the learned model,
 kept on disk so that the next run loads it instead of building it again.
 
-Three things are worth keeping, each in its own file: the validated rule pack
-(``pack-*``: YAML parsing and JSON Schema validation), the matcher tables of the
-spaCy components (``terms-*``, ``modality-*``: about 30,000 phrases tokenized into
-hash sequences) and the learned model's classifiers (``model-*``). A file's name
-is its key, a SHA-256 of everything its content depends on (a ``Fingerprint``):
-the content and path of every input file, claimcheck's version and source code,
-the versions of spaCy and Python. Change any of these and the key changes, so a
+What is worth keeping, each in its own file: the validated rule pack (``pack-*``:
+YAML parsing and JSON Schema validation), the matcher tables of the spaCy
+components (``terms-*``, ``modality-*``: about 30,000 phrases tokenized into hash
+sequences), the learned model's classifiers (``model-*``) and each configuration
+file that validated (``config-*``). A file's name is its key, a SHA-256 of
+everything its content depends on (a ``Fingerprint``): the content and path of
+every input file, claimcheck's version and source code, the libraries that shape
+it, Python's version. Change any of these and the key changes, so a
 stale entry is never read and two packs never share one; the old file is simply
-left behind (the oldest are pruned).
+left behind (beyond 48 entries or 200 MB, the oldest are pruned).
 
 Entries are pickles written to a temporary file and renamed into place, so a
 reader sees a whole entry or none. An entry that cannot be read back (truncated,
@@ -38,7 +39,8 @@ DIRECTORY_VARIABLE = "CLAIMCHECK_CACHE_DIR"
 DISABLE_VARIABLE = "CLAIMCHECK_NO_CACHE"
 # Bump when what an entry holds changes shape in a way the source digest would not show.
 FORMAT = 1
-KEEP_ENTRIES = 48  # beyond this many files, the least recently written go
+KEEP_ENTRIES = 48  # beyond this many files or this many bytes, the least recently written go
+KEEP_BYTES = 200 * 1024 * 1024
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 log = logging.getLogger("claimcheck.cache")
@@ -177,15 +179,21 @@ def _store(path: Path, value) -> None:
 
 
 def _prune(folder: Path) -> None:
-    """Keep the ``KEEP_ENTRIES`` most recently written entries (old packs' entries are never read again)."""
+    """Keep the most recently written entries, at most ``KEEP_ENTRIES`` of them and
+    ``KEEP_BYTES`` in all (old pack versions' entries are never read again, and every
+    model folder a cross-validation trains leaves one)."""
     entries = []
     for path in folder.glob("*.pickle"):
         try:
-            entries.append((path.stat().st_mtime, path))
+            stat = path.stat()
         except OSError:  # another process pruned it first
-            pass
-    for _, stale in sorted(entries, reverse=True)[KEEP_ENTRIES:]:
-        try:
-            stale.unlink()
-        except OSError:
-            pass
+            continue
+        entries.append((stat.st_mtime, stat.st_size, path))
+    total = 0
+    for count, (_, size, path) in enumerate(sorted(entries, reverse=True)):
+        total += size
+        if count and (count >= KEEP_ENTRIES or total > KEEP_BYTES):
+            try:
+                path.unlink()
+            except OSError:
+                pass

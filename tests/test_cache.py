@@ -223,3 +223,22 @@ def test_a_configuration_is_kept_only_once_it_validates(cache_dir, tmp_path, cap
     first = load_config_file(config)
     assert events(caplog, "config")[-2:] == ["miss", "write"]
     assert load_config_file(config) == first and events(caplog, "config")[-1] == "hit"
+
+
+def test_only_the_most_recent_entries_are_kept(cache_dir, monkeypatch):
+    import os
+
+    monkeypatch.setattr(cache, "KEEP_ENTRIES", 3)
+    cache_dir.mkdir()
+    old = [cache_dir / f"pack-{age:040d}.pickle" for age in range(1, 5)]  # the oldest last
+    for age, path in enumerate(old, start=1):
+        path.write_bytes(b"x")
+        os.utime(path, (1_000_000 - age, 1_000_000 - age))
+    new = cache.Fingerprint("test")
+    assert cache.cached(new, lambda: "new") == "new"
+    assert set(cache_dir.glob("*.pickle")) == {old[0], old[1], cache_dir / f"{new.key()}.pickle"}
+    monkeypatch.setattr(cache, "KEEP_ENTRIES", 48)
+    monkeypatch.setattr(cache, "KEEP_BYTES", 2)  # the newest entry stays, whatever its size
+    newest = cache.Fingerprint("other")
+    cache.cached(newest, lambda: "bigger than two bytes")
+    assert list(cache_dir.glob("*.pickle")) == [cache_dir / f"{newest.key()}.pickle"]
