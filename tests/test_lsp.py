@@ -191,3 +191,24 @@ def test_positions_break_lines_only_where_lsp_does():
     assert positions.position(text.index("e")) == (2, 0)
     assert positions.offset(5, 0) == len(text)  # past the last line: the end
     assert positions.offset(0, 99) == text.index("\r")  # past a line's end: that end
+
+
+def test_without_pygls_the_command_says_what_to_install():
+    import subprocess
+
+    blocked = ("import sys\n"
+               "class NoPygls:\n"
+               "    def find_spec(self, name, path=None, target=None):\n"
+               "        if name.split('.')[0] in ('pygls', 'lsprotocol'):\n"
+               "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+               "sys.meta_path.insert(0, NoPygls())\n"
+               "sys.argv = ['claimcheck', 'lsp']\n"
+               "from claimcheck.cli import main\n"
+               "main()\n")
+    result = subprocess.run([sys.executable, "-c", blocked], capture_output=True, text=True, timeout=WAIT,
+                            cwd=ROOT, stdin=subprocess.DEVNULL)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "claimcheck: error: the language server needs pygls (lsprotocol is not installed); "
+        "install it with: pip install 'claimcheck[lsp]'"]
+    assert result.stdout == ""
