@@ -28,6 +28,7 @@ class LintRequest:
     baseline: str | None = None
     stdin_filename: str | None = None
     max_bytes: int = DEFAULT_MAX_BYTES
+    timeout: float | None = None  # seconds to read, and to check, one document
 
 
 @dataclass
@@ -74,7 +75,7 @@ def lint(request: LintRequest) -> LintResult:
     # Sources are read first (cheap, no spaCy): each one's folder decides its
     # configuration, and the configurations decide which rule packs to load.
     sources = list(iter_sources(request.paths, problems, stdin_filename=request.stdin_filename,
-                                max_bytes=request.max_bytes))
+                                max_bytes=request.max_bytes, timeout=request.timeout))
     configs = _configs_for(sources, request)
     if request.config_file and not sources:  # still validate it: a typo must not pass silently
         load_config_file(Path(request.config_file))
@@ -104,7 +105,8 @@ def lint(request: LintRequest) -> LintResult:
         checked.result.findings = sorted(kept + meta, key=lambda f: (f.start, f.code))
 
     steps = [suppress] + ([baseline.apply] if baseline else [])
-    options = CheckOptions(rules_for=lambda source: file_rules[source.origin].rules, postprocess=steps)
+    options = CheckOptions(rules_for=lambda source: file_rules[source.origin].rules, postprocess=steps,
+                           timeout=request.timeout)
     documents = [checked.result for checked in check_sources(sources, pack, problems, options)]
     jurisdictions = {cli.jurisdiction} if cli.jurisdiction else {c.jurisdiction for c in in_play if c.jurisdiction}
     result = LintResult(
