@@ -28,8 +28,9 @@ from pathlib import Path
 
 from claimcheck.extract.learned import selected_model
 from claimcheck.load.crawl import CrawledPage, read_input
+from claimcheck.load.limits import DEFAULT_TIMEOUT_SECONDS
 from claimcheck.scan.store import BATCH_PAGES, Store
-from claimcheck.scan.worker import PageOutcome, PageTask, check_pages, error_outcome, init_worker
+from claimcheck.scan.worker import PageOutcome, PageTask, check_pages, error_outcome, init_pool_worker, init_worker
 
 CHUNK_PAGES = 32
 CHUNK_CHARS = 2_000_000
@@ -44,6 +45,7 @@ class ScanOptions:
     scheme: str = "https"
     batch_pages: int = BATCH_PAGES
     dask: str | None = None  # a scheduler address, or "local" / "local:N" (see dask_target)
+    timeout: float | None = DEFAULT_TIMEOUT_SECONDS  # per page; not enforced in Dask's worker threads
 
 
 class ClusterError(Exception):
@@ -125,8 +127,8 @@ class _Workers:
 
     broken = (BrokenProcessPool,)  # what a future raises when the worker running it died
 
-    def __init__(self, workers: int, rule_paths: tuple[str, ...]):
-        self.workers, self.rule_paths = workers, rule_paths
+    def __init__(self, workers: int, rule_paths: tuple[str, ...], timeout: float | None):
+        self.workers, self.rule_paths, self.timeout = workers, rule_paths, timeout
         self.slots = workers
         self.executor = self._start()
 
@@ -135,7 +137,8 @@ class _Workers:
         # there is nothing heavy to copy; elsewhere the platform default is used.
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
         return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(method),
-                                   initializer=init_worker, initargs=(self.rule_paths, selected_model()))
+                                   initializer=init_pool_worker,
+                                   initargs=(os.getpid(), self.rule_paths, selected_model(), self.timeout))
 
     def submit(self, tasks: list[PageTask]) -> Future:
         return self.executor.submit(check_pages, tasks)
@@ -194,7 +197,7 @@ def run_scan(inputs: list[Path], db_path: str, options: ScanOptions,
     work = _chunks(pages(), store, summary, on_page, on_unchanged)
     try:
         if options.workers <= 1 and not options.dask:
-            init_worker(options.rule_paths)
+            init_worker(options.rule_paths, timeout=options.timeout)
             for item in work:
                 for outcome in (check_pages(item) if isinstance(item, list) else [item]):
                     write(outcome)
@@ -204,7 +207,7 @@ def run_scan(inputs: list[Path], db_path: str, options: ScanOptions,
                 workers = DaskWorkers(options.dask, options.rule_paths, selected_model(), options.workers,
                                       on_message)
             else:
-                workers = _Workers(options.workers, options.rule_paths)
+                workers = _Workers(options.workers, options.rule_paths, options.timeout)
             _run_pool(work, workers, write, on_tasks)
     finally:
         store.close()
