@@ -14,6 +14,7 @@ import click
 from claimcheck.commands.common import (EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, fail_on_option, model_option,
                                         print_problems, rule_path_option, use_color, write_output)
 from claimcheck.load.files import DEFAULT_MAX_BYTES
+from claimcheck.load.limits import DEFAULT_TIMEOUT_SECONDS
 from claimcheck.model import SEVERITIES, SEVERITY_RANK
 from claimcheck.report import available
 
@@ -96,6 +97,9 @@ def lint_options(command):
                           "the compiled cache, and leave the cache as it is (also $CLAIMCHECK_NO_CACHE=1)."),
         click.option("--max-file-size", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES // 1_048_576,
                      show_default=True, help="Largest file to read, in MB."),
+        click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT_SECONDS, show_default=True,
+                     help="Seconds a document may take to read, and to check; one that takes longer is an "
+                          "error (CC915) and the others are still checked. 0: no limit."),
     ]
     for option in reversed(options):
         command = option(command)
@@ -104,7 +108,7 @@ def lint_options(command):
 
 def lint_request(paths, *, config_file, isolated, select, extend_select, ignore, per_file_ignores,
                  extend_per_file_ignores, severity_overrides, fail_on, rule_paths, knowledge_base, jurisdiction,
-                 stdin_filename, max_file_size, baseline=None):
+                 stdin_filename, max_file_size, timeout, baseline=None):
     from claimcheck.project.config import Config
     from claimcheck.project.lint import LintRequest
 
@@ -118,7 +122,7 @@ def lint_request(paths, *, config_file, isolated, select, extend_select, ignore,
         knowledge_base=tuple(str((cwd / p).resolve()) for p in knowledge_base), jurisdiction=jurisdiction)
     return LintRequest(paths=tuple(paths), command_line=command_line, config_file=config_file, isolated=isolated,
                        replace_per_file_ignores=bool(per_file_ignores), baseline=baseline,
-                       stdin_filename=stdin_filename, max_bytes=max_file_size * 1_048_576)
+                       stdin_filename=stdin_filename, max_bytes=max_file_size * 1_048_576, timeout=timeout or None)
 
 
 def run_lint(request):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from claimcheck.load.limits import DEFAULT_TIMEOUT_SECONDS
 from claimcheck.commands.common import EXIT_ERROR, EXIT_OK, load_pack_or_exit, print_problems, model_option, rule_path_option
 
 MAX_ERROR_LINES = 20
@@ -108,11 +109,15 @@ class Progress:
               help="Check pages on a Dask cluster: a scheduler's address (tcp://HOST:8786), or 'local:N' to "
                    "start N worker processes here (N: --workers, else the cores). Needs "
                    "pip install 'claimcheck[dask]'.")
+@click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT_SECONDS, show_default=True,
+              help="Seconds a page may take to check; a longer one is recorded as an error (CC915), not "
+                   "tried again by a re-run while unchanged, and the scan goes on. 0: no limit. Not enforced "
+                   "with --dask.")
 @rule_path_option
 @model_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
 def scan_command(inputs, db_path, out_dir, task_size, workers, max_page_size, scheme, batch_size, dask_address,
-                 rule_paths, quiet):
+                 timeout, rule_paths, quiet):
     """Batch-scan crawled websites into a results database.
 
     INPUT is a folder saved by wget --mirror (the site is the host folder), a WARC or
@@ -182,7 +187,8 @@ def scan_command(inputs, db_path, out_dir, task_size, workers, max_page_size, sc
                                "(status = 'error')")
 
     options = ScanOptions(workers=workers or default_workers(), max_bytes=int(max_page_size * 1_048_576),
-                          rule_paths=tuple(rule_paths), scheme=scheme, batch_pages=batch_size, dask=dask_address)
+                          rule_paths=tuple(rule_paths), scheme=scheme, batch_pages=batch_size, dask=dask_address,
+                          timeout=timeout or None)
     if out_dir is not None:
         _partitioned(usable, Path(out_dir), options, int(task_size * 1_048_576) if task_size else None, progress, quiet, exit_code)
     try:

@@ -10,6 +10,7 @@ from spacy.attrs import IS_PUNCT, IS_SPACE
 from claimcheck.extract import Analysis, Term
 from claimcheck.extract.context import apply_context, remove_duplicates
 from claimcheck.extract.extensions import TEXT_KEY
+from claimcheck.load.limits import MAX_TEXT_CHARS
 from claimcheck.model import NormalizedText
 from claimcheck.pack.rulepack import RulePack
 
@@ -31,7 +32,7 @@ def _build(rule_paths: tuple[str, ...], kb_paths: tuple[str, ...], include_built
     nlp.add_pipe("claimcheck_modality", config=config)
     if model:
         nlp.add_pipe("claimcheck_learned", config={"model": model})
-    nlp.max_length = 20_000_000
+    nlp.max_length = MAX_TEXT_CHARS
     return nlp
 
 

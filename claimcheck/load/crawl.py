@@ -38,6 +38,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from claimcheck.load.files import utf16_without_bom
+
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".php", ".asp", ".aspx", ".jsp")
 WARC_SUFFIXES = (".warc", ".warc.gz")
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
@@ -130,13 +132,14 @@ def read_input(path: Path, max_bytes: int, scheme: str = "https") -> Iterator[Cr
 # -- decoding -------------------------------------------------------------------
 
 def decode_page(data: bytes, declared: str | None = None) -> tuple[str | None, str | None, str | None]:
-    """(text, code, error): UTF-8 (with or without BOM) or UTF-16 with a BOM, else the
+    """(text, code, error): UTF-8 (with or without BOM) or UTF-16 (with a BOM, or told by its NULs), else the
     charset the server or the page declares, else Windows-1252 (what browsers assume)."""
     if data.startswith(b"%PDF-"):
         return None, NOT_TEXT, "a PDF document, not an HTML page"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    utf16 = "utf-16" if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else utf16_without_bom(data)
+    if utf16:
         try:
-            return data.decode("utf-16"), None, None
+            return data.decode(utf16), None, None
         except UnicodeDecodeError as exc:
             return None, BAD_ENCODING, f"not valid UTF-16: {exc.reason} at byte {exc.start}"
     if b"\x00" in data[:8192]:
@@ -291,6 +294,10 @@ def _record_html(record) -> tuple[bool, str | None]:
     return True, match.group(1) if match else None
 
 
+class _SkipMember(Exception):
+    """A gzip member not worth decompressing (its record is over the limit): resume after it."""
+
+
 def read_warc(path: Path, max_bytes: int) -> Iterator[CrawledPage]:
     from warcio.archiveiterator import ArchiveIterator
 
@@ -310,11 +317,27 @@ def read_warc(path: Path, max_bytes: int) -> Iterator[CrawledPage]:
                     offset = records.offset  # this record's start (get_record_offset() would read it to the end)
                     url = record.rec_headers.get_header("WARC-Target-URI")
                     page = _warc_page(path, record, offset, max_bytes)
+                    if page is not None and page.code == TOO_LARGE and gzipped:
+                        yield page
+                        raise _SkipMember  # inflating it only to skip it could take minutes
+                    records.read_to_end()  # what the iterator does next; then the record is known whole
+                    missing = _missing_bytes(record)
+                    if missing:
+                        page = CrawledPage(url or f"{path}#offset={offset}", site_of(url) if url else UNKNOWN_SITE,
+                                           f"{path} at byte {offset}", code=CORRUPT_RECORD,
+                                           error=f"truncated WARC record: the file ends {missing} bytes before "
+                                                 "the record does; not checked")
                     if page is not None:
                         page.position = offset
                         yield page
                     last_good, url = offset, None
+                    end = sum(records.member_info)
+                cut = _unread_tail(handle, end if last_good is not None else start)
                 start = None
+                if cut is not None:
+                    yield cut_short(path, cut)
+            except _SkipMember:
+                start = _next_record_start(handle, offset + 1, gzipped)
             except Exception as exc:  # warcio, zlib and parsing errors all mean one bad record
                 # A retry from a spot that fails at once is the same bad stretch: report it once.
                 if last_good is not None or start == 0:
@@ -324,6 +347,28 @@ def read_warc(path: Path, max_bytes: int) -> Iterator[CrawledPage]:
                                       error=f"corrupt WARC record ({type(exc).__name__}: {str(exc)[:200]}); "
                                             "skipped to the next readable record")
                 start = _next_record_start(handle, (start if last_good is None else last_good) + 1, gzipped)
+
+
+def _unread_tail(handle, end: int) -> int | None:
+    """Where bytes that are not blank lines follow the last whole record (warcio ends quietly
+    when the file ends inside a record's headers), or None."""
+    handle.seek(end)
+    rest = handle.read(65536)
+    return end + (len(rest) - len(rest.lstrip())) if rest.strip() else None
+
+
+def cut_short(path: Path, where: int) -> CrawledPage:
+    return CrawledPage(f"{path}#offset={where}", UNKNOWN_SITE, f"{path} after byte {where}", code=CORRUPT_RECORD,
+                       position=where, error="the file ends inside a WARC record (a cut download?); "
+                                             "the records before it were read")
+
+
+def _missing_bytes(record) -> int:
+    """Bytes of the record's declared length that its file did not hold (a cut download)."""
+    from warcio.limitreader import LimitReader
+
+    stream = record.raw_stream
+    return stream.limit if isinstance(stream, LimitReader) else 0
 
 
 def _warc_page(path: Path, record, offset: int, max_bytes: int) -> CrawledPage | None:
@@ -344,26 +389,64 @@ def _warc_page(path: Path, record, offset: int, max_bytes: int) -> CrawledPage |
 
 # -- JSONL ----------------------------------------------------------------------
 
+# A JSON line carries its page escaped: allow it this much more than --max-page-size.
+_JSONL_OVERHEAD = 2
+
+
 def read_jsonl(path: Path, max_bytes: int) -> Iterator[CrawledPage]:
+    """Lines are read up to a limit (a line of many GB would not fit in memory); a longer
+    line is skipped a megabyte at a time. A ``.gz`` file that expands more than
+    ``limits.MAX_COMPRESSION_RATIO`` times its size is read no further (a gzip bomb)."""
     raw_handle = open_input(path)
     if isinstance(raw_handle, CrawledPage):
         yield raw_handle
         return
+    line_limit = max_bytes * _JSONL_OVERHEAD + 1024
     with raw_handle:
-        lines = gzip.open(raw_handle) if path.name.lower().endswith(".gz") else raw_handle
+        gzipped = path.name.lower().endswith(".gz")
+        lines = gzip.open(raw_handle) if gzipped else raw_handle
         number = 0
         while True:
+            origin = f"{path}:{number + 1}"
             try:
-                line = lines.readline()
+                line = lines.readline(line_limit)
+                if line and not line.endswith(b"\n") and len(line) == line_limit:
+                    number += 1
+                    size = len(line) + _skip_line(lines, raw_handle if gzipped else None)
+                    yield too_large(origin, UNKNOWN_SITE, origin, size, max_bytes, raw_handle.tell())
+                    continue
+            except _GzipBomb as exc:
+                yield CrawledPage(origin, UNKNOWN_SITE, origin, code=TOO_LARGE, error=str(exc))
+                return
             except (OSError, EOFError, zlib.error) as exc:
-                yield CrawledPage(f"{path}:{number + 1}", UNKNOWN_SITE, f"{path}:{number + 1}", code=UNREADABLE,
-                                  error=f"cannot read further: {exc}")
+                yield CrawledPage(origin, UNKNOWN_SITE, origin, code=UNREADABLE, error=f"cannot read further: {exc}")
                 return
             if not line:
                 return
             number += 1
             if line.strip():
                 yield _jsonl_page(path, number, line, max_bytes, raw_handle.tell())
+
+
+class _GzipBomb(Exception):
+    """A gzip file that expands over the ratio limit; the message says so."""
+
+
+def _skip_line(lines, compressed) -> int:
+    """Read past the rest of a line a megabyte at a time; the bytes skipped. ``compressed``:
+    the raw file under a gzip stream, to stop once it expands over the ratio limit."""
+    from claimcheck.load.limits import expansion_problem
+
+    skipped = 0
+    while True:
+        chunk = lines.readline(1 << 20)
+        skipped += len(chunk)
+        if not chunk or chunk.endswith(b"\n"):
+            return skipped
+        if compressed is not None:
+            problem = expansion_problem(lines.tell(), compressed.tell())
+            if problem:
+                raise _GzipBomb(f"this gzip file {problem} further")
 
 
 def _jsonl_page(path: Path, number: int, line: bytes, max_bytes: int, position: int) -> CrawledPage:

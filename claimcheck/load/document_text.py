@@ -36,12 +36,19 @@ def escape_markdown(text: str) -> str:
     return text
 
 
-class TextAssembler:
-    """Builds the Markdown text and its locations, piece by piece."""
+class TextTooLong(Exception):
+    """The extracted text has grown over the limit; the message says so."""
 
-    def __init__(self) -> None:
+
+class TextAssembler:
+    """Builds the Markdown text and its locations, piece by piece, up to ``max_chars``
+    characters (the text extracted from a Word or PDF file is held to ``--max-file-size``
+    as a text file is, so 800,000 short paragraphs are one error, not 800,000 blocks)."""
+
+    def __init__(self, max_chars: int | None = None) -> None:
         self._parts: list[str] = []
         self._length = 0
+        self._max_chars = max_chars
         self.locations: list[tuple[int, dict]] = []
 
     def add(self, text: str, location: dict, separator: str = "\n\n", prefix: str = "") -> None:
@@ -55,6 +62,9 @@ class TextAssembler:
         piece = prefix + escape_markdown(text)
         self._parts.append(piece)
         self._length += len(piece)
+        if self._max_chars is not None and self._length > self._max_chars:
+            raise TextTooLong(f"the text in this file is over the {self._max_chars / 1_048_576:g} MB limit "
+                              f"(--max-file-size); not checked")
 
     def source(self, path: Path) -> Source:
         return Source(origin=str(path), media_type="text/markdown", raw="".join(self._parts),

@@ -23,8 +23,9 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.text.paragraph import CT_P
 
 from claimcheck.errors import InputProblem
+from claimcheck.load.document_text import TextAssembler, TextTooLong
 from claimcheck.load.files import size_problem
-from claimcheck.load.document_text import TextAssembler
+from claimcheck.load.limits import TOO_LARGE, expansion_problem
 from claimcheck.model import Source
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -77,8 +78,22 @@ def _margins(document) -> Iterator[tuple[str, object]]:
                     yield kind, element
 
 
+def _zip_bomb(path: Path) -> InputProblem | None:
+    """The parts' sizes as the zip's directory declares them (a part that decompresses to
+    more fails its CRC check), over the limits: python-docx would read them all into memory."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None  # docx.Document reports it
+    expanded = sum(member.file_size for member in members)
+    compressed = sum(member.compress_size for member in members)
+    problem = expansion_problem(expanded, compressed)
+    return InputProblem(str(path), TOO_LARGE, f"Word file {problem}") if problem else None
+
+
 def load(path: Path, max_bytes: int) -> Source | InputProblem:
-    problem = size_problem(path, max_bytes)
+    problem = size_problem(path, max_bytes) or _zip_bomb(path)
     if problem:
         return problem
     try:
@@ -92,7 +107,15 @@ def load(path: Path, max_bytes: int) -> Source | InputProblem:
     except Exception as exc:  # a damaged part inside the zip
         return InputProblem(str(path), "CC908", f"cannot read this Word file: {type(exc).__name__}: {exc}")
     styles = _style_names(document)
-    text = TextAssembler()
+    text = TextAssembler(max_chars=max_bytes)
+    try:
+        _add_paragraphs(document, styles, text)
+    except TextTooLong as exc:
+        return InputProblem(str(path), TOO_LARGE, str(exc))
+    return text.source(path)
+
+
+def _add_paragraphs(document, styles: dict[str, str], text: TextAssembler) -> None:
     for number, (prefix, paragraph) in enumerate(_paragraphs(document.element.body, styles), 1):
         text.add(paragraph, {"paragraph": number}, prefix=prefix)
     counts = {"header": 0, "footer": 0}
@@ -100,4 +123,3 @@ def load(path: Path, max_bytes: int) -> Source | InputProblem:
         for prefix, paragraph in _paragraphs(element, styles):
             counts[kind] += 1
             text.add(paragraph, {kind: counts[kind]}, prefix=prefix)
-    return text.source(path)

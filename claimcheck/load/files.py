@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from claimcheck.errors import InputProblem
+from claimcheck.load.limits import TIMED_OUT, TimeBudgetExceeded, time_budget, timed_out_message
 from claimcheck.model import Source
 
 MEDIA_TYPES = {
@@ -50,6 +51,13 @@ def discover(paths: Iterable[str], problems: list[InputProblem],
     """Yield files to check, in a stable order; record missing or empty inputs."""
     for given in paths:
         path = Path(given)
+        try:
+            path.stat()
+        except FileNotFoundError:
+            pass  # said below, as before
+        except OSError as exc:  # a name too long for the system, a loop of links, no permission
+            problems.append(InputProblem(_shortened(given), "CC904", f"cannot read: {exc.strerror or exc}"))
+            continue
         if path.is_dir():
             found = False
             for root, dirs, files in os.walk(path):
@@ -70,6 +78,11 @@ def discover(paths: Iterable[str], problems: list[InputProblem],
             problems.append(InputProblem(str(path), "CC901", "no such file or folder"))
 
 
+def _shortened(name: str, keep: int = 200) -> str:
+    """A path of thousands of characters, cut in the middle for a one-line message."""
+    return name if len(name) <= keep else f"{name[:keep // 2]}...{name[-keep // 2:]}"
+
+
 def _regular(path: Path, problems: list[InputProblem]) -> bool:
     """Is ``path`` a regular file? Reading a FIFO, socket or device would block or never end,
     so each is one problem instead."""
@@ -85,11 +98,29 @@ def _regular(path: Path, problems: list[InputProblem]) -> bool:
     return False
 
 
+def utf16_without_bom(data: bytes) -> str | None:
+    """The codec of UTF-16 text written without a byte-order mark (Windows tools do), told by
+    the NUL bytes: Latin-script text in UTF-16 has one in every other byte, binary data has
+    them anywhere. None when the data does not look so."""
+    sample = data[:8192]
+    if len(data) % 2 or len(sample) < 4:
+        return None
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd >= 0.9 * half and even <= 0.01 * half:
+        return "utf-16-le"
+    if even >= 0.9 * half and odd <= 0.01 * half:
+        return "utf-16-be"
+    return None
+
+
 def decode(data: bytes, origin: str) -> str | InputProblem:
-    """Decode bytes as UTF-8 (with or without BOM, or UTF-16 with a BOM)."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    """Decode bytes as UTF-8 (with or without BOM), or UTF-16 with a BOM or, told by its
+    NUL bytes, without one."""
+    utf16 = "utf-16" if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else utf16_without_bom(data)
+    if utf16:
         try:
-            return data.decode("utf-16")
+            return data.decode(utf16)
         except UnicodeDecodeError as exc:
             return InputProblem(origin, "CC903", f"not valid UTF-16: {exc.reason} at byte {exc.start}")
     if b"\x00" in data[:8192]:
@@ -180,9 +211,19 @@ def read_stdin(display_name: str | None, max_bytes: int = DEFAULT_MAX_BYTES) -> 
     return Source(origin=origin, media_type=media_type_for(origin), raw=text)
 
 
+def read_within(path: Path, max_bytes: int, timeout: float | None) -> Source | InputProblem:
+    """``read_source`` that gives up after ``timeout`` seconds (a PDF can send its parser
+    into a loop)."""
+    try:
+        with time_budget(timeout):
+            return read_source(path, max_bytes)
+    except TimeBudgetExceeded:
+        return InputProblem(str(path), TIMED_OUT, timed_out_message(timeout, "reading"))
+
+
 def iter_sources(paths: Iterable[str], problems: list[InputProblem], *,
                  stdin_filename: str | None = None,
-                 max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Source]:
+                 max_bytes: int = DEFAULT_MAX_BYTES, timeout: float | None = None) -> Iterator[Source]:
     """Stream sources; problems are appended to ``problems`` as they are met. A file reached
     twice (``check ads ads/landing.md``, or through a link) is read once, under its first name."""
     seen: set[str] = set()
@@ -198,7 +239,8 @@ def iter_sources(paths: Iterable[str], problems: list[InputProblem], *,
         if given == "-":
             loaded = [read_stdin(stdin_filename, max_bytes)]
         else:
-            loaded = (read_source(path, max_bytes) for path in discover([given], problems) if first_time(path))
+            loaded = (read_within(path, max_bytes, timeout) for path in discover([given], problems)
+                      if first_time(path))
         for source in loaded:
             if isinstance(source, InputProblem):
                 problems.append(source)

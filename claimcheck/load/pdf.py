@@ -11,12 +11,16 @@ location is ``{"page": p, "line": n}``, n counting the text lines of page p from
 top in reading order.
 
 A PDF with no text layer (scanned pages) or one that needs a password to open is
-reported as having no text to check, never passed as clean.
+reported as having no text to check, never passed as clean. Before pdfminer reads
+it (pdfminer inflates each stream whole), its deflated streams other than images are
+inflated here a megabyte at a time and counted: over ``limits.MAX_DECOMPRESSED_BYTES``
+together, or over the compression-ratio limit, the file is refused as a compression bomb.
 """
 from __future__ import annotations
 
 import logging
 import re
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,12 +29,52 @@ from pdfminer.layout import LAParams, LTFigure, LTTextBox, LTTextLine
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
 from claimcheck.errors import InputProblem
+from claimcheck.load.document_text import NO_TEXT, TextAssembler, TextTooLong
 from claimcheck.load.files import size_problem
-from claimcheck.load.document_text import NO_TEXT, TextAssembler
+from claimcheck.load.limits import MAX_DECOMPRESSED_BYTES, TOO_LARGE, expansion_problem
 from claimcheck.model import Source
 
 _BULLET = re.compile(r"^\s*(?:[-*•·▪◦‣+–]|\d{1,3}[.)])\s+")
 _UNMAPPED_GLYPH = re.compile(r"\(cid:\d+\)")
+_STREAM_START = re.compile(rb"\bstream(?:\r\n|\n|\r)")
+_IMAGE = re.compile(rb"/Subtype\s*/Image")
+_INFLATE_STEP = 1 << 20
+
+
+def _inflated_size(data: bytes, start: int, allowance: int) -> int:
+    """Bytes the deflate stream at ``data[start:]`` inflates to, counted without keeping
+    them; stops once over ``allowance``. 0 when it is not a deflate stream."""
+    inflater = zlib.decompressobj()
+    total = 0
+    position = start
+    try:
+        while position < len(data) and not inflater.eof and total <= allowance:
+            chunk = data[position:position + _INFLATE_STEP]
+            position += len(chunk)
+            total += len(inflater.decompress(chunk, _INFLATE_STEP))
+            while inflater.unconsumed_tail and total <= allowance:
+                total += len(inflater.decompress(inflater.unconsumed_tail, _INFLATE_STEP))
+    except zlib.error:
+        pass  # not deflated (or damaged: pdfminer reports that)
+    return total
+
+
+def _compression_bomb(path: Path) -> InputProblem | None:
+    """Inflate every deflated stream that pdfminer may read (images it does not), counting."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None  # pdfminer reports it
+    total = 0
+    for match in _STREAM_START.finditer(data):
+        dictionary = data[max(0, match.start() - 4096):match.start()]
+        if _IMAGE.search(dictionary[dictionary.rfind(b" obj"):]):
+            continue
+        total += _inflated_size(data, match.end(), MAX_DECOMPRESSED_BYTES - total)
+        problem = expansion_problem(total, len(data))
+        if problem:
+            return InputProblem(str(path), TOO_LARGE, f"PDF {problem}")
+    return None
 
 
 def _font_size(line) -> float:
@@ -105,13 +149,15 @@ def _assemble(lines: list[_Line], text: TextAssembler) -> None:
 
 
 def load(path: Path, max_bytes: int) -> Source | InputProblem:
-    problem = size_problem(path, max_bytes)
+    problem = size_problem(path, max_bytes) or _compression_bomb(path)
     if problem:
         return problem
     logging.getLogger("pdfminer").setLevel(logging.ERROR)  # its warnings on odd files are noise here
-    text = TextAssembler()
+    text = TextAssembler(max_chars=max_bytes)
     try:
         _assemble(_lines(path), text)
+    except TextTooLong as exc:
+        return InputProblem(str(path), TOO_LARGE, str(exc))
     except (PDFPasswordIncorrect, PDFEncryptionError):
         return InputProblem(str(path), NO_TEXT,
                             "no text to check: the PDF is encrypted and needs a password to open; "

@@ -33,6 +33,7 @@ class LintRequest:
     # More steps run on each CheckedDocument after suppressions and the baseline (the language
     # server records sentence spans there for its quick fixes).
     postprocess: tuple = ()
+    timeout: float | None = None  # seconds to read, and to check, one document
 
 
 @dataclass
@@ -82,7 +83,7 @@ def lint(request: LintRequest) -> LintResult:
         sources = list(request.sources)
     else:
         sources = list(iter_sources(request.paths, problems, stdin_filename=request.stdin_filename,
-                                    max_bytes=request.max_bytes))
+                                    max_bytes=request.max_bytes, timeout=request.timeout))
     configs = _configs_for(sources, request)
     if request.config_file and not sources:  # still validate it: a typo must not pass silently
         load_config_file(Path(request.config_file))
@@ -112,7 +113,8 @@ def lint(request: LintRequest) -> LintResult:
         checked.result.findings = sorted(kept + meta, key=lambda f: (f.start, f.code))
 
     steps = [suppress] + ([baseline.apply] if baseline else []) + list(request.postprocess)
-    options = CheckOptions(rules_for=lambda source: file_rules[source.origin].rules, postprocess=steps)
+    options = CheckOptions(rules_for=lambda source: file_rules[source.origin].rules, postprocess=steps,
+                           timeout=request.timeout)
     documents = [checked.result for checked in check_sources(sources, pack, problems, options)]
     jurisdictions = {cli.jurisdiction} if cli.jurisdiction else {c.jurisdiction for c in in_play if c.jurisdiction}
     result = LintResult(

@@ -2,21 +2,28 @@
 
 ``check_sources`` is the one path every command uses (check, eval, test,
 baseline, scan), so they all see the same findings. It streams: documents go
-through ``nlp.pipe`` in batches and results come out one by one.
+through ``nlp.pipe`` in batches and results come out batch by batch.
+
+A document that breaks anything (a parser or pipeline error, a text over spaCy's
+length limit, ``CheckOptions.timeout`` overrun) is that document's problem (CC905,
+CC908, CC915); the others are checked as usual: a batch that fails is checked
+again one document at a time to find the one at fault.
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 
 from claimcheck.errors import InputProblem
 from claimcheck.evaluate import evaluate
 from claimcheck.extract import Analysis
 from claimcheck.grade import DEFAULT_POLICY, GradingPolicy, grade
+from claimcheck.load.limits import (MAX_TEXT_CHARS, TIMED_OUT, TOO_LARGE, TimeBudgetExceeded, time_budget,
+                                    timed_out_message)
 from claimcheck.model import DocumentResult, NormalizedText, Source
 from claimcheck.normalize import normalize
 from claimcheck.pack.rulepack import Rule, RulePack
-
 
 @dataclass
 class CheckedDocument:
@@ -33,27 +40,75 @@ class CheckOptions:
     postprocess: list[Callable[[CheckedDocument], None]] = field(default_factory=list)
     # How a source becomes lintable text; ``scan`` passes its main-content extraction.
     normalize: Callable[[Source], NormalizedText] = normalize
+    # Seconds a document may take to normalize, and to analyse (None: no limit; see limits.time_budget).
+    timeout: float | None = None
 
 
-def _normalized(sources: Iterable[Source], problems: list[InputProblem],
-                normalize: Callable[[Source], NormalizedText] = normalize):
+def _one_line(exc: BaseException) -> str:
+    message = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {message[:300]}" if message else type(exc).__name__
+
+
+def _normalized(sources: Iterable[Source], problems: list[InputProblem], options: CheckOptions):
     for source in sources:
         if not source.raw.strip():
             problems.append(InputProblem(source.origin, "CC907", "empty file, nothing to check", fatal=False))
         try:
-            text = normalize(source)
+            with time_budget(options.timeout):
+                text = options.normalize(source)
+        except TimeBudgetExceeded:
+            problems.append(InputProblem(source.origin, TIMED_OUT, timed_out_message(options.timeout, "reading")))
+            continue
         except Exception as exc:  # a parser bug must cost one file, not the run
-            problems.append(InputProblem(source.origin, "CC908", f"cannot parse: {type(exc).__name__}: {exc}"))
+            problems.append(InputProblem(source.origin, "CC908", f"cannot parse: {_one_line(exc)}"))
+            continue
+        if len(text.text) > MAX_TEXT_CHARS:
+            problems.append(InputProblem(source.origin, TOO_LARGE,
+                                         f"the text to check is {len(text.text):,} characters, over the "
+                                         f"{MAX_TEXT_CHARS:,} the analysis takes; not checked"))
             continue
         yield source, text
 
 
 def check_sources(sources: Iterable[Source], pack: RulePack, problems: list[InputProblem],
                   options: CheckOptions | None = None) -> Iterator[CheckedDocument]:
-    from claimcheck.extract.pipeline import analyze_pairs
+    from claimcheck.extract.pipeline import BATCH_SIZE, build_pipeline
 
     options = options or CheckOptions()
-    for source, text, analysis in analyze_pairs(_normalized(sources, problems, options.normalize), pack):
+    normalized = _normalized(sources, problems, options)
+    while batch := list(islice(normalized, BATCH_SIZE)):
+        build_pipeline(pack)  # built once (cached), and not on the first batch's time budget
+        for checked in _check_batch(batch, pack, problems, options):
+            # After the batch, never retried: a step may count what it sees (the baseline).
+            for step in options.postprocess:
+                step(checked)
+            grade(checked.result, options.policy)
+            yield checked
+
+
+def _check_batch(batch: list[tuple[Source, NormalizedText]], pack: RulePack, problems: list[InputProblem],
+                 options: CheckOptions) -> list[CheckedDocument]:
+    """The batch checked together; if that fails or overruns one document's time budget,
+    each document alone, so that only the one at fault is a problem."""
+    try:
+        with time_budget(options.timeout):
+            return list(_checked(batch, pack, options))
+    except (Exception, TimeBudgetExceeded) as exc:
+        if len(batch) > 1:
+            return [checked for item in batch for checked in _check_batch([item], pack, problems, options)]
+        origin = batch[0][0].origin
+        if isinstance(exc, TimeBudgetExceeded):
+            problems.append(InputProblem(origin, TIMED_OUT, timed_out_message(options.timeout)))
+        else:
+            problems.append(InputProblem(origin, "CC908", f"cannot check: {_one_line(exc)}"))
+        return []
+
+
+def _checked(batch: list[tuple[Source, NormalizedText]], pack: RulePack,
+             options: CheckOptions) -> Iterator[CheckedDocument]:
+    from claimcheck.extract.pipeline import analyze_pairs
+
+    for source, text, analysis in analyze_pairs(batch, pack):
         rules = options.rules_for(source) if options.rules_for else None
         findings = evaluate(analysis, source.raw, pack, rules)
         if source.locations:
@@ -61,8 +116,4 @@ def check_sources(sources: Iterable[Source], pack: RulePack, problems: list[Inpu
                 finding.location = source.locate(finding.start)
         result = DocumentResult(path=source.origin, findings=findings, words=analysis.words,
                                 claims=len(analysis.claims), site=source.site, media_type=source.media_type)
-        checked = CheckedDocument(source, text, analysis, result)
-        for step in options.postprocess:
-            step(checked)
-        grade(result, options.policy)
-        yield checked
+        yield CheckedDocument(source, text, analysis, result)

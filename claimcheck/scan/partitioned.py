@@ -166,7 +166,7 @@ def run_partitioned_scan(inputs: list[Path], out: Path, options, task_bytes: int
             finally:
                 workers.close()
         elif options.workers <= 1:
-            init_worker(options.rule_paths)
+            init_worker(options.rule_paths, selected_model(), timeout=options.timeout)
             for task in todo:
                 try:
                     finished(scan_task(task, *arguments))

@@ -28,9 +28,11 @@ from pathlib import Path
 
 from claimcheck.extract.learned import selected_model
 from claimcheck.load.crawl import CrawledPage, read_input
+from claimcheck.load.limits import DEFAULT_TIMEOUT_SECONDS
 from claimcheck.scan.store import BATCH_PAGES, Store
 from claimcheck.normalize.site_template import SiteTemplates
-from claimcheck.scan.worker import PageOutcome, PageTask, check_pages, error_outcome, init_worker, worker_prefilter
+from claimcheck.scan.worker import (PageOutcome, PageTask, check_pages, error_outcome, init_pool_worker, init_worker,
+                                     worker_prefilter)
 
 CHUNK_PAGES = 32
 CHUNK_CHARS = 2_000_000
@@ -45,6 +47,7 @@ class ScanOptions:
     scheme: str = "https"
     batch_pages: int = BATCH_PAGES
     dask: str | None = None  # a scheduler address, or "local" / "local:N" (see dask_target)
+    timeout: float | None = DEFAULT_TIMEOUT_SECONDS  # per page; not enforced in Dask's worker threads
 
 
 class ClusterError(Exception):
@@ -112,7 +115,8 @@ def first_pass(inputs: list[Path], options: ScanOptions) -> SiteTemplates:
     way of scanning (one process, a pool, Dask, a results store or a results folder) makes
     first, so a page is read against the same template wherever it is checked."""
     if options.workers <= 1 and not options.dask:
-        init_worker(options.rule_paths)
+        # This process checks the pages: built with the run's model and time budget.
+        init_worker(options.rule_paths, selected_model(), timeout=options.timeout)
         prefilter = worker_prefilter()
     else:
         from claimcheck.pack.rulepack import load_pack
@@ -155,8 +159,8 @@ class _Workers:
 
     broken = (BrokenProcessPool,)  # what a future raises when the worker running it died
 
-    def __init__(self, workers: int, rule_paths: tuple[str, ...]):
-        self.workers, self.rule_paths = workers, rule_paths
+    def __init__(self, workers: int, rule_paths: tuple[str, ...], timeout: float | None):
+        self.workers, self.rule_paths, self.timeout = workers, rule_paths, timeout
         self.slots = workers
         self.executor = self._start()
 
@@ -165,7 +169,8 @@ class _Workers:
         # there is nothing heavy to copy; elsewhere the platform default is used.
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
         return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(method),
-                                   initializer=init_worker, initargs=(self.rule_paths, selected_model()))
+                                   initializer=init_pool_worker,
+                                   initargs=(os.getpid(), self.rule_paths, selected_model(), self.timeout))
 
     def submit(self, tasks: list[PageTask]) -> Future:
         return self.executor.submit(check_pages, tasks)
@@ -223,7 +228,7 @@ def run_scan(inputs: list[Path], db_path: str, options: ScanOptions,
 
     try:
         if options.workers <= 1 and not options.dask:
-            init_worker(options.rule_paths)
+            init_worker(options.rule_paths, selected_model(), timeout=options.timeout)
         work = _chunks(pages(), store, summary, on_page, on_unchanged, first_pass(inputs, options))
         if options.workers <= 1 and not options.dask:
             for item in work:
@@ -235,7 +240,7 @@ def run_scan(inputs: list[Path], db_path: str, options: ScanOptions,
                 workers = DaskWorkers(options.dask, options.rule_paths, selected_model(), options.workers,
                                       on_message)
             else:
-                workers = _Workers(options.workers, options.rule_paths)
+                workers = _Workers(options.workers, options.rule_paths, options.timeout)
             _run_pool(work, workers, write, on_tasks)
     finally:
         store.close()

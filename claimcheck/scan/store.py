@@ -11,7 +11,12 @@ The schema (``schema.sql``) is the contract with ``claimcheck export`` and
   committed in batches (``BATCH_PAGES`` pages or ``BATCH_SECONDS``) because a
   transaction per page would make the commit, not spaCy, the bottleneck.
 * ``unchanged(url, content_hash)`` lets a re-run skip pages already stored
-  with the same content; pages stored with status ``error`` are tried again.
+  with the same content; pages stored with status ``error`` are tried again,
+  except those that overran their time budget (CC915): they would again.
+* A URL met twice in one scan is one page: the last record wins (a batch keeps
+  only each URL's last outcome, and a later batch replaces an earlier one's).
+* A damaged file (overwritten, truncated) is a ``StoreError`` whenever SQLite
+  notices it, never a traceback.
 """
 from __future__ import annotations
 
@@ -21,6 +26,7 @@ from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
 
+from claimcheck.load.limits import TIMED_OUT
 from claimcheck.scan.worker import PageOutcome
 
 PAGE_COLUMNS = ("url", "site", "content_hash", "relevant", "words", "score", "grade", "status", "error",
@@ -101,8 +107,12 @@ class Store:
         self.db.executescript(schema_sql())
 
     def unchanged(self, url: str, content_hash: str) -> bool:
-        row = self.db.execute("SELECT content_hash, status FROM pages WHERE url = ?", (url,)).fetchone()
-        return row is not None and row[0] == content_hash and row[1] != "error"
+        try:
+            row = self.db.execute("SELECT content_hash, status, error_code FROM pages WHERE url = ?",
+                                  (url,)).fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: cannot read results: {exc}") from None
+        return row is not None and row[0] == content_hash and (row[1] != "error" or row[2] == TIMED_OUT)
 
     def add(self, outcome: PageOutcome) -> None:
         """Queue a page; it is committed with its batch."""

@@ -8,13 +8,22 @@ as ``claimcheck check``) in one ``nlp.pipe`` batch per chunk; only the
 normalizer differs (main content instead of the whole page).
 
 A page that fails anywhere becomes an outcome with status ``error`` and its
-reason; the other pages of its chunk are still checked.
+reason; the other pages of its chunk are still checked. A page that overruns its
+time budget (``--timeout``, enforced with SIGALRM in a process's main thread: in
+``scan`` itself and in ``--workers`` processes, not in Dask's worker threads) is an
+error with code CC915. A pool worker dies with the scan that started it (Linux:
+PR_SET_PDEATHSIG), so killing a scan with SIGKILL leaves no worker behind.
 """
 from __future__ import annotations
 
 import json
+import os
+import signal
+import sys
 from dataclasses import dataclass, field
 
+from claimcheck.load.limits import (DEFAULT_TIMEOUT_SECONDS, TIMED_OUT, TimeBudgetExceeded, time_budget,
+                                    timed_out_message)
 from claimcheck.model import Finding, NormalizedText, Source
 
 # The columns of a findings row, in the store's order (see store.FINDING_COLUMNS).
@@ -57,10 +66,38 @@ class _State:
     pack = None
     prefilter = None
     disclosures = None
+    timeout: float | None = DEFAULT_TIMEOUT_SECONDS
 
 
-def init_worker(rule_paths: tuple[str, ...] = (), model: str | None = None) -> None:
-    """Build everything a worker needs, once per process, with the client's model."""
+_PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(parent_pid: int) -> None:
+    """Have the kernel kill this process when its parent dies, however it dies (a SIGKILL
+    gives the parent no chance to stop its pool). Linux only; elsewhere a no-op."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent_pid:  # the parent died before the line above: nobody will signal
+        os._exit(1)
+
+
+def init_pool_worker(parent_pid: int, rule_paths: tuple[str, ...], model: str | None, timeout: float | None) -> None:
+    """``init_worker`` in a process of the scan's own pool, which dies with the scan."""
+    die_with_parent(parent_pid)
+    init_worker(rule_paths, model, timeout)
+
+
+def init_worker(rule_paths: tuple[str, ...] = (), model: str | None = None,
+                timeout: float | None = DEFAULT_TIMEOUT_SECONDS) -> None:
+    """Build everything a worker needs, once per process, with the client's model;
+    ``timeout``: seconds each page may take (None: no limit)."""
     from claimcheck.extract.learned import select_model
     from claimcheck.extract.pipeline import build_pipeline
     from claimcheck.pack.rulepack import load_pack
@@ -73,6 +110,7 @@ def init_worker(rule_paths: tuple[str, ...] = (), model: str | None = None) -> N
     _State.pack = pack
     _State.prefilter = Prefilter.from_pack(pack)
     _State.disclosures = Disclosures.from_pack(pack)
+    _State.timeout = timeout
 
 
 def worker_prefilter():
@@ -118,7 +156,11 @@ def check_pages(tasks: list[PageTask]) -> list[PageOutcome]:
             outcomes[index] = irrelevant_outcome(task)
             continue
         try:
-            text = lintable_text(task)
+            with time_budget(_State.timeout):
+                text = lintable_text(task)
+        except TimeBudgetExceeded:
+            outcomes[index] = error_outcome(task, TIMED_OUT, timed_out_message(_State.timeout, "reading"))
+            continue
         except Exception as exc:  # a parser bug must cost one page, not the scan
             outcomes[index] = error_outcome(task, "CC908", f"cannot parse: {type(exc).__name__}: {exc}")
             continue
@@ -146,7 +188,7 @@ def _check(tasks, pending, outcomes) -> None:
     from claimcheck.project.runner import CheckOptions, check_sources
 
     prepared = {id(source): (index, text) for index, source, text in pending}
-    options = CheckOptions(normalize=lambda source: prepared[id(source)][1])
+    options = CheckOptions(normalize=lambda source: prepared[id(source)][1], timeout=_State.timeout)
     problems: list = []
     for checked in check_sources([source for _, source, _ in pending], _State.pack, problems, options):
         index = prepared[id(checked.source)][0]
@@ -155,3 +197,9 @@ def _check(tasks, pending, outcomes) -> None:
             task.url, task.site, task.origin, task.content_hash, task.media_type, result.status,
             relevant=1, words=result.words, claims=result.claims, score=result.score, grade=result.grade,
             raw=task.text, findings=[finding_row(f) for f in result.findings])
+    # A page the runner could not check (an error, over its time budget) is a problem of its URL.
+    at_fault = {problem.path: problem for problem in problems if problem.fatal}
+    for index, source, _ in pending:
+        problem = at_fault.get(source.origin)
+        if problem is not None and outcomes[index] is None:
+            outcomes[index] = error_outcome(tasks[index], problem.code, problem.message)

@@ -1,0 +1,48 @@
+"""Text files a Windows tool or a deep folder makes: UTF-16 without a byte-order mark is read
+as text (not called binary, never mojibake with NULs); a path too long for the system is one line."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from limits_inputs import VIOLATING  # noqa: E402
+
+from claimcheck.load.crawl import decode_page  # noqa: E402
+from claimcheck.load.files import decode  # noqa: E402
+from tests.clitools import invoke  # noqa: E402
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_decoded_by_check_and_scan(codec, tmp_path):
+    data = f"{VIOLATING}\nCall us today.\n".encode(codec)
+    assert decode(data, "ad.txt") == f"{VIOLATING}\nCall us today.\n"
+    assert decode_page(f"<p>{VIOLATING}</p>".encode(codec)) == (f"<p>{VIOLATING}</p>", None, None)
+    path = tmp_path / "ad.txt"
+    path.write_bytes(data)
+    result = invoke("check", "--format", "json", path)
+    assert result.exit_code == 1, result.stderr
+    findings = json.loads(result.stdout)["documents"][0]["findings"]
+    assert "\x00" not in "".join(f["text"] for f in findings)
+    assert {f["code"] for f in findings} >= {"CC101"}
+
+
+def test_binary_data_with_nuls_is_still_binary():
+    assert decode(bytes(range(256)) * 8, "x.txt").code == "CC902"
+    assert decode_page(b"\x00\x01\x02\x03" * 100)[1] == "CC902"
+
+
+def test_a_path_too_long_for_the_system_is_one_line(tmp_path):
+    too_long = str(tmp_path / ("a" * 300 + ".md"))
+    deep = str(tmp_path) + "/a" * 2100 + "/ad.md"
+    good = tmp_path / "good.md"
+    good.write_text(f"{VIOLATING}\n", encoding="utf-8")
+    result = invoke("check", "--format", "json", too_long, deep, good)
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2 and all(line.endswith("File name too long [CC904]") for line in lines), result.stderr
+    assert all(len(line) < 300 for line in lines)
+    assert [d["path"] for d in json.loads(result.stdout)["documents"]] == [str(good)]
