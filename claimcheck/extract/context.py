@@ -272,7 +272,7 @@ def _lend_conditions(claim: Claim, conditions: list[str], texts: list[str], cue:
     claim.cues = claim.cues + [cue]
 
 
-_HASHTAGS_ONLY = re.compile(r"\s*(?:#\w+[\s.,!]*)+\s*")
+_HASHTAGS_ONLY = re.compile(r"\s*+(?:#\w++[\s.,!]*+)++")
 
 
 def _conditions_from_hashtags(analysis: Analysis) -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+import numpy
+from spacy.attrs import IDX, SENT_START
 from spacy.language import Language
 
 from claimcheck.extract import extensions
@@ -24,15 +26,26 @@ def _pack(rule_paths, kb_paths, include_builtin):
 
 # Social posts end their sentences with emoji instead of full stops ("... is not a life
 # sentence 🔥 Our shot restores ..."): a run of pictographs followed by a space ends one.
-_EMOJI_BREAK = re.compile("[\u2600-\u27bf\U0001f300-\U0001faff][\u2600-\u27bf\U0001f300-\U0001faff"
-                          "\ufe0f\u200d\U0001f3fb-\U0001f3ff]*\\s+(?=\\S)")
+# A break is matched from the head of a run only (the look-behind): without it, a run of
+# 60,000 emoji with no space after it was scanned again from each of its characters.
+_PICTOGRAPH = "\u2600-\u27bf\U0001f300-\U0001faff"
+_IN_EMOJI = _PICTOGRAPH + "\ufe0f\u200d\U0001f3fb-\U0001f3ff"
+_EMOJI_RUN_THEN_SPACE = re.compile(f"(?<![{_IN_EMOJI}])[{_IN_EMOJI}]+\\s+(?=\\S)")
+_HAS_PICTOGRAPH = re.compile(f"[{_PICTOGRAPH}]")
+
+
+def _emoji_breaks(text: str) -> list[int]:
+    return [match.end() for match in _EMOJI_RUN_THEN_SPACE.finditer(text)
+            if _HAS_PICTOGRAPH.search(match.group())]
 
 
 @Language.component("claimcheck_blocks", assigns=["token.is_sent_start"])
 def block_boundaries(doc):
     """A line break separates blocks (headings, list items, paragraphs): a new sentence;
     so does a run of emoji inside a line. Normalized text has line breaks only between
-    blocks, so finding them in the text is enough, and cheaper than visiting every token."""
+    blocks, so finding them in the text is enough, and cheaper than visiting every token.
+    The starts are set in one array: setting ``is_sent_start`` token by token re-checks
+    the whole document's annotation each time, quadratic in a long document."""
     text = extensions.text_of(doc)
     starts = []
     position = text.find("\n")
@@ -42,12 +55,15 @@ def block_boundaries(doc):
             end += 1
         starts.append(end)
         position = text.find("\n", end)
-    starts += [match.end() for match in _EMOJI_BREAK.finditer(text)]
-    for start in starts:
-        if start < len(text):
-            token = doc.char_span(start, start + 1, alignment_mode="expand")
-            if token is not None and token.start > 0:
-                doc[token.start].is_sent_start = True
+    starts += _emoji_breaks(text)
+    starts = [start for start in starts if start < len(text)]
+    if starts and len(doc):
+        token_starts = doc.to_array(IDX).astype(numpy.int64)
+        # A start is never inside whitespace, so the token holding it is the last one at or before it.
+        tokens = numpy.searchsorted(token_starts, numpy.asarray(starts, dtype=numpy.int64), side="right") - 1
+        flags = numpy.zeros(len(doc), dtype=numpy.uint64)
+        flags[tokens[tokens > 0]] = 1
+        doc.from_array([SENT_START], flags)
     return doc
 
 

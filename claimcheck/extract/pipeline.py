@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
@@ -15,6 +16,15 @@ from claimcheck.model import NormalizedText
 from claimcheck.pack.rulepack import RulePack
 
 BATCH_SIZE = 64
+
+# spaCy's tokenizer strips affixes from a whitespace-free chunk one at a time and
+# searches the remainder again each time, so its cost grows with the square of the
+# chunk's length: 20,000 '!' in a row took 70 s. Chunks longer than this are cut
+# into words and single symbols here instead; no real word or URL in ad copy is
+# this long, and below it the tokenizer's own cost is a few milliseconds.
+LONG_CHUNK = 200
+_LONG_CHUNK = re.compile(r"\S{%d,}" % LONG_CHUNK)
+_PIECE = re.compile(r"\w{1,%d}|[^\w\s]" % LONG_CHUNK)
 
 
 @lru_cache(maxsize=4)
@@ -82,9 +92,28 @@ def to_analysis(doc, text: NormalizedText, pack: RulePack) -> Analysis:
 
 
 def make_doc(nlp, text: str):
-    doc = nlp.make_doc(text)
+    doc = _tokenize(nlp, text)
     doc.user_data[TEXT_KEY] = text
     return doc
+
+
+def _tokenize(nlp, text: str):
+    """``nlp.make_doc(text)``, in time linear in the length of any chunk without spaces."""
+    chunks = list(_LONG_CHUNK.finditer(text))
+    if not chunks:
+        return nlp.make_doc(text)
+    from spacy.tokens import Doc
+
+    parts, done = [], 0
+    for chunk in chunks:
+        if chunk.start() > done:
+            parts.append(nlp.make_doc(text[done:chunk.start()]))
+        words = _PIECE.findall(chunk.group())
+        parts.append(Doc(nlp.vocab, words=words, spaces=[False] * len(words)))
+        done = chunk.end()
+    if done < len(text):
+        parts.append(nlp.make_doc(text[done:]))
+    return Doc.from_docs(parts, ensure_whitespace=False)
 
 
 def analyze_pairs(items: Iterable[tuple[object, NormalizedText]], pack: RulePack

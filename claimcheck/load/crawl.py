@@ -55,7 +55,8 @@ EMPTY = "CC907"
 CANNOT_PARSE = "CC908"
 CORRUPT_RECORD = "CC914"
 
-_HOST = re.compile(r"^(?:(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z][a-z0-9-]*[a-z0-9]|localhost|\d{1,3}(?:\.\d{1,3}){3})"
+# A DNS label has at most 63 characters; bounding it also bounds the backtracking in each label.
+_HOST = re.compile(r"^(?:(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]|localhost|\d{1,3}(?:\.\d{1,3}){3})"
                    r"(?::\d+)?$", re.I)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 

@@ -23,7 +23,7 @@ FAMILIES = (
     ("CC4", "Evidence and endorsements"),
     ("CC9", "Suppression comments"),
 )
-PAGE_NAME = re.compile(r"[A-Z]{2,4}[0-9]{3}-[a-z0-9]+(?:-[a-z0-9]+)*\.md\Z")
+PAGE_NAME = re.compile(r"[A-Z]{2,4}[0-9]{3}-[a-z0-9]++(?:-[a-z0-9]++)*+\.md\Z")
 
 
 def page_name(rule) -> str:

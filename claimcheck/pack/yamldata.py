@@ -109,6 +109,9 @@ def load_validated(path: Path, schema_name: str, code: str = "CC910") -> tuple[A
         problem = getattr(exc, "problem", None) or str(exc)
         return None, [InputProblem(origin, code, f"invalid YAML: {problem}", line=line)]
     problems = schema_problems(data, schema_name, origin, code, lambda keys: line_in_tree(root, keys))
+    if not problems:
+        from claimcheck.pack.regex_safety import regex_problems
+        problems = regex_problems(data, origin, code, lambda keys: line_in_tree(root, keys))
     return (None if problems else data), problems
 
 

@@ -32,8 +32,7 @@ from claimcheck.pack.rulepack import Rule
 DIRECTIVES = ("disable-next-line", "disable")
 _DIRECTIVE = re.compile(r"\s*claimcheck-(?P<name>[A-Za-z-]*)(?P<rest>.*)\Z", re.S)
 _REASON_SEPARATOR = re.compile(r"(?:^|\s)--(?:\s|$)")
-_CODE = re.compile(r"[A-Za-z]{2,4}[0-9]{3}|[a-z0-9]+(?:-[a-z0-9]+)*")
-_COMMENT_ONLY_LINE = re.compile(r"\s*(?:<!--.*?-->\s*)+\Z")
+_CODE = re.compile(r"[A-Za-z]{2,4}[0-9]{3}|[a-z0-9]++(?:-[a-z0-9]++)*+")
 BUILT_IN = "(built in: claimcheck/project/suppress.py)"
 
 
@@ -96,9 +95,26 @@ def _target_line(lines: list[str], after_line: int) -> int | None:
     """The first line after ``after_line`` (1-based) with text that is not only comments."""
     for number in range(after_line + 1, len(lines) + 1):
         text = lines[number - 1]
-        if text.strip() and not _COMMENT_ONLY_LINE.match(text):
+        if text.strip() and not _only_comments(text):
             return number
     return None
+
+
+def _only_comments(line: str) -> bool:
+    """Whether ``line`` holds HTML comments and spaces only. A scan, not a regular
+    expression: ``(<!--.*?-->\\s*)+`` took exponential time on a line of empty
+    comments followed by a word, because each comment can end at any later ``-->``."""
+    position = 0
+    while True:
+        start = line.find("<!--", position)
+        if line[position:None if start == -1 else start].strip():
+            return False
+        if start == -1:
+            return True
+        end = line.find("-->", start + 4)
+        if end == -1:
+            return False
+        position = end + 3
 
 
 def parse(comments, raw: str, known_codes: dict[str, str]) -> tuple[list[Directive], list[Invalid]]:
