@@ -173,7 +173,10 @@ def _quotes_are_reported(analysis: Analysis, quotes) -> None:
 
 
 def _block_of(blocks, offset: int) -> int | None:
-    return next((i for i, b in enumerate(blocks) if b.start <= offset < b.end), None)
+    """The block holding ``offset``: blocks are in order and never overlap (the builder
+    appends each one as it closes), so a binary search finds it."""
+    index = bisect.bisect_right(blocks, offset, key=lambda block: block.start) - 1
+    return index if index >= 0 and offset < blocks[index].end else None
 
 
 def _inherit_lead_ins(analysis: Analysis) -> None:
@@ -301,8 +304,7 @@ def _conditions_from_hashtags(analysis: Analysis) -> None:
 
 
 def _sentence_index(analysis: Analysis, offset: int) -> int:
-    starts = [start for start, _ in analysis.sentences]
-    return bisect.bisect_right(starts, offset) - 1
+    return bisect.bisect_right(analysis.sentences, offset, key=lambda sentence: sentence[0]) - 1
 
 
 def _rhetorical_questions(analysis: Analysis, openings: tuple[str, ...]) -> None:

@@ -13,9 +13,12 @@ applied is recorded on the claim, so a finding can say what changed it.
 """
 from __future__ import annotations
 
+import bisect
+
 from spacy.tokens import Span
 
 from claimcheck.extract.extensions import text_of
+from claimcheck.extract.intervals import SpanIndex
 from claimcheck.extract.patterns import PatternMatchers, cached_patterns, compile_patterns
 
 
@@ -36,33 +39,32 @@ class ModalityTagger:
         for match_id, start, end in self.matchers(doc):
             cue_id = doc.vocab.strings[match_id]
             found.append(Span(doc, start, end, label=self.cues[cue_id].category, span_id=cue_id))
-        pseudo = [s for s in found if s.label_ == "pseudo"]
+        pseudo = SpanIndex((s.start, s.end) for s in found if s.label_ == "pseudo")
         # A pseudo cue swallows any other cue it overlaps ("not only" is not "not",
         # "do not merely" is not "do not").
-        kept = [s for s in found if s.label_ == "pseudo"
-                or not any(p.start < s.end and s.start < p.end for p in pseudo)]
+        kept = [s for s in found if s.label_ == "pseudo" or not pseudo.overlaps(s.start, s.end)]
         # A terminator inside a longer cue is part of that cue ("not yet").
-        kept = [s for s in kept if s.label_ != "terminate"
-                or not any(o.label_ != "terminate" and o.start <= s.start and s.end <= o.end and len(o) > len(s)
-                           for o in kept)]
+        longer = SpanIndex((o.start, o.end) for o in kept if o.label_ != "terminate")
+        kept = [s for s in kept if s.label_ != "terminate" or not longer.strictly_contains(s.start, s.end)]
         return sorted(kept, key=lambda s: (s.start, s.end))
 
     def __call__(self, doc):
         cues = self._cue_spans(doc)
         # A cue word inside a predicate phrase belongs to that claim ("no" in "no surgery")
         # and modifies no other claim.
-        predicates = [s for s in doc.spans["cc_terms"] if s.label_ == "PREDICATE"]
-        cues = [c for c in cues if not any(p.start <= c.start and c.end <= p.end and len(p) > len(c)
-                                           for p in predicates)]
+        predicates = SpanIndex((s.start, s.end) for s in doc.spans["cc_terms"] if s.label_ == "PREDICATE")
+        cues = [c for c in cues if not predicates.strictly_contains(c.start, c.end)]
         doc.spans[CUES_KEY] = cues
+        cue_starts = [c.start_char for c in cues]  # in order: cues are sorted by token
         boundaries = {}  # per sentence start: its terminating clause comma and its commas
         for claim in doc._.cc_claims or []:
             anchor = doc.char_span(claim.predicate_start, claim.predicate_end)
             sentence = anchor.sent  # Span.sent walks tokens to find the edges: once per claim
             if sentence.start not in boundaries:
                 boundaries[sentence.start] = (self._clause_end(sentence), [t.i for t in sentence if t.text == ","])
-            self._apply(claim, anchor, sentence.start, *boundaries[sentence.start],
-                        [c for c in cues if claim.sentence_start <= c.start_char < claim.sentence_end])
+            in_sentence = cues[bisect.bisect_left(cue_starts, claim.sentence_start):
+                               bisect.bisect_left(cue_starts, claim.sentence_end)]
+            self._apply(claim, anchor, sentence.start, *boundaries[sentence.start], in_sentence)
         return doc
 
     def _clause_end(self, sentence) -> list[Span]:

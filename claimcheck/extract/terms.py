@@ -19,6 +19,7 @@ from collections import defaultdict
 from spacy.tokens import Span
 from spacy.util import filter_spans
 
+from claimcheck.extract.intervals import SpanIndex
 from claimcheck.extract.patterns import CompiledPatterns, PatternMatchers, cached_patterns, compile_patterns
 
 SPANS_KEY = "cc_terms"
@@ -81,14 +82,12 @@ class TermMatcher:
             spans.extend(filter_spans(group) if label in EXCLUSIVE else group)
         # A treatment word sharing words with a predicate phrase ("wonder drug", "skip the
         # epidural steroid injections") is part of the claim, not a mention of another treatment.
-        predicates = [s for s in spans if s.label_ == "PREDICATE"]
-        spans = [s for s in spans if s.label_ != "TREATMENT"
-                 or not any(p.start < s.end and s.start < p.end for p in predicates)]
+        predicates = SpanIndex((s.start, s.end) for s in spans if s.label_ == "PREDICATE")
+        spans = [s for s in spans if s.label_ != "TREATMENT" or not predicates.overlaps(s.start, s.end)]
         # A product match sharing words with a condition is part of the disease's name
         # ("Sickle Cell Program", "bone marrow failure"): the condition wins.
-        conditions = [s for s in spans if s.label_ == "CONDITION"]
-        spans = [s for s in spans if s.label_ != "PRODUCT"
-                 or not any(c.start < s.end and s.start < c.end for c in conditions)]
+        conditions = SpanIndex((s.start, s.end) for s in spans if s.label_ == "CONDITION")
+        spans = [s for s in spans if s.label_ != "PRODUCT" or not conditions.overlaps(s.start, s.end)]
         spans.sort(key=lambda s: (s.start, s.end))
         doc.spans[SPANS_KEY] = spans
         return doc

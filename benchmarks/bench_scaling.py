@@ -1,0 +1,101 @@
+"""Time and peak memory of ``claimcheck check`` against document size: is every stage linear?
+
+Three kinds of text, each at 10 KB, 100 KB, 1 MB and 5 MB (one file per run):
+
+* prose: informing pages of the corpus (hospitals, news, research...) in paragraphs;
+* ad copy: selling pages of the corpus, dense with claims, in paragraphs;
+* one long sentence: the corpus's claim sentences joined by commas, no full stop, no line break.
+
+For each it prints the seconds (start-up excluded: the time of the same command on a
+five-line file is subtracted), the ratio to the 10 KB time, that ratio divided by the
+size ratio (1.0 is linear; the target is at most 1.5, so the 5 MB time is at most 750x
+the 10 KB time), and the command's peak resident memory (target: under 1 GB at 5 MB).
+
+    python benchmarks/bench_scaling.py [--sizes 10,100,1000,5000] [--kinds prose,ads,sentence]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus" / "pages"
+
+
+def _pages():
+    for path in sorted(CORPUS.rglob("*.json")):
+        yield json.loads(path.read_text(encoding="utf-8"))
+
+
+def _fill(pieces: list[str], separator: str, kilobytes: int) -> str:
+    """Repeat ``pieces`` joined by ``separator`` up to ``kilobytes`` of UTF-8."""
+    target, out, size, index = kilobytes * 1000, [], 0, 0
+    while size < target:
+        piece = pieces[index % len(pieces)]
+        out.append(piece)
+        size += len(piece.encode("utf-8")) + len(separator)
+        index += 1
+    return separator.join(out)
+
+
+def make_text(kind: str, kilobytes: int) -> str:
+    pages = list(_pages())
+    if kind == "prose":
+        return _fill([p["text"] for p in pages if not p["sells"]], "\n\n", kilobytes) + "\n"
+    if kind == "ads":
+        return _fill([p["text"] for p in pages if p["sells"] and p["verdict"] == "fail"], "\n\n", kilobytes) + "\n"
+    if kind == "sentence":
+        claims = [c["text"].rstrip(".!? ").replace("\n", " ") for p in pages for c in p["claims"]]
+        return _fill(claims, ", and ", kilobytes) + ".\n"
+    raise ValueError(kind)
+
+
+def run_check(path: Path) -> tuple[float, float]:
+    """Seconds and peak resident MB of ``claimcheck check --format json PATH`` (findings discarded)."""
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "claimcheck", "check", "--format", "json", "--timeout", "0",
+                                "--max-file-size", "50", str(path)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        raise SystemExit(f"{path}: exit {code}: {process.stderr.read().decode()[-500:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10,100,1000,5000", help="kilobytes, comma-separated; the first is the base")
+    parser.add_argument("--kinds", default="prose,ads,sentence")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    with tempfile.TemporaryDirectory() as folder:
+        small = Path(folder) / "small.md"
+        small.write_text("# Knee care\n\nWe treat knees.\n\nCall us.\n\nBook today.\n", encoding="utf-8")
+        run_check(small)  # warm the compiled cache
+        startup = min(run_check(small)[0] for _ in range(3))
+        print(f"start-up (five-line file, min of 3): {startup:.2f} s, subtracted below\n")
+        print(f"{'text':<10}{'size':>8}{'seconds':>10}{'x base':>9}{'/ size x':>10}{'peak MB':>9}")
+        for kind in args.kinds.split(","):
+            base = None
+            for kilobytes in sizes:
+                path = Path(folder) / f"{kind}-{kilobytes}.md"
+                path.write_text(make_text(kind, kilobytes), encoding="utf-8")
+                seconds, peak = run_check(path)
+                work = max(seconds - startup, 0.001)
+                base = base or work
+                ratio = work / base
+                print(f"{kind:<10}{kilobytes:>6}KB{work:>10.2f}{ratio:>9.1f}{ratio / (kilobytes / sizes[0]):>10.2f}"
+                      f"{peak:>9.0f}", flush=True)
+                path.unlink()
+
+
+if __name__ == "__main__":
+    main()
