@@ -376,8 +376,9 @@ def _answer_questions(analysis: Analysis, affirmations: frozenset[str]) -> None:
     for claim in analysis.claims:
         if claim.modality != "question":
             continue
-        following = next((s for s in analysis.sentences
-                          if s[0] >= claim.sentence_end and text[s[0]:s[1]].strip()), None)
+        after = bisect.bisect_left(analysis.sentences, claim.sentence_end, key=lambda sentence: sentence[0])
+        following = next((analysis.sentences[i] for i in range(after, len(analysis.sentences))
+                          if text[slice(*analysis.sentences[i])].strip()), None)
         if following is None:
             continue
         answer = " ".join(re.findall(r"[\w']+", text[following[0]:following[1]].lower()))

@@ -24,6 +24,7 @@ SHIPPED_MODEL = Path(__file__).resolve().parent.parent / "models" / "default"
 # The model used when none is named: $CLAIMCHECK_MODEL (a folder, or "none" for the rules
 # alone), else the shipped one.
 MODEL_VARIABLE = "CLAIMCHECK_MODEL"
+PREDICT_BATCH = 512  # sentences per prediction: enough to vectorise, few enough to keep memory flat
 
 
 def default_model() -> str | None:
@@ -209,8 +210,13 @@ class LearnedScorer:
 
         vocab = doc.vocab  # its lexemes already exist; the model reads hashes, not vocab entries
         _, sentence_words, page_words = classifier_inputs(doc)
-        docs = [Doc(vocab, words=words or [" "]) for words in sentence_words]
-        rows = self.sentences.model.predict(docs) if docs else numpy.zeros((0, len(self.categories)))
+        # Sentences are read in slices: a Doc per sentence copies every token, and a long
+        # page's copies at once doubled the run's peak memory.
+        slices = [self.sentences.model.predict([Doc(vocab, words=words or [" "])
+                                                for words in sentence_words[first:first + PREDICT_BATCH]])
+                  for first in range(0, len(sentence_words), PREDICT_BATCH)]
+        rows = numpy.concatenate(slices) if slices else numpy.zeros((0, len(self.categories)))
+        del sentence_words
         page = self.pages.model.predict([Doc(vocab, words=page_words)])[0] if page_words \
             else [0.0] * len(self.page_labels)
         doc._.cc_learned = Learned(

@@ -8,6 +8,7 @@ or anywhere in a sentence that denies risks, or in text a reader never sees, doe
 from __future__ import annotations
 
 from claimcheck.evaluate.hits import Hit
+from claimcheck.extract.intervals import SpanIndex
 
 PARAMETERS = {
     "type": "object", "additionalProperties": False, "required": ["when_categories", "disclosed_by"],
@@ -29,10 +30,6 @@ PARAMETERS = {
 }
 
 
-def _overlaps(term, spans) -> bool:
-    return any(term.start < end and start < term.end for start, end in spans)
-
-
 def compile(rule, pack):
     params = rule.parameters
     wanted = set(params["when_categories"])
@@ -44,18 +41,18 @@ def compile(rule, pack):
         triggers = [f for f in findings if f.category in wanted and f.scope == "claim" and f.suppressed is None]
         if not triggers:
             return
-        claim_spans = [(c.predicate_start, c.predicate_end) for c in analysis.claims]
+        claim_spans = SpanIndex((c.predicate_start, c.predicate_end) for c in analysis.claims)
         # A sentence that denies risks ("no rejection, no anti-rejection drugs") discloses none.
-        denials = [(c.sentence_start, c.sentence_end) for c in analysis.claims
-                   if c.predicate in denying and c.modality == "asserted"]
+        denials = SpanIndex((c.sentence_start, c.sentence_end) for c in analysis.claims
+                            if c.predicate in denying and c.modality == "asserted")
         # Text a reader never sees (display:none, 1px, aria-hidden) discloses nothing.
-        hidden = [(b.start, b.end) for b in analysis.text.blocks if b.kind == "hidden"]
+        hidden = SpanIndex((b.start, b.end) for b in analysis.text.blocks if b.kind == "hidden")
         disclosures = []
         if by.get("risks"):
             disclosures += [t for t in analysis.terms if t.label == "RISK"
-                            and not _overlaps(t, claim_spans) and not _overlaps(t, denials)]
+                            and not claim_spans.overlaps(t.start, t.end) and not denials.overlaps(t.start, t.end)]
         disclosures += [t for t in analysis.terms if t.label == "DISCLOSURE" and t.cls in disclosure_classes]
-        disclosures = [t for t in disclosures if not _overlaps(t, hidden)]
+        disclosures = [t for t in disclosures if not hidden.overlaps(t.start, t.end)]
         if disclosures:
             return
         first = min(triggers, key=lambda f: f.start)
