@@ -11,7 +11,7 @@ import pytest
 # runs without the shipped learned model (commands started in subprocesses inherit this);
 # tests of the learned components name their model explicitly (tests/test_learned.py).
 os.environ["CLAIMCHECK_MODEL"] = "none"
-# The compiled cache (claimcheck/cache.py) of the whole session, commands included, goes to a
+# The compiled cache (claimcheck/runtime/cache.py) of the whole session, commands included, goes to a
 # folder of its own, never to the user's cache; it starts empty, so each session builds once.
 _CACHE = tempfile.TemporaryDirectory(prefix="claimcheck-test-cache-")
 os.environ["CLAIMCHECK_CACHE_DIR"] = _CACHE.name

@@ -1,4 +1,4 @@
-"""The compiled cache (claimcheck/cache.py): the rule pack, the matchers' phrase tables and
+"""The compiled cache (claimcheck/runtime/cache.py): the rule pack, the matchers' phrase tables and
 the learned model are built once per version of their files and read back after that.
 
 Every test points the cache at its own tmp_path and forgets what this process has already
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from claimcheck import cache
+from claimcheck.runtime import cache
 from claimcheck.extract import pipeline
 from claimcheck.extract.learned import SHIPPED_MODEL, load_model, select_model
 from claimcheck.pack import rulepack
@@ -41,7 +41,7 @@ def cache_dir(tmp_path, monkeypatch, caplog):
     folder = tmp_path / "cache"
     monkeypatch.setenv(cache.DIRECTORY_VARIABLE, str(folder))
     monkeypatch.delenv(cache.DISABLE_VARIABLE, raising=False)
-    caplog.set_level(logging.DEBUG, logger="claimcheck.cache")
+    caplog.set_level(logging.DEBUG, logger="claimcheck.runtime.cache")
     _forget_built()
     yield folder
     _forget_built()  # the rest of the suite builds its own, in its own cache folder
@@ -58,7 +58,7 @@ def events(caplog, kind: str) -> list[str]:
     (the cache's debug log says "cache <event> <path>")."""
     found = []
     for record in caplog.records:
-        if record.name == "claimcheck.cache":
+        if record.name == "claimcheck.runtime.cache":
             _, event, path = record.getMessage().split(" ", 2)
             if Path(path.split()[0]).name.startswith(f"{kind}-"):
                 found.append(event)

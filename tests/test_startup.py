@@ -63,7 +63,7 @@ def test_a_configuration_that_validated_before_is_not_validated_again(tmp_path):
 
 
 def test_the_garbage_collector_is_on_again_after_a_check(tmp_path):
-    """``check`` pauses the collector while it builds the pipeline (claimcheck/collector.py);
+    """``check`` pauses the collector while it builds the pipeline (claimcheck/runtime/collector.py);
     it must be back on afterwards, also when the run stops before any pipeline is built."""
     import gc
 

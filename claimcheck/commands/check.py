@@ -64,7 +64,7 @@ def _severities(values):
 
 def _no_cache(ctx, param, value):
     if value:
-        from claimcheck import cache
+        from claimcheck.runtime import cache
         cache.disable()
 
 
@@ -127,7 +127,7 @@ def lint_request(paths, *, config_file, isolated, select, extend_select, ignore,
 
 def run_lint(request):
     """``project.lint`` with its stopping problems turned into one line each and exit 2."""
-    from claimcheck import collector
+    from claimcheck.runtime import collector
     from claimcheck.project.baseline import BaselineError
     from claimcheck.project.config import ConfigError
     from claimcheck.project.lint import lint

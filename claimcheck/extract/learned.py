@@ -105,7 +105,7 @@ def load_model(folder: str) -> tuple[dict, Classifier, Classifier]:
     import spacy
     from thinc.about import __version__ as thinc_version
 
-    from claimcheck import cache
+    from claimcheck.runtime import cache
 
     path = Path(folder)
     fingerprint = cache.Fingerprint("model").add(spacy.__version__, thinc_version).add_tree(path)

@@ -26,7 +26,7 @@ from spacy.attrs import LOWER, SENT_START
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
-from claimcheck.errors import InputProblem
+from claimcheck.errors import BAD_RULE, InputProblem
 from claimcheck.pack.yamldata import line_in_tree, parse
 
 MAX_EXPANSION = 20_000
@@ -198,7 +198,7 @@ def compile_patterns(nlp, key: str, phrases=(), exact=(), patterns=()) -> Compil
 def cached_patterns(kind: str, nlp, pack, build):
     """``build()`` (a component's compiled patterns), kept in the compiled cache under
     ``pack``'s version, spaCy's and the tokenizer's language."""
-    from claimcheck import cache
+    from claimcheck.runtime import cache
     if not pack.cache_key:  # a pack assembled in code, not loaded from files
         return build()
     import spacy
@@ -265,7 +265,7 @@ def pattern_problems(items, tokenizer) -> list[InputProblem]:
                 root, section, ids = files[item.path]
                 keys = [section, ids.index(item.id), "patterns", number, index] if item.id in ids else None
                 problems.append(InputProblem(
-                    item.path, "CC910",
+                    item.path, BAD_RULE,
                     f"{item.id}: pattern {number}, token {index}: {word!r} is {len(tokens)} tokens to the tokenizer "
                     f"({' '.join(tokens)}) and a token spec matches one token, so it never matches; "
                     f"write one token spec per token, or make it a phrase",

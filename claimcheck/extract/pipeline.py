@@ -119,7 +119,7 @@ def _tokenize(nlp, text: str):
 def analyze_pairs(items: Iterable[tuple[object, NormalizedText]], pack: RulePack
                   ) -> Iterator[tuple[object, NormalizedText, Analysis]]:
     """Analyze (context, text) pairs in batches, keeping each context with its result."""
-    from claimcheck import collector
+    from claimcheck.runtime import collector
 
     nlp = build_pipeline(pack)
     collector.resume()  # start-up is over (see commands.check.run_lint)

@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from claimcheck.errors import BAD_ENCODING, CORRUPT_RECORD, EMPTY, NOT_TEXT, TOO_LARGE, UNREADABLE
 from claimcheck.load.files import utf16_without_bom
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".php", ".asp", ".aspx", ".jsp")
@@ -45,15 +46,6 @@ WARC_SUFFIXES = (".warc", ".warc.gz")
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 UNKNOWN_SITE = "(unknown)"
-
-# Problem codes, in the CC9xx family of input problems (see claimcheck.errors).
-NOT_TEXT = "CC902"
-BAD_ENCODING = "CC903"
-UNREADABLE = "CC904"
-TOO_LARGE = "CC905"
-EMPTY = "CC907"
-CANNOT_PARSE = "CC908"
-CORRUPT_RECORD = "CC914"
 
 # A DNS label has at most 63 characters; bounding it also bounds the backtracking in each label.
 _HOST = re.compile(r"^(?:(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]|localhost|\d{1,3}(?:\.\d{1,3}){3})"

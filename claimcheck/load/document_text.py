@@ -18,9 +18,6 @@ from pathlib import Path
 
 from claimcheck.model import Source
 
-# Code for a document that opens but holds no text we can read (encrypted, scanned).
-NO_TEXT = "CC909"
-
 _INLINE_MARKUP = re.compile(r"([\\`*_\[\]<>&#!|~])")
 # What starts a list item, quote, thematic break or setext underline at a line's start.
 _BLOCK_START = re.compile(r"^(?:[-+](?=\s|$)|[-=]{2,}|>|\d{1,9}(?=[.)](?:\s|$)))")

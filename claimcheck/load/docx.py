@@ -22,10 +22,10 @@ import docx
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.text.paragraph import CT_P
 
-from claimcheck.errors import InputProblem
+from claimcheck.errors import CANNOT_PARSE, TOO_LARGE, UNREADABLE, InputProblem
 from claimcheck.load.document_text import TextAssembler, TextTooLong
 from claimcheck.load.files import size_problem
-from claimcheck.load.limits import TOO_LARGE, expansion_problem
+from claimcheck.load.limits import expansion_problem
 from claimcheck.model import Source
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -99,13 +99,13 @@ def load(path: Path, max_bytes: int) -> Source | InputProblem:
     try:
         document = docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError):
-        return InputProblem(str(path), "CC908",
+        return InputProblem(str(path), CANNOT_PARSE,
                             "not a Word .docx file (an old .doc, a password-protected file, or damaged); "
                             "save it as .docx and check it again")
     except OSError as exc:
-        return InputProblem(str(path), "CC904", f"cannot read file: {exc.strerror or exc}")
+        return InputProblem(str(path), UNREADABLE, f"cannot read file: {exc.strerror or exc}")
     except Exception as exc:  # a damaged part inside the zip
-        return InputProblem(str(path), "CC908", f"cannot read this Word file: {type(exc).__name__}: {exc}")
+        return InputProblem(str(path), CANNOT_PARSE, f"cannot read this Word file: {type(exc).__name__}: {exc}")
     styles = _style_names(document)
     text = TextAssembler(max_chars=max_bytes)
     try:

@@ -15,8 +15,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from claimcheck.errors import InputProblem
-from claimcheck.load.limits import TIMED_OUT, TimeBudgetExceeded, time_budget, timed_out_message
+from claimcheck.errors import (BAD_ENCODING, NOT_FOUND, NOT_TEXT, NO_LOADER, TIMED_OUT, TOO_LARGE,
+                               UNREADABLE, InputProblem)
+from claimcheck.load.limits import TimeBudgetExceeded, time_budget, timed_out_message
 from claimcheck.model import Source
 
 MEDIA_TYPES = {
@@ -56,7 +57,7 @@ def discover(paths: Iterable[str], problems: list[InputProblem],
         except FileNotFoundError:
             pass  # said below, as before
         except OSError as exc:  # a name too long for the system, a loop of links, no permission
-            problems.append(InputProblem(_shortened(given), "CC904", f"cannot read: {exc.strerror or exc}"))
+            problems.append(InputProblem(_shortened(given), UNREADABLE, f"cannot read: {exc.strerror or exc}"))
             continue
         if path.is_dir():
             found = False
@@ -69,13 +70,13 @@ def discover(paths: Iterable[str], problems: list[InputProblem],
                             yield Path(root) / name
             if not found:
                 problems.append(InputProblem(
-                    str(path), "CC901",
+                    str(path), NOT_FOUND,
                     f"no files to check in this folder (looked for {', '.join(suffixes)})"))
         elif path.exists():
             if _regular(path, problems):
                 yield path
         else:
-            problems.append(InputProblem(str(path), "CC901", "no such file or folder"))
+            problems.append(InputProblem(str(path), NOT_FOUND, "no such file or folder"))
 
 
 def _shortened(name: str, keep: int = 200) -> str:
@@ -89,12 +90,12 @@ def _regular(path: Path, problems: list[InputProblem]) -> bool:
     try:
         mode = path.stat().st_mode
     except OSError as exc:
-        problems.append(InputProblem(str(path), "CC904", f"cannot read file: {exc.strerror or exc}"))
+        problems.append(InputProblem(str(path), UNREADABLE, f"cannot read file: {exc.strerror or exc}"))
         return False
     if stat.S_ISREG(mode):
         return True
     kind = "a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
-    problems.append(InputProblem(str(path), "CC904", f"not a regular file ({kind}): not read"))
+    problems.append(InputProblem(str(path), UNREADABLE, f"not a regular file ({kind}): not read"))
     return False
 
 
@@ -122,15 +123,15 @@ def decode(data: bytes, origin: str) -> str | InputProblem:
         try:
             return data.decode(utf16)
         except UnicodeDecodeError as exc:
-            return InputProblem(origin, "CC903", f"not valid UTF-16: {exc.reason} at byte {exc.start}")
+            return InputProblem(origin, BAD_ENCODING, f"not valid UTF-16: {exc.reason} at byte {exc.start}")
     if b"\x00" in data[:8192]:
-        return InputProblem(origin, "CC902", "binary file (contains NUL bytes), not text")
+        return InputProblem(origin, NOT_TEXT, "binary file (contains NUL bytes), not text")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
         return InputProblem(
-            origin, "CC903",
+            origin, BAD_ENCODING,
             f"not valid UTF-8: byte 0x{data[exc.start]:02x} on line {line}; save the file as UTF-8")
 
 
@@ -139,10 +140,10 @@ def size_problem(path: Path, max_bytes: int) -> InputProblem | None:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        return InputProblem(str(path), "CC904", f"cannot read file: {exc.strerror or exc}")
+        return InputProblem(str(path), UNREADABLE, f"cannot read file: {exc.strerror or exc}")
     if size > max_bytes:
         return InputProblem(
-            str(path), "CC905",
+            str(path), TOO_LARGE,
             f"file is {size / 1_048_576:.1f} MB, over the {max_bytes / 1_048_576:.0f} MB limit (--max-file-size)")
     return None
 
@@ -159,9 +160,9 @@ def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Source | Inpu
     try:
         data = path.read_bytes()
     except IsADirectoryError:
-        return InputProblem(origin, "CC901", "is a folder, not a file")
+        return InputProblem(origin, NOT_FOUND, "is a folder, not a file")
     except OSError as exc:
-        return InputProblem(origin, "CC904", f"cannot read file: {exc.strerror or exc}")
+        return InputProblem(origin, UNREADABLE, f"cannot read file: {exc.strerror or exc}")
     text = decode(data, origin)
     if isinstance(text, InputProblem):
         return text
@@ -174,7 +175,7 @@ def _extra_loader(suffix: str, origin: str):
     try:
         return import_module(EXTRA_LOADERS[suffix])
     except ImportError:
-        return InputProblem(origin, "CC906", f"cannot read {suffix} files: the loader for them is not installed")
+        return InputProblem(origin, NO_LOADER, f"cannot read {suffix} files: the loader for them is not installed")
 
 
 def _read_named_document(data: bytes, origin: str, suffix: str, max_bytes: int) -> Source | InputProblem:
@@ -201,7 +202,7 @@ def read_stdin(display_name: str | None, max_bytes: int = DEFAULT_MAX_BYTES) -> 
     origin = display_name or "-"
     data = sys.stdin.buffer.read(max_bytes + 1)
     if len(data) > max_bytes:
-        return InputProblem(origin, "CC905", f"standard input is over the {max_bytes / 1_048_576:.0f} MB limit")
+        return InputProblem(origin, TOO_LARGE, f"standard input is over the {max_bytes / 1_048_576:.0f} MB limit")
     suffix = Path(origin).suffix.lower()
     if suffix in EXTRA_LOADERS:
         return _read_named_document(data, origin, suffix, max_bytes)

@@ -25,9 +25,6 @@ MAX_TEXT_CHARS = 20_000_000
 # Seconds one document (check) or one page (scan) may take to read and to check.
 DEFAULT_TIMEOUT_SECONDS = 120.0
 
-TOO_LARGE = "CC905"
-TIMED_OUT = "CC915"
-
 
 class TimeBudgetExceeded(BaseException):
     """Raised inside the code that overran its budget. A BaseException, so that the broad

@@ -28,10 +28,10 @@ from pdfminer.high_level import extract_pages
 from pdfminer.layout import LAParams, LTFigure, LTTextBox, LTTextLine
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
-from claimcheck.errors import InputProblem
-from claimcheck.load.document_text import NO_TEXT, TextAssembler, TextTooLong
+from claimcheck.errors import CANNOT_PARSE, NO_TEXT, TOO_LARGE, UNREADABLE, InputProblem
+from claimcheck.load.document_text import TextAssembler, TextTooLong
 from claimcheck.load.files import size_problem
-from claimcheck.load.limits import MAX_DECOMPRESSED_BYTES, TOO_LARGE, expansion_problem
+from claimcheck.load.limits import MAX_DECOMPRESSED_BYTES, expansion_problem
 from claimcheck.model import Source
 
 _BULLET = re.compile(r"^\s*(?:[-*•·▪◦‣+–]|\d{1,3}[.)])\s+")
@@ -163,9 +163,9 @@ def load(path: Path, max_bytes: int) -> Source | InputProblem:
                             "no text to check: the PDF is encrypted and needs a password to open; "
                             "check an unprotected copy")
     except OSError as exc:
-        return InputProblem(str(path), "CC904", f"cannot read file: {exc.strerror or exc}")
+        return InputProblem(str(path), UNREADABLE, f"cannot read file: {exc.strerror or exc}")
     except Exception as exc:  # pdfminer raises many kinds of errors on damaged files
-        return InputProblem(str(path), "CC908", f"cannot read as a PDF: {type(exc).__name__}: {exc}")
+        return InputProblem(str(path), CANNOT_PARSE, f"cannot read as a PDF: {type(exc).__name__}: {exc}")
     source = text.source(path)
     unmapped = len(_UNMAPPED_GLYPH.findall(source.raw))
     readable = len("".join(_UNMAPPED_GLYPH.sub("", source.raw).split()))

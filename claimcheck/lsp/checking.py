@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from claimcheck.errors import InputProblem
+from claimcheck.errors import EMPTY, InputProblem
 from claimcheck.model import SEVERITY_RANK, Finding, Source
 
 # LSP language ids -> media types. Neovim sends the filetype ("text"), VS Code "plaintext".
@@ -25,7 +25,6 @@ LANGUAGE_MEDIA_TYPES = {
     "plaintext": "text/plain",
     "text": "text/plain",
 }
-EMPTY_FILE = "CC907"  # a new, empty buffer is not worth a warning in an editor
 # The safer wording a rule's suggestion proposes is its first double-quoted passage.
 _QUOTED_WORDING = re.compile(r'"([^"]+)"')
 
@@ -118,7 +117,8 @@ def check_text(path: str, text: str, media_type: str) -> DocumentCheck:
         return DocumentCheck(text, media_type, problems=exc.problems)
     rules = {rule.code: rule for rule in [*result.pack.rules, *META_RULES]}
     threshold = SEVERITY_RANK[result.fail_on.get(path, result.strictest_fail_on)]
-    checked = DocumentCheck(text, media_type, problems=[p for p in result.problems if p.code != EMPTY_FILE])
+    # A new, empty buffer is not worth a warning in an editor.
+    checked = DocumentCheck(text, media_type, problems=[p for p in result.problems if p.code != EMPTY])
     for document in result.documents:
         for finding in document.findings:
             if finding.suppressed is None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from claimcheck.errors import InputProblem
+from claimcheck.errors import BAD_KNOWLEDGE, InputProblem
 from claimcheck.pack.yamldata import line_of, load_validated
 
 SECTIONS = ("sources", "products", "approved_products", "approved_uses", "groups",
@@ -43,7 +43,7 @@ class KnowledgeBase:
 
     # -- loading -------------------------------------------------------------
     def add_file(self, path: Path) -> list[InputProblem]:
-        data, problems = load_validated(path, "kb", code="CC911")
+        data, problems = load_validated(path, "kb", code=BAD_KNOWLEDGE)
         if data is None:
             return problems
         self.files.append(str(path))
@@ -52,7 +52,7 @@ class KnowledgeBase:
             for index, entry in enumerate(data.get(section) or []):
                 if entry["id"] in table and section != "sources":
                     problems.append(InputProblem(
-                        str(path), "CC911", f"{section}: duplicate id {entry['id']!r}",
+                        str(path), BAD_KNOWLEDGE, f"{section}: duplicate id {entry['id']!r}",
                         line=line_of(path, [section, index, "id"])))
                 table[entry["id"]] = dict(entry, _file=str(path), _index=index, _section=section)
         return problems
@@ -62,7 +62,7 @@ class KnowledgeBase:
 
         def problem(entry, message, key):
             path = Path(entry["_file"])
-            problems.append(InputProblem(str(path), "CC911", message,
+            problems.append(InputProblem(str(path), BAD_KNOWLEDGE, message,
                                          line=line_of(path, [entry["_section"], entry["_index"], key])))
 
         for section in SECTIONS[1:]:

@@ -13,7 +13,7 @@ a plain folder of rule files. A broken file is reported as ``file:line:
 message`` and left out; everything else still loads.
 
 Reading and validating the YAML is done once per pack version: the validated
-pack is kept in the compiled cache (``claimcheck.cache``) under a key made of
+pack is kept in the compiled cache (``claimcheck.runtime.cache``) under a key made of
 every file the pack is read from, and only the rules' checks are compiled on
 each run (they are closures, and the kind modules may change between runs).
 """
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from claimcheck.errors import InputProblem
+from claimcheck.errors import BAD_RULE, InputProblem
 from claimcheck.pack.knowledge import KnowledgeBase, load_knowledge_base
 from claimcheck.model import SEVERITIES
 from claimcheck.pack.resources import rules_dir
@@ -100,7 +100,7 @@ class RulePack:
     precedence: list[str]
     problems: list[InputProblem]
     directories: tuple[str, ...]
-    cache_key: str = ""  # the compiled cache's key of this pack version (claimcheck.cache)
+    cache_key: str = ""  # the compiled cache's key of this pack version (claimcheck.runtime.cache)
     affirmations: list[str] = field(default_factory=list)
     rhetorical_questions: list[str] = field(default_factory=list)
     subordinate_openers: list[str] = field(default_factory=list)
@@ -132,15 +132,15 @@ def _load_rule(path: Path, kb: KnowledgeBase) -> tuple[Rule | None, list[InputPr
     try:
         module = load_kind(data["kind"])
     except (ValueError, ImportError) as exc:
-        return None, [InputProblem(origin, "CC910", str(exc), line=line_of(path, ["kind"]))]
+        return None, [InputProblem(origin, BAD_RULE, str(exc), line=line_of(path, ["kind"]))]
     parameters = data.get("parameters", {})
     for error in Draft202012Validator(module.PARAMETERS).iter_errors(parameters):
         where = "/".join(map(str, error.absolute_path))
-        problems.append(InputProblem(origin, "CC910", f"parameters{'/' + where if where else ''}: {error.message}",
+        problems.append(InputProblem(origin, BAD_RULE, f"parameters{'/' + where if where else ''}: {error.message}",
                                      line=line_of(path, ["parameters", *error.absolute_path])))
     for index, source in enumerate(data["docs"]["references"]):
         if source not in kb.sources:
-            problems.append(InputProblem(origin, "CC910", f"docs/references: unknown source {source!r}",
+            problems.append(InputProblem(origin, BAD_RULE, f"docs/references: unknown source {source!r}",
                                          line=line_of(path, ["docs", "references", index])))
     if problems:
         return None, problems
@@ -177,7 +177,7 @@ def load_pack(extra_dirs: tuple[str, ...] = (), extra_kb: tuple[str, ...] = (),
 
 @lru_cache(maxsize=8)
 def _load_pack_cached(extra_dirs: tuple[str, ...], extra_kb: tuple[str, ...], include_builtin: bool) -> RulePack:
-    from claimcheck import cache
+    from claimcheck.runtime import cache
 
     directories = ((str(rules_dir()),) if include_builtin else ()) + extra_dirs
     fingerprint = _fingerprint(directories, extra_kb)
@@ -192,7 +192,7 @@ def _fingerprint(directories: tuple[str, ...], extra_kb: tuple[str, ...]):
     superset of those read), the extra knowledge-base files, the YAML parser and schema
     validator, and which check kinds are installed (a rule's parameters are validated
     against its kind's schema)."""
-    from claimcheck.cache import Fingerprint
+    from claimcheck.runtime.cache import Fingerprint
     from claimcheck.evaluate.kinds import BUILT_IN, registered
 
     fingerprint = Fingerprint("pack").add(directories, extra_kb).add_library("yaml").add_library("jsonschema")
@@ -223,7 +223,7 @@ def _read_pack(directories: tuple[str, ...], extra_kb: tuple[str, ...]) -> RuleP
     for directory in directories:
         path = Path(directory)
         if not path.is_dir():
-            problems.append(InputProblem(directory, "CC910", "rule path is not a folder"))
+            problems.append(InputProblem(directory, BAD_RULE, "rule path is not a folder"))
             continue
         for key, found in _pack_parts(path).items():
             parts[key].extend(found)
@@ -272,7 +272,7 @@ def _read_pack(directories: tuple[str, ...], extra_kb: tuple[str, ...]) -> RuleP
         if rule is None:
             continue
         if rule.code in seen:
-            problems.append(InputProblem(str(path), "CC910", f"code {rule.code} is already used by {seen[rule.code]}",
+            problems.append(InputProblem(str(path), BAD_RULE, f"code {rule.code} is already used by {seen[rule.code]}",
                                          line=line_of(path, ["code"])))
             continue
         seen[rule.code] = rule.path
@@ -288,7 +288,7 @@ def _compile_checks(pack: RulePack) -> None:
         try:
             rule.check = load_kind(rule.kind).compile(rule, pack)
         except ValueError as exc:  # a parameter that names what the pack does not have
-            pack.problems.append(InputProblem(rule.path, "CC910", str(exc)))
+            pack.problems.append(InputProblem(rule.path, BAD_RULE, str(exc)))
             pack.rules.remove(rule)
 
 
@@ -300,7 +300,7 @@ def _repeated(path: Path, section: str, index: int, entry_id: str, known: set[st
     if entry_id not in known:
         known.add(entry_id)
         return False
-    problems.append(InputProblem(str(path), "CC910", f"{section}: duplicate id {entry_id!r}",
+    problems.append(InputProblem(str(path), BAD_RULE, f"{section}: duplicate id {entry_id!r}",
                                  line=line_of(path, [section, index, "id"])))
     return True
 

@@ -5,7 +5,7 @@ we compose the YAML node tree once to know where each value starts, and map
 each JSON Schema error's path to that line.
 
 PyYAML and jsonschema are imported on first use: a run whose rule pack comes
-from the compiled cache (``claimcheck.cache``) needs neither.
+from the compiled cache (``claimcheck.runtime.cache``) needs neither.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from claimcheck.errors import InputProblem
+from claimcheck.errors import BAD_RULE, InputProblem
 from claimcheck.pack.resources import load_schema, schema_registry
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ def _holds_boolean(value) -> bool:
     return False
 
 
-def load_validated(path: Path, schema_name: str, code: str = "CC910") -> tuple[Any, list[InputProblem]]:
+def load_validated(path: Path, schema_name: str, code: str = BAD_RULE) -> tuple[Any, list[InputProblem]]:
     """Load ``path`` and validate it; returns (data or None, problems)."""
     import yaml
 

@@ -23,11 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from claimcheck import __version__
-from claimcheck.errors import InputProblem
+from claimcheck.errors import BAD_BASELINE, InputProblem
 from claimcheck.project.suppress import META_CODES
 
 FORMAT_VERSION = 1
-BASELINE_CODE = "CC913"
 _NON_WORD = re.compile(r"[\W_]+")
 
 
@@ -91,13 +90,13 @@ class Baseline:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except OSError as exc:
-            raise BaselineError(InputProblem(origin, BASELINE_CODE, f"cannot read baseline: {exc.strerror or exc}"))
+            raise BaselineError(InputProblem(origin, BAD_BASELINE, f"cannot read baseline: {exc.strerror or exc}"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             line = getattr(exc, "lineno", None)
-            raise BaselineError(InputProblem(origin, BASELINE_CODE, f"not a baseline file: invalid JSON ({exc})",
+            raise BaselineError(InputProblem(origin, BAD_BASELINE, f"not a baseline file: invalid JSON ({exc})",
                                              line=line))
         if not isinstance(data, dict) or data.get("claimcheck_baseline") != FORMAT_VERSION:
-            raise BaselineError(InputProblem(origin, BASELINE_CODE,
+            raise BaselineError(InputProblem(origin, BAD_BASELINE,
                                              f"not a claimcheck baseline (version {FORMAT_VERSION}); "
                                              "make one with 'claimcheck baseline PATHS -o FILE'"))
         baseline = cls(path)
@@ -106,7 +105,7 @@ class Baseline:
                 key = (str(entry["path"]), str(entry["code"]), str(entry["text"]))
                 count = int(entry.get("count", 1))
             except (TypeError, KeyError, ValueError):
-                raise BaselineError(InputProblem(origin, BASELINE_CODE,
+                raise BaselineError(InputProblem(origin, BAD_BASELINE,
                                                  f"entries/{number}: expected path, code, text and count")) from None
             baseline.remaining[key] += count
             baseline.total += count

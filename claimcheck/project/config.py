@@ -17,9 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from claimcheck.errors import InputProblem
+from claimcheck.errors import BAD_CONFIG, InputProblem
 
-CONFIG_CODE = "CC912"
 YAML_NAMES = (".claimcheck.yaml", ".claimcheck.yml")
 PYPROJECT = "pyproject.toml"
 
@@ -95,10 +94,10 @@ def _read_text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ConfigError([InputProblem(str(path), CONFIG_CODE,
+        raise ConfigError([InputProblem(str(path), BAD_CONFIG,
                                         f"cannot read configuration: {exc.strerror or exc}")]) from None
     except UnicodeDecodeError as exc:
-        raise ConfigError([InputProblem(str(path), CONFIG_CODE, f"not valid UTF-8: {exc.reason}")]) from None
+        raise ConfigError([InputProblem(str(path), BAD_CONFIG, f"not valid UTF-8: {exc.reason}")]) from None
 
 
 def _toml_table(path: Path, text: str) -> dict | None:
@@ -110,11 +109,11 @@ def _toml_table(path: Path, text: str) -> dict | None:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError([InputProblem(str(path), CONFIG_CODE, f"invalid TOML: {exc}")]) from None
+        raise ConfigError([InputProblem(str(path), BAD_CONFIG, f"invalid TOML: {exc}")]) from None
     tool = data.get("tool")
     table = tool.get("claimcheck") if isinstance(tool, dict) else None
     if table is not None and not isinstance(table, dict):
-        raise ConfigError([InputProblem(str(path), CONFIG_CODE, "tool.claimcheck: expected a table",
+        raise ConfigError([InputProblem(str(path), BAD_CONFIG, "tool.claimcheck: expected a table",
                                         line=_toml_line(path, ()))])
     return table
 
@@ -154,7 +153,7 @@ def _toml_line(path: Path, keys) -> int | None:
 def load_config_file(path: Path) -> Config:
     """Read and validate one configuration file; raises ``ConfigError``. A file whose content
     validated before is read back from the compiled cache, without PyYAML or jsonschema."""
-    from claimcheck import cache
+    from claimcheck.runtime import cache
 
     origin = str(path)
     text = _read_text(path)
@@ -170,18 +169,18 @@ def _validated_mapping(path: Path, text: str) -> dict:
     if path.name.endswith(".toml"):
         data = _toml_table(path, text)
         if data is None:
-            raise ConfigError([InputProblem(origin, CONFIG_CODE, "no [tool.claimcheck] table in this file")])
-        problems = schema_problems(data, "config", origin, CONFIG_CODE, lambda keys: _toml_line(path, keys))
+            raise ConfigError([InputProblem(origin, BAD_CONFIG, "no [tool.claimcheck] table in this file")])
+        problems = schema_problems(data, "config", origin, BAD_CONFIG, lambda keys: _toml_line(path, keys))
     else:
         import yaml
         try:
             root_node, data = parse(text)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
-            raise ConfigError([InputProblem(origin, CONFIG_CODE, f"invalid YAML: {getattr(exc, 'problem', exc)}",
+            raise ConfigError([InputProblem(origin, BAD_CONFIG, f"invalid YAML: {getattr(exc, 'problem', exc)}",
                                             line=mark.line + 1 if mark else None)]) from None
         data = {} if data is None else data  # an empty file is an empty configuration
-        problems = schema_problems(data, "config", origin, CONFIG_CODE, lambda keys: line_in_tree(root_node, keys))
+        problems = schema_problems(data, "config", origin, BAD_CONFIG, lambda keys: line_in_tree(root_node, keys))
     if problems:
         raise ConfigError(problems)
     return data

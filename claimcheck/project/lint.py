@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from claimcheck.project.config import Config, ConfigError, ConfigFinder, load_config_file
-from claimcheck.errors import InputProblem
+from claimcheck.errors import BAD_RULE, InputProblem
 from claimcheck.load.files import DEFAULT_MAX_BYTES
 
 
@@ -92,7 +92,7 @@ def lint(request: LintRequest) -> LintResult:
     pack = load_pack(_unique([*cli.rule_paths, *(p for c in in_play for p in c.rule_paths)]),
                      _unique([*cli.knowledge_base, *(p for c in in_play for p in c.knowledge_base)]))
     if not pack.rules:
-        raise ConfigError(pack.problems + [InputProblem("claimcheck", "CC910", "no usable rules")])
+        raise ConfigError(pack.problems + [InputProblem("claimcheck", BAD_RULE, "no usable rules")])
     problems[:0] = pack.problems
     selector = RuleSelector(pack, META_RULES, cli, request.replace_per_file_ignores)
     for config in in_play:

@@ -15,11 +15,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
-from claimcheck.errors import InputProblem
+from claimcheck.errors import CANNOT_PARSE, EMPTY, TIMED_OUT, TOO_LARGE, InputProblem
 from claimcheck.evaluate import evaluate
 from claimcheck.extract import Analysis
 from claimcheck.grade import DEFAULT_POLICY, GradingPolicy, grade
-from claimcheck.load.limits import (MAX_TEXT_CHARS, TIMED_OUT, TOO_LARGE, TimeBudgetExceeded, time_budget,
+from claimcheck.load.limits import (MAX_TEXT_CHARS, TimeBudgetExceeded, time_budget,
                                     timed_out_message)
 from claimcheck.model import DocumentResult, NormalizedText, Source
 from claimcheck.normalize import normalize
@@ -52,7 +52,7 @@ def _one_line(exc: BaseException) -> str:
 def _normalized(sources: Iterable[Source], problems: list[InputProblem], options: CheckOptions):
     for source in sources:
         if not source.raw.strip():
-            problems.append(InputProblem(source.origin, "CC907", "empty file, nothing to check", fatal=False))
+            problems.append(InputProblem(source.origin, EMPTY, "empty file, nothing to check", fatal=False))
         try:
             with time_budget(options.timeout):
                 text = options.normalize(source)
@@ -60,7 +60,7 @@ def _normalized(sources: Iterable[Source], problems: list[InputProblem], options
             problems.append(InputProblem(source.origin, TIMED_OUT, timed_out_message(options.timeout, "reading")))
             continue
         except Exception as exc:  # a parser bug must cost one file, not the run
-            problems.append(InputProblem(source.origin, "CC908", f"cannot parse: {_one_line(exc)}"))
+            problems.append(InputProblem(source.origin, CANNOT_PARSE, f"cannot parse: {_one_line(exc)}"))
             continue
         if len(text.text) > MAX_TEXT_CHARS:
             problems.append(InputProblem(source.origin, TOO_LARGE,
@@ -100,7 +100,7 @@ def _check_batch(batch: list[tuple[Source, NormalizedText]], pack: RulePack, pro
         if isinstance(exc, TimeBudgetExceeded):
             problems.append(InputProblem(origin, TIMED_OUT, timed_out_message(options.timeout)))
         else:
-            problems.append(InputProblem(origin, "CC908", f"cannot check: {_one_line(exc)}"))
+            problems.append(InputProblem(origin, CANNOT_PARSE, f"cannot check: {_one_line(exc)}"))
         return []
 
 

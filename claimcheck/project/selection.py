@@ -26,8 +26,8 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from claimcheck.project.config import CONFIG_CODE, Config, ConfigError, PerFileIgnore
-from claimcheck.errors import InputProblem
+from claimcheck.project.config import Config, ConfigError, PerFileIgnore
+from claimcheck.errors import BAD_CONFIG, InputProblem
 
 ALL = "ALL"
 EXACT = 1_000  # a code or a name outranks any prefix
@@ -178,7 +178,7 @@ class RuleSelector:
 
         def report(key, message):
             option = key if config.path else f"--{key}"  # a key in a file, a flag on the command line
-            problems.append(InputProblem(origin, CONFIG_CODE, f"{option}: {message}", line=config.line_of(key)))
+            problems.append(InputProblem(origin, BAD_CONFIG, f"{option}: {message}", line=config.line_of(key)))
 
         for key, selectors in (("select", config.select or ()), ("extend-select", config.extend_select),
                                ("ignore", config.ignore)):

@@ -26,6 +26,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from claimcheck.errors import CANNOT_PARSE
 from claimcheck.extract.learned import selected_model
 from claimcheck.load.crawl import CrawledPage, read_input
 from claimcheck.load.limits import DEFAULT_TIMEOUT_SECONDS
@@ -192,7 +193,7 @@ def check_alone(workers, tasks: list[PageTask]) -> list[PageOutcome]:
             outcomes.extend(workers.submit([task]).result())
         except workers.broken:
             workers.restart()
-            outcomes.append(error_outcome(task, "CC908", "the worker checking this page died "
+            outcomes.append(error_outcome(task, CANNOT_PARSE, "the worker checking this page died "
                                                          "(a crash in native code, or out of memory)"))
     return outcomes
 

@@ -26,7 +26,7 @@ from datetime import datetime, timezone
 from importlib import resources
 from pathlib import Path
 
-from claimcheck.load.limits import TIMED_OUT
+from claimcheck.errors import TIMED_OUT
 from claimcheck.scan.worker import PageOutcome
 
 PAGE_COLUMNS = ("url", "site", "content_hash", "relevant", "words", "score", "grade", "status", "error",

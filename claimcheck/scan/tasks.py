@@ -32,6 +32,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from claimcheck.errors import CORRUPT_RECORD
 from claimcheck.load import crawl
 from claimcheck.load.crawl import CrawledPage, input_kind
 
@@ -203,7 +204,7 @@ def _read_warc_range(path: Path, start: int, end: int, max_bytes: int) -> Iterat
                 if last_good is not None or first_try:  # a retry failing at once: the same bad stretch
                     yield CrawledPage(url or f"{path}#offset={where}",
                                       crawl.site_of(url) if url else crawl.UNKNOWN_SITE,
-                                      f"{path} after byte {where}", code=crawl.CORRUPT_RECORD, position=where,
+                                      f"{path} after byte {where}", code=CORRUPT_RECORD, position=where,
                                       error=f"corrupt WARC record ({type(exc).__name__}: {str(exc)[:200]}); "
                                             "skipped to the next readable record")
                 first_try = False

@@ -22,7 +22,8 @@ import signal
 import sys
 from dataclasses import dataclass, field
 
-from claimcheck.load.limits import (DEFAULT_TIMEOUT_SECONDS, TIMED_OUT, TimeBudgetExceeded, time_budget,
+from claimcheck.errors import CANNOT_PARSE, TIMED_OUT
+from claimcheck.load.limits import (DEFAULT_TIMEOUT_SECONDS, TimeBudgetExceeded, time_budget,
                                     timed_out_message)
 from claimcheck.model import Finding, NormalizedText, Source
 
@@ -162,7 +163,7 @@ def check_pages(tasks: list[PageTask]) -> list[PageOutcome]:
             outcomes[index] = error_outcome(task, TIMED_OUT, timed_out_message(_State.timeout, "reading"))
             continue
         except Exception as exc:  # a parser bug must cost one page, not the scan
-            outcomes[index] = error_outcome(task, "CC908", f"cannot parse: {type(exc).__name__}: {exc}")
+            outcomes[index] = error_outcome(task, CANNOT_PARSE, f"cannot parse: {type(exc).__name__}: {exc}")
             continue
         if not prefilter.relevant(text.text):
             outcomes[index] = irrelevant_outcome(task)
@@ -178,9 +179,9 @@ def check_pages(tasks: list[PageTask]) -> list[PageOutcome]:
                     try:
                         _check(tasks, [item], outcomes)
                     except Exception as exc:
-                        outcomes[item[0]] = error_outcome(tasks[item[0]], "CC908",
+                        outcomes[item[0]] = error_outcome(tasks[item[0]], CANNOT_PARSE,
                                                           f"cannot check: {type(exc).__name__}: {exc}")
-    return [o if o is not None else error_outcome(t, "CC908", "not checked (internal error)")
+    return [o if o is not None else error_outcome(t, CANNOT_PARSE, "not checked (internal error)")
             for o, t in zip(outcomes, tasks)]
 
 

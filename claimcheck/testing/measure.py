@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from claimcheck.errors import InputProblem
+from claimcheck.errors import BAD_EVAL_CORPUS, InputProblem
 from claimcheck.model import Source
 
 COUNTED = ("critical", "major", "minor")
@@ -40,19 +40,19 @@ def read_corpus(path: Path) -> Corpus | InputProblem:
                 try:
                     item = json.loads(line)
                 except json.JSONDecodeError as exc:
-                    return InputProblem(str(path), "CC930", f"not JSON: {exc.msg}", line=number)
+                    return InputProblem(str(path), BAD_EVAL_CORPUS, f"not JSON: {exc.msg}", line=number)
                 if not isinstance(item, dict) or "id" not in item or "text" not in item:
-                    return InputProblem(str(path), "CC930", "each line needs an object with 'id' and 'text'",
+                    return InputProblem(str(path), BAD_EVAL_CORPUS, "each line needs an object with 'id' and 'text'",
                                         line=number)
                 if "verdict" not in item and item.get("label") not in ("violation", "compliant"):
-                    return InputProblem(str(path), "CC930",
+                    return InputProblem(str(path), BAD_EVAL_CORPUS,
                                         "each line needs 'label' (violation|compliant) or 'verdict' (fail|pass)",
                                         line=number)
                 items.append(item)
     except (OSError, UnicodeDecodeError) as exc:
-        return InputProblem(str(path), "CC930", f"cannot read: {exc}")
+        return InputProblem(str(path), BAD_EVAL_CORPUS, f"cannot read: {exc}")
     if not items:
-        return InputProblem(str(path), "CC930", "no items in the corpus")
+        return InputProblem(str(path), BAD_EVAL_CORPUS, "no items in the corpus")
     kind = "pages" if all("verdict" in item for item in items) else "sentences"
     return Corpus(kind, items)
 

@@ -41,9 +41,9 @@ DISABLE_VARIABLE = "CLAIMCHECK_NO_CACHE"
 FORMAT = 1
 KEEP_ENTRIES = 48  # beyond this many files or this many bytes, the least recently written go
 KEEP_BYTES = 200 * 1024 * 1024
-_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent  # claimcheck/
 
-log = logging.getLogger("claimcheck.cache")
+log = logging.getLogger("claimcheck.runtime.cache")
 T = TypeVar("T")
 
 
