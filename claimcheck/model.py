@@ -111,7 +111,10 @@ class Claim:
 
     start: int
     end: int
-    text: str
+    # The whole normalized text, shared by every claim of the document: a claim's own text is
+    # a slice of it taken when asked for. (A slice kept per claim cost a long run-on sentence's
+    # length for each of its thousands of claims: 360 MB at 5 MB of text.)
+    document_text: str = field(repr=False, compare=False)
     predicate: str  # predicate class, e.g. "treat", "cure", "approval"
     predicate_text: str
     predicate_pattern: str  # id of the lexicon entry that matched
@@ -133,6 +136,10 @@ class Claim:
     sentence_start: int = 0
     sentence_end: int = 0
     inherited_from: str | None = None  # "lead-in", "answer": when context supplied the predicate
+
+    @property
+    def text(self) -> str:
+        return self.document_text[self.start:self.end]
 
     def summary(self) -> dict:
         return {

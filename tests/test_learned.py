@@ -171,3 +171,13 @@ def test_the_shipped_model_does_not_regress_the_regression_pages(pack, shipped_m
     # and these sets hold 8-12 failing pages, so one page is 0.08-0.13.
     assert scores["fail_pages_failed"] >= 0.85, scores["misses"]
     assert scores["pass_pages_failed"] <= 0.05, scores["noisy"]
+
+
+def test_sentences_are_scored_in_slices_bounded_by_sentences_and_by_words():
+    from claimcheck.extract.learned import PREDICT_BATCH, PREDICT_WORDS, _prediction_batches
+    short = [["a"] * 10] * (PREDICT_BATCH + 3)
+    assert [len(batch) for batch in _prediction_batches(short)] == [PREDICT_BATCH, 3]
+    run_on = [["w"] * (PREDICT_WORDS // 2 + 1)] * 3 + [["w"] * (PREDICT_WORDS * 2)]
+    batches = list(_prediction_batches(run_on))
+    assert [len(batch) for batch in batches] == [1, 1, 1, 1]  # an over-long sentence still gets its own slice
+    assert [s for batch in batches for s in batch] == run_on

@@ -82,3 +82,31 @@ def test_exact_text_gates_like_lower_case():
                          [{"LIKE_NUM": True}, {"LOWER": "in"}, {"LIKE_NUM": True}]])
     assert sorted(doc[start:end].text for _, start, end in gated(doc)) == ["(90 %)", "Nine in ten"]
     assert len(gated.groups) == 1 and not len(gated.everywhere)
+
+
+def test_a_long_sentence_walked_once_gives_each_group_its_matches_in_the_same_order(monkeypatch):
+    """Above LONG_SENTENCE_TOKENS, a sentence several groups want is walked by the combined
+    matcher; the matches, and their order, are those of walking it group by group."""
+    from claimcheck.extract import patterns
+    clause = ("this does not mean it is approved , nine in ten patients improved , "
+              "stem cells may regrow cartilage , it is not a cure for pain , ")
+    nlp, doc = _sentences(clause * 60 + "the end.")
+    assert len(doc) > 1_000 and len(list(doc.sents)) == 1
+
+    def matcher():
+        gated = patterns.GatedMatcher(nlp.vocab)
+        gated.add("status", [[{"LOWER": "does"}, {"LOWER": "not"}, {"IS_ALPHA": True, "OP": "{0,4}"},
+                              {"LOWER": "approved"}]])
+        gated.add("figure", [[{"LOWER": "nine"}, {"LOWER": "in"}, {"LOWER": "ten"}]])
+        gated.add("regrow", [[{"LOWER": "may", "OP": "?"}, {"LOWER": "regrow"}, {"IS_ALPHA": True}]])
+        gated.add("cure", [[{"LOWER": "cure"}, {"LOWER": "for"}, {"IS_ALPHA": True}]])
+        return gated
+
+    monkeypatch.setattr(patterns, "LONG_SENTENCE_TOKENS", 10 ** 9)
+    group_by_group = matcher()(doc)
+    monkeypatch.setattr(patterns, "LONG_SENTENCE_TOKENS", 1_000)
+    once = matcher()
+    walked_once = once(doc)
+    assert once._combined is not None  # the combined matcher did the walking
+    assert len(group_by_group) == 60 * 5  # "regrow" matches with and without "may"
+    assert walked_once == group_by_group

@@ -99,17 +99,19 @@ def _finding(rule: Rule, hit: Hit, analysis: Analysis, raw: str, lines: LineInde
     )
 
 
-def _one_per_sentence(findings: list[Finding], analysis: Analysis) -> list[Finding]:
-    best: dict[tuple, Finding] = {}
-    for finding in findings:
-        span = finding.explanation.get("normalized_span", [finding.start])
-        sentence = analysis.sentence_at(span[0])
-        sentence = span[0] if sentence is None else sentence
-        key = (finding.code, sentence)
+def _one_per_sentence(hits: list[tuple[Rule, Hit]], analysis: Analysis) -> list[tuple[Rule, Hit]]:
+    """The most severe hit of each rule in each sentence (the first of equals). Chosen before
+    findings are built: a run-on sentence has thousands of hits, each finding carries its
+    claim's text, and only one in a sentence survives."""
+    best: dict[tuple, tuple[Rule, Hit, int]] = {}
+    for rule, hit in hits:
+        sentence = analysis.sentence_at(hit.start)
+        key = (rule.code, hit.start if sentence is None else sentence)
+        rank = SEVERITY_RANK[_severity(rule, hit)[0]]
         kept = best.get(key)
-        if kept is None or SEVERITY_RANK[finding.severity] > SEVERITY_RANK[kept.severity]:
-            best[key] = finding
-    return list(best.values())
+        if kept is None or rank > kept[2]:
+            best[key] = (rule, hit, rank)
+    return [(rule, hit) for rule, hit, _ in best.values()]
 
 
 def evaluate(analysis: Analysis, raw: str, pack: RulePack, rules: Iterable[Rule] | None = None,
@@ -120,16 +122,21 @@ def evaluate(analysis: Analysis, raw: str, pack: RulePack, rules: Iterable[Rule]
     lines = LineIndex(raw)
     findings: list[Finding] = []
 
-    def collect(rule, hits):
+    def reported(rule, hits) -> Iterable[Hit]:
         for hit in hits:
             if hit.skipped is None:
-                findings.append(_finding(rule, hit, analysis, raw, lines, pack))
+                yield hit
             elif trace is not None:
                 trace.append((rule, hit.claim, hit.skipped))
 
-    for rule in (r for r in active if r.scope == "claim"):
-        collect(rule, rule.check(analysis))
-    findings = _one_per_sentence(findings, analysis)
+    def collect(rule, hits):
+        findings.extend(_finding(rule, hit, analysis, raw, lines, pack) for hit in reported(rule, hits))
+
+    claim_hits = [(rule, hit) for rule in active if rule.scope == "claim"
+                  for hit in reported(rule, rule.check(analysis))]
+    findings = [_finding(rule, hit, analysis, raw, lines, pack)
+                for rule, hit in _one_per_sentence(claim_hits, analysis)]
+    del claim_hits
     if analysis.learned is not None:
         findings = keep_in_voice(findings, analysis)
         for rule, hit in list(learned_hits(analysis, pack, active, findings)):

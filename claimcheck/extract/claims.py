@@ -183,7 +183,7 @@ class ClaimFinder:
         start = min(s.start_char for s in members)
         end = max(s.end_char for s in members)
         return Claim(
-            start=start, end=end, text=text[start:end],
+            start=start, end=end, document_text=text,
             predicate=predicate.kb_id_, predicate_text=predicate.text, predicate_pattern=predicate.id_,
             predicate_start=predicate.start_char, predicate_end=predicate.end_char,
             product=product.kb_id_ if product is not None else None,

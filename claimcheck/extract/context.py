@@ -210,7 +210,7 @@ def _inherit_lead_ins(analysis: Analysis) -> None:
         source = candidates[-1]
         block = blocks[index]
         added.append(dataclasses.replace(
-            source, start=block.start, end=block.end, text=text[block.start:block.end],
+            source, start=block.start, end=block.end,
             conditions=list(dict.fromkeys(t.cls for t in terms)),
             condition_texts=list(dict.fromkeys(t.text for t in terms)),
             predicate_start=terms[0].start, predicate_end=terms[0].end,

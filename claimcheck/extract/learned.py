@@ -16,6 +16,7 @@ import bisect
 import json
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +25,10 @@ SHIPPED_MODEL = Path(__file__).resolve().parent.parent / "models" / "default"
 # The model used when none is named: $CLAIMCHECK_MODEL (a folder, or "none" for the rules
 # alone), else the shipped one.
 MODEL_VARIABLE = "CLAIMCHECK_MODEL"
-PREDICT_BATCH = 512  # sentences per prediction: enough to vectorise, few enough to keep memory flat
+# Sentences per prediction: enough to vectorise, few enough to keep memory flat; a slice also
+# stops at PREDICT_WORDS words, as a page without full stops has sentences thousands of words long.
+PREDICT_BATCH = 512
+PREDICT_WORDS = 20_000
 
 
 def default_model() -> str | None:
@@ -194,6 +198,20 @@ def classifier_inputs(doc) -> tuple[list, list[list[str]], list[str]]:
     return sentences, sentence_words, page
 
 
+def _prediction_batches(sentence_words: list[list[str]]) -> Iterator[list[list[str]]]:
+    """Consecutive slices of at most PREDICT_BATCH sentences and, beyond one sentence, at most
+    PREDICT_WORDS words."""
+    batch, words = [], 0
+    for sentence in sentence_words:
+        if batch and (len(batch) == PREDICT_BATCH or words + len(sentence) > PREDICT_WORDS):
+            yield batch
+            batch, words = [], 0
+        batch.append(sentence)
+        words += len(sentence)
+    if batch:
+        yield batch
+
+
 class LearnedScorer:
     """Sets ``doc._.cc_learned``: one batched prediction for the sentences, one for the page."""
 
@@ -212,9 +230,8 @@ class LearnedScorer:
         _, sentence_words, page_words = classifier_inputs(doc)
         # Sentences are read in slices: a Doc per sentence copies every token, and a long
         # page's copies at once doubled the run's peak memory.
-        slices = [self.sentences.model.predict([Doc(vocab, words=words or [" "])
-                                                for words in sentence_words[first:first + PREDICT_BATCH]])
-                  for first in range(0, len(sentence_words), PREDICT_BATCH)]
+        slices = [self.sentences.model.predict([Doc(vocab, words=words or [" "]) for words in batch])
+                  for batch in _prediction_batches(sentence_words)]
         rows = numpy.concatenate(slices) if slices else numpy.zeros((0, len(self.categories)))
         del sentence_words
         page = self.pages.model.predict([Doc(vocab, words=page_words)])[0] if page_words \

@@ -76,7 +76,7 @@ class ModalityTagger:
         return [sentence.doc[comma.i:comma.i + 1]] if comma is not None else []
 
     def _apply(self, claim, anchor, sentence_start, clause_end, commas, cues) -> None:
-        terminators = [c for c in cues if c.label_ == "terminate"] + clause_end
+        terminators = sorted([c.start for c in cues if c.label_ == "terminate"] + [c.start for c in clause_end])
         applied = []
         for cue in cues:
             if cue.label_ in ("pseudo", "terminate"):
@@ -95,6 +95,8 @@ class ModalityTagger:
 
     @staticmethod
     def _reaches(cue, anchor, sentence_start, spec, terminators, commas=()) -> bool:
+        """Whether ``cue`` modifies the predicate ``anchor``; ``terminators`` (token starts) and
+        ``commas`` (token indices) are sorted, so each "is one between them" is a bisection."""
         if spec.whole_sentence or (spec.whole_sentence_when_first and cue.start == sentence_start):
             return True
         if cue.start < anchor.end and anchor.start < cue.end:
@@ -104,16 +106,22 @@ class ModalityTagger:
         scope = spec.max_scope
         forward = cue.end <= anchor.start
         if forward and spec.direction in ("forward", "bidirectional"):
-            if any(cue.end <= t.start < anchor.start for t in terminators):
+            if _any_between(terminators, cue.end, anchor.start):
                 return False
-            if spec.ends_at_comma and any(cue.end <= i < anchor.start for i in commas):
+            if spec.ends_at_comma and _any_between(commas, cue.end, anchor.start):
                 return False
             return scope is None or anchor.start - cue.end < scope
         backward = cue.start >= anchor.end
         if backward and spec.direction in ("backward", "bidirectional"):
-            if any(anchor.end <= t.start < cue.start for t in terminators):
+            if _any_between(terminators, anchor.end, cue.start):
                 return False
-            if spec.ends_at_comma and any(anchor.end <= i < cue.start for i in commas):
+            if spec.ends_at_comma and _any_between(commas, anchor.end, cue.start):
                 return False
             return scope is None or cue.start - anchor.end < scope
         return False
+
+
+def _any_between(positions: list[int], low: int, high: int) -> bool:
+    """Whether the sorted ``positions`` hold one in ``[low, high)``."""
+    index = bisect.bisect_left(positions, low)
+    return index < len(positions) and positions[index] < high

@@ -84,6 +84,10 @@ def required_words(pattern: list[dict]) -> list[frozenset[str]]:
     return required
 
 
+# From this many tokens on, a sentence several groups want is walked once by the combined matcher.
+LONG_SENTENCE_TOKENS = 1_000
+
+
 class GatedMatcher:
     """A spaCy ``Matcher`` that walks only the sentences that contain the words a pattern needs.
 
@@ -94,7 +98,14 @@ class GatedMatcher:
     so it never hides a match. Patterns that need such words are therefore matched
     sentence by sentence (claims are assembled per sentence, so a match across a sentence
     boundary would belong to no claim); patterns that need no particular word (one made
-    of numbers and punctuation, say) walk the whole document."""
+    of numbers and punctuation, say) walk the whole document.
+
+    A sentence of thousands of tokens (a page without full stops) contains the words of
+    most groups, and walking it once per group made such a page's time grow faster than
+    its length. A sentence that long, wanted by several groups, is walked once by one
+    Matcher holding every gated pattern (``combined()``), and its matches are dealt back to
+    their groups by key: a pattern's matches do not depend on the other patterns beside
+    it, so the result, order included, is the same."""
 
     def __init__(self, vocab):
         self.vocab = vocab
@@ -102,6 +113,9 @@ class GatedMatcher:
         # (for each pattern, for each token it cannot do without, the hashes it accepts; its Matcher)
         self.groups: list[tuple[list[list[frozenset[int]]], Matcher]] = []
         self._needed: set[int] = set()
+        self._gated: list[tuple[str, list[list[dict]]]] = []  # (key, patterns): the combined matcher's
+        self._combined: Matcher | None = None  # built on first use: most runs never see a long sentence
+        self._group_of_key: dict[int, int] = {}  # a gated key's hash -> its group (None: in several)
 
     def __len__(self) -> int:
         return len(self.everywhere) + sum(len(matcher) for _, matcher in self.groups)
@@ -118,6 +132,10 @@ class GatedMatcher:
                   for _, need in gated]
         matcher = Matcher(self.vocab, validate=True)
         matcher.add(key, [pattern for pattern, _ in gated])
+        self._gated.append((key, [pattern for pattern, _ in gated]))
+        self._combined = None
+        key_hash = self.vocab.strings.add(key)
+        self._group_of_key[key_hash] = None if key_hash in self._group_of_key else len(self.groups)
         self.groups.append((hashed, matcher))
         self._needed.update(h for need in hashed for options in need for h in options)
         self._needed_sorted = numpy.array(sorted(self._needed), dtype=numpy.uint64)
@@ -128,21 +146,56 @@ class GatedMatcher:
             return matches
         starts, sentences_with = self._index(doc)
         ends = list(starts[1:]) + [len(doc)]
-        for needs, matcher in self.groups:
-            candidates = set()
-            for need in needs:
-                sentences = None
-                for options in need:
-                    having = set().union(*(sentences_with.get(h, ()) for h in options))
-                    sentences = having if sentences is None else sentences & having
-                    if not sentences:
-                        break
-                candidates |= sentences or set()
+        candidates_of = [self._candidates(needs, sentences_with) for needs, _ in self.groups]
+        walked_once = self._walk_long_sentences(doc, starts, ends, candidates_of)
+        for group, ((_, matcher), candidates) in enumerate(zip(self.groups, candidates_of)):
             for index in sorted(candidates):
                 offset = starts[index]
-                matches.extend((match_id, offset + start, offset + end)
-                               for match_id, start, end in matcher(doc[offset:ends[index]]))
+                if index in walked_once:
+                    found = walked_once[index].get(group, ())
+                else:
+                    found = matcher(doc[offset:ends[index]])
+                matches.extend((match_id, offset + start, offset + end) for match_id, start, end in found)
         return matches
+
+    def combined(self) -> Matcher:
+        """One Matcher holding every gated pattern under its key."""
+        if self._combined is None:
+            self._combined = Matcher(self.vocab, validate=True)
+            for key, patterns in self._gated:
+                self._combined.add(key, patterns)
+        return self._combined
+
+    @staticmethod
+    def _candidates(needs: list[list[frozenset[int]]], sentences_with: dict[int, set[int]]) -> set[int]:
+        """The sentences in which some pattern of a group finds every word it needs."""
+        candidates = set()
+        for need in needs:
+            sentences = None
+            for options in need:
+                having = set().union(*(sentences_with.get(h, ()) for h in options))
+                sentences = having if sentences is None else sentences & having
+                if not sentences:
+                    break
+            candidates |= sentences or set()
+        return candidates
+
+    def _walk_long_sentences(self, doc, starts, ends, candidates_of) -> dict[int, dict[int, list]]:
+        """sentence -> group -> its matches, for each long sentence several groups want, from
+        one walk of the combined matcher (see the class docstring)."""
+        if None in self._group_of_key.values():  # a key in two groups: matches could not be dealt back
+            return {}
+        wanted: dict[int, int] = {}
+        for candidates in candidates_of:
+            for index in candidates:
+                if ends[index] - starts[index] >= LONG_SENTENCE_TOKENS:
+                    wanted[index] = wanted.get(index, 0) + 1
+        walked: dict[int, dict[int, list]] = {}
+        for index in (index for index, groups in wanted.items() if groups > 1):
+            by_group = walked.setdefault(index, {})
+            for match_id, start, end in self.combined()(doc[starts[index]:ends[index]]):
+                by_group.setdefault(self._group_of_key[match_id], []).append((match_id, start, end))
+        return walked
 
     def _index(self, doc) -> tuple[list[int], dict[int, set[int]]]:
         """Sentence start tokens, and for each needed word the sentences that contain it."""
