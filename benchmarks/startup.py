@@ -99,7 +99,7 @@ def probe(path: str) -> None:
     """Run ``check`` on ``path`` in this process with a timer on each stage; print the times as JSON."""
     clock = time.perf_counter
     spent = dict.fromkeys(STAGES, 0.0)
-    from claimcheck import collector
+    from claimcheck.runtime import collector
     collector.pause()  # as check does before it imports spaCy (commands/check.py)
     start = clock()
     import spacy  # noqa: F401

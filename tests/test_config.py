@@ -91,14 +91,15 @@ def test_a_typo_in_pyproject_points_at_its_line(tmp_path):
 
 
 def test_wrong_types_and_values_say_what_was_expected(tmp_path):
-    write(tmp_path / ".claimcheck.yaml", "select: CC101\nfail-on: worst\njurisdiction: EU\n")
+    write(tmp_path / ".claimcheck.yaml", "select: CC101\nfail-on: worst\njurisdiction: united states\n")
     result = invoke("check", write(tmp_path / "knee.md", AD))
     assert result.exit_code == 2
     errors = result.stderr.strip().splitlines()
     assert len(errors) == 3
     assert any(":1: error: select: expected array, got str 'CC101'" in e for e in errors)
     assert any(":2: error: fail-on: 'worst' is not one of critical, major, minor, info" in e for e in errors)
-    assert any(":3: error: jurisdiction: 'EU' is not one of US" in e for e in errors)
+    assert any(":3: error: jurisdiction: 'united states' is not a jurisdiction's name in capitals (US, EU, UK, CA-ON)"
+               in e for e in errors)
 
 
 def test_an_unknown_rule_selector_is_an_error(tmp_path):

@@ -90,7 +90,11 @@ def lint_options(command):
         model_option,
         click.option("--knowledge-base", "knowledge_base", multiple=True, type=click.Path(dir_okay=False),
                      help="An extra knowledge-base YAML file (repeatable)."),
-        click.option("--jurisdiction", type=click.Choice(["US"]), help="Whose rules apply (only US for now)."),
+        click.option("--jurisdiction", metavar="NAME",
+                     help="Whose law applies: the knowledge base and rules of the rule packs whose pack.yaml "
+                          "names NAME (the built-in pack is US, the default)."),
+        click.option("--no-builtin-pack", "no_builtin_pack", is_flag=True,
+                     help="Leave out the built-in rule pack: only the --rule-path and rule-paths packs apply."),
         click.option("--stdin-filename", help="Name (and so type: .md, .html) of the text read from '-'."),
         click.option("--no-cache", is_flag=True, callback=_no_cache, expose_value=False, is_eager=True,
                      help="Build the rule pack and pipeline from their files instead of loading them from "
@@ -108,7 +112,7 @@ def lint_options(command):
 
 def lint_request(paths, *, config_file, isolated, select, extend_select, ignore, per_file_ignores,
                  extend_per_file_ignores, severity_overrides, fail_on, rule_paths, knowledge_base, jurisdiction,
-                 stdin_filename, max_file_size, timeout, baseline=None):
+                 stdin_filename, max_file_size, timeout, no_builtin_pack=False, baseline=None):
     from claimcheck.project.config import Config
     from claimcheck.project.lint import LintRequest
 
@@ -122,7 +126,8 @@ def lint_request(paths, *, config_file, isolated, select, extend_select, ignore,
         knowledge_base=tuple(str((cwd / p).resolve()) for p in knowledge_base), jurisdiction=jurisdiction)
     return LintRequest(paths=tuple(paths), command_line=command_line, config_file=config_file, isolated=isolated,
                        replace_per_file_ignores=bool(per_file_ignores), baseline=baseline,
-                       stdin_filename=stdin_filename, max_bytes=max_file_size * 1_048_576, timeout=timeout or None)
+                       stdin_filename=stdin_filename, max_bytes=max_file_size * 1_048_576, timeout=timeout or None,
+                       include_builtin=not no_builtin_pack)
 
 
 def run_lint(request):

@@ -29,7 +29,8 @@ def _under(path: str, folder: Path) -> bool:
 
 @click.command("test")
 @click.argument("rules_dir", type=click.Path(exists=True, file_okay=False))
-@click.option("--no-builtin", is_flag=True, help="Load RULES_DIR alone, without the built-in pack.")
+@click.option("--no-builtin-pack", "--no-builtin", "no_builtin", is_flag=True,
+              help="Load RULES_DIR alone, without the built-in pack.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list every rule that passed.")
 def test_command(rules_dir, no_builtin, verbose):
     """Run every rule's annotated fixtures in a rules folder.
@@ -42,7 +43,7 @@ def test_command(rules_dir, no_builtin, verbose):
     """
     from claimcheck.extract.learned import select_model
     from claimcheck.pack.resources import rules_dir as builtin_dir
-    from claimcheck.pack.rulepack import load_pack
+    from claimcheck.pack.rulepack import DEFAULT_JURISDICTION, load_pack, read_manifest
     from claimcheck.testing.rules import run_rule_tests
 
     select_model(None)  # fixtures test what the rules decide; the learned model is measured apart
@@ -51,7 +52,9 @@ def test_command(rules_dir, no_builtin, verbose):
     if folder == builtin_dir().resolve():
         pack = load_pack()
     else:
-        pack = load_pack((str(folder),), (), include_builtin=not no_builtin)
+        # A jurisdiction's pack is tested under its own law, whatever the default.
+        jurisdiction = read_manifest(folder)[0].get("jurisdiction", DEFAULT_JURISDICTION)
+        pack = load_pack((str(folder),), (), include_builtin=not no_builtin, jurisdiction=jurisdiction)
     from claimcheck.extract.patterns import pattern_problems
     from claimcheck.extract.pipeline import build_pipeline
 

@@ -7,6 +7,12 @@ Layout of a pack directory (the built-in one is ``rules/``)::
     lexicon/*.yaml    predicate, disclosure and promotion phrases
     cues/*.yaml       modality cues, ConText-style
     checks/**/CCnnn-name.yaml   one rule per file, its fixture CCnnn-name.md beside it
+    pack.yaml         the manifest (optional; schemas/pack.schema.json): name, jurisdiction
+
+A jurisdiction is a pack folder whose manifest names it. The run's jurisdiction (US unless
+``--jurisdiction`` or the configuration says otherwise) decides which packs' knowledge base
+and rules apply: those of packs for that jurisdiction and of packs that name none. Lexicons
+and cues are language, not law, so every pack's apply to every run.
 
 An extra pack (``--rule-path`` / ``rule-paths``) may use the same layout or be
 a plain folder of rule files. A broken file is reported as ``file:line:
@@ -30,6 +36,8 @@ from claimcheck.pack.resources import rules_dir
 from claimcheck.pack.yamldata import line_of, load_validated
 
 DEFAULT_MODALITIES = ("asserted", "hedged")
+DEFAULT_JURISDICTION = "US"
+MANIFEST = "pack.yaml"
 
 
 @dataclass
@@ -100,6 +108,9 @@ class RulePack:
     precedence: list[str]
     problems: list[InputProblem]
     directories: tuple[str, ...]
+    jurisdiction: str = DEFAULT_JURISDICTION  # whose knowledge base and rules were loaded
+    # jurisdiction -> the pack folders whose manifests name it, loaded or left out
+    jurisdictions: dict[str, list[str]] = field(default_factory=dict)
     cache_key: str = ""  # the compiled cache's key of this pack version (claimcheck.runtime.cache)
     affirmations: list[str] = field(default_factory=list)
     rhetorical_questions: list[str] = field(default_factory=list)
@@ -159,7 +170,17 @@ def _pack_parts(directory: Path) -> dict[str, list[Path]]:
         return sorted((directory / sub).rglob("*.yaml")) if (directory / sub).is_dir() else []
     if any((directory / sub).is_dir() for sub in ("checks", "kb", "lexicon", "cues")):
         return {"kb": files("kb"), "lexicon": files("lexicon"), "cues": files("cues"), "checks": files("checks")}
-    return {"kb": [], "lexicon": [], "cues": [], "checks": sorted(directory.rglob("*.yaml"))}
+    return {"kb": [], "lexicon": [], "cues": [], "checks": sorted(p for p in directory.rglob("*.yaml")
+                                                                 if p != directory / MANIFEST)}
+
+
+def read_manifest(directory: Path) -> tuple[dict, list[InputProblem]]:
+    """A pack folder's ``pack.yaml`` ({} when it has none, or an invalid one: see the problems)."""
+    path = directory / MANIFEST
+    if not path.is_file():
+        return {}, []
+    data, problems = load_validated(path, "pack")
+    return data or {}, problems
 
 
 # Word lists of a cue file (rules/cues/*.yaml) that context reads; each is a RulePack field of
@@ -170,18 +191,20 @@ CUE_WORD_LISTS = ("affirmations", "rhetorical_questions", "subordinate_openers",
 
 
 def load_pack(extra_dirs: tuple[str, ...] = (), extra_kb: tuple[str, ...] = (),
-              include_builtin: bool = True) -> RulePack:
-    """Load and validate a rule pack; never raises for bad files (see ``problems``)."""
-    return _load_pack_cached(tuple(extra_dirs), tuple(extra_kb), include_builtin)
+              include_builtin: bool = True, jurisdiction: str = DEFAULT_JURISDICTION) -> RulePack:
+    """Load and validate a rule pack for ``jurisdiction``; never raises for bad files (see
+    ``problems``)."""
+    return _load_pack_cached(tuple(extra_dirs), tuple(extra_kb), include_builtin, jurisdiction)
 
 
 @lru_cache(maxsize=8)
-def _load_pack_cached(extra_dirs: tuple[str, ...], extra_kb: tuple[str, ...], include_builtin: bool) -> RulePack:
+def _load_pack_cached(extra_dirs: tuple[str, ...], extra_kb: tuple[str, ...], include_builtin: bool,
+                      jurisdiction: str) -> RulePack:
     from claimcheck.runtime import cache
 
     directories = ((str(rules_dir()),) if include_builtin else ()) + extra_dirs
-    fingerprint = _fingerprint(directories, extra_kb)
-    pack = cache.cached(fingerprint, lambda: _read_pack(directories, extra_kb))
+    fingerprint = _fingerprint(directories, extra_kb).add(jurisdiction)
+    pack = cache.cached(fingerprint, lambda: _read_pack(directories, extra_kb, jurisdiction))
     pack.cache_key = fingerprint.key()
     _compile_checks(pack)
     return pack
@@ -216,16 +239,24 @@ def _module_file(module: str) -> Path:
     return Path(spec.origin) if spec is not None and spec.origin else Path(module)
 
 
-def _read_pack(directories: tuple[str, ...], extra_kb: tuple[str, ...]) -> RulePack:
+def _read_pack(directories: tuple[str, ...], extra_kb: tuple[str, ...], jurisdiction: str) -> RulePack:
     """Read and validate every file of the pack; the rules' checks are not compiled yet."""
     problems: list[InputProblem] = []
     parts = {"kb": [], "lexicon": [], "cues": [], "checks": []}
+    jurisdictions: dict[str, list[str]] = {}
     for directory in directories:
         path = Path(directory)
         if not path.is_dir():
             problems.append(InputProblem(directory, BAD_RULE, "rule path is not a folder"))
             continue
+        manifest, found = read_manifest(path)
+        problems.extend(found)
+        own = manifest.get("jurisdiction")
+        if own:
+            jurisdictions.setdefault(own, []).append(directory)
         for key, found in _pack_parts(path).items():
+            if own and own != jurisdiction and key in ("kb", "checks"):
+                continue  # another jurisdiction's law
             parts[key].extend(found)
     kb_files = parts["kb"] + [Path(p) for p in extra_kb]
     kb, kb_problems = load_knowledge_base(kb_files)
@@ -279,7 +310,8 @@ def _read_pack(directories: tuple[str, ...], extra_kb: tuple[str, ...]) -> RuleP
         rules.append(rule)
     rules.sort(key=lambda r: r.code)
     return RulePack(rules, kb, lexicon, cues, precedence or ["negated", "reported", "hypothetical", "research",
-                                                             "question", "hedged"], problems, directories, **words)
+                                                             "question", "hedged"], problems, directories,
+                    jurisdiction, jurisdictions, **words)
 
 
 def _compile_checks(pack: RulePack) -> None:

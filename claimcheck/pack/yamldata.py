@@ -73,6 +73,8 @@ def _friendly(error) -> str:
                 repeated.append(item)
             seen.add(key)
         message = f"repeated entries: {', '.join(repr(r) for r in repeated)}"
+    elif error.validator == "pattern" and "x-expected" in error.schema:  # a regex is no message for people
+        message = f"{error.instance!r} is not {error.schema['x-expected']}"
     elif error.validator == "type":
         message = f"expected {error.validator_value}, got {type(error.instance).__name__} {error.instance!r}"
     else:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from claimcheck.project.config import Config, ConfigError, ConfigFinder, load_config_file
-from claimcheck.errors import BAD_RULE, InputProblem
+from claimcheck.errors import BAD_CONFIG, BAD_RULE, InputProblem
 from claimcheck.load.files import DEFAULT_MAX_BYTES
 
 
@@ -34,6 +34,7 @@ class LintRequest:
     # server records sentence spans there for its quick fixes).
     postprocess: tuple = ()
     timeout: float | None = None  # seconds to read, and to check, one document
+    include_builtin: bool = True  # False: --no-builtin-pack, only the rule paths' packs
 
 
 @dataclass
@@ -69,9 +70,23 @@ def _unique(items) -> tuple:
     return tuple(dict.fromkeys(items))
 
 
+def _jurisdiction(cli: Config, in_play: list[Config]) -> str | None:
+    """The jurisdiction asked for: the flag's, else the configurations' (one run checks under
+    one law; among several configurations the first in sorted order), else None (the default)."""
+    if cli.jurisdiction:
+        return cli.jurisdiction
+    return next(iter(sorted({c.jurisdiction for c in in_play if c.jurisdiction})), None)
+
+
+def _jurisdiction_origin(cli: Config, in_play: list[Config]) -> str:
+    if cli.jurisdiction:
+        return "--jurisdiction"
+    return next(str(c.path) for c in sorted(in_play, key=lambda c: c.jurisdiction or "") if c.jurisdiction)
+
+
 def lint(request: LintRequest) -> LintResult:
     from claimcheck.load.files import iter_sources
-    from claimcheck.pack.rulepack import load_pack
+    from claimcheck.pack.rulepack import DEFAULT_JURISDICTION, load_pack
     from claimcheck.project.runner import CheckOptions, check_sources
     from claimcheck.project.selection import RuleSelector
     from claimcheck.project.suppress import META_RULES, apply_suppressions, code_index
@@ -89,8 +104,15 @@ def lint(request: LintRequest) -> LintResult:
         load_config_file(Path(request.config_file))
     in_play = [c for c in _unique(configs.values()) if c is not None]
     cli = request.command_line
+    jurisdiction = _jurisdiction(cli, in_play)
     pack = load_pack(_unique([*cli.rule_paths, *(p for c in in_play for p in c.rule_paths)]),
-                     _unique([*cli.knowledge_base, *(p for c in in_play for p in c.knowledge_base)]))
+                     _unique([*cli.knowledge_base, *(p for c in in_play for p in c.knowledge_base)]),
+                     include_builtin=request.include_builtin, jurisdiction=jurisdiction or DEFAULT_JURISDICTION)
+    if jurisdiction and jurisdiction not in pack.jurisdictions:
+        known = ", ".join(sorted(pack.jurisdictions)) or "none"
+        raise ConfigError([InputProblem(_jurisdiction_origin(cli, in_play), BAD_CONFIG,
+                                        f"jurisdiction {jurisdiction!r}: no rule pack's pack.yaml names it "
+                                        f"(the packs in use name: {known})")])
     if not pack.rules:
         raise ConfigError(pack.problems + [InputProblem("claimcheck", BAD_RULE, "no usable rules")])
     problems[:0] = pack.problems
@@ -116,12 +138,11 @@ def lint(request: LintRequest) -> LintResult:
     options = CheckOptions(rules_for=lambda source: file_rules[source.origin].rules, postprocess=steps,
                            timeout=request.timeout)
     documents = [checked.result for checked in check_sources(sources, pack, problems, options)]
-    jurisdictions = {cli.jurisdiction} if cli.jurisdiction else {c.jurisdiction for c in in_play if c.jurisdiction}
     result = LintResult(
         documents=documents, problems=problems, pack=pack,
         sources={source.origin: source.raw for source in sources},
         fail_on={origin: chosen.fail_on for origin, chosen in file_rules.items()},
-        configs=[c.path for c in in_play], jurisdiction=next(iter(sorted(jurisdictions)), "US"),
+        configs=[c.path for c in in_play], jurisdiction=pack.jurisdiction,
         baseline=baseline)
     if baseline:
         result.notes.append(baseline.note())
