@@ -5,7 +5,8 @@ import codecs
 from pathlib import Path
 
 from claimcheck.errors import InputProblem
-from claimcheck.load.files import decode, read_source
+from claimcheck.load.decoding import decode
+from claimcheck.load.files import read_source
 
 
 def test_utf8_bom_and_utf16_are_decoded():

@@ -25,7 +25,6 @@ recorded as such.
 """
 from __future__ import annotations
 
-import codecs
 import errno
 import gzip
 import json
@@ -38,8 +37,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from claimcheck.errors import BAD_ENCODING, CORRUPT_RECORD, EMPTY, NOT_TEXT, TOO_LARGE, UNREADABLE
-from claimcheck.load.files import utf16_without_bom
+from claimcheck.errors import CORRUPT_RECORD, EMPTY, NOT_TEXT, TOO_LARGE, UNREADABLE, InputProblem
+from claimcheck.load.decoding import decode
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".php", ".asp", ".aspx", ".jsp")
 WARC_SUFFIXES = (".warc", ".warc.gz")
@@ -50,7 +49,6 @@ UNKNOWN_SITE = "(unknown)"
 # A DNS label has at most 63 characters; bounding it also bounds the backtracking in each label.
 _HOST = re.compile(r"^(?:(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]|localhost|\d{1,3}(?:\.\d{1,3}){3})"
                    r"(?::\d+)?$", re.I)
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.I)
 
 
 @dataclass
@@ -125,33 +123,14 @@ def read_input(path: Path, max_bytes: int, scheme: str = "https") -> Iterator[Cr
 # -- decoding -------------------------------------------------------------------
 
 def decode_page(data: bytes, declared: str | None = None) -> tuple[str | None, str | None, str | None]:
-    """(text, code, error): UTF-8 (with or without BOM) or UTF-16 (with a BOM, or told by its NULs), else the
-    charset the server or the page declares, else Windows-1252 (what browsers assume)."""
+    """(text, code, error) of a crawled page's bytes, decoded as every input is
+    (``load.decoding``: an HTML page as a browser reads it, in its declared charset)."""
     if data.startswith(b"%PDF-"):
         return None, NOT_TEXT, "a PDF document, not an HTML page"
-    utf16 = "utf-16" if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else utf16_without_bom(data)
-    if utf16:
-        try:
-            return data.decode(utf16), None, None
-        except UnicodeDecodeError as exc:
-            return None, BAD_ENCODING, f"not valid UTF-16: {exc.reason} at byte {exc.start}"
-    if b"\x00" in data[:8192]:
-        return None, NOT_TEXT, "binary data (contains NUL bytes), not an HTML page"
-    try:
-        return data.decode("utf-8-sig"), None, None
-    except UnicodeDecodeError:
-        pass
-    if declared is None:
-        match = _META_CHARSET.search(data[:4096])
-        declared = match.group(1).decode("ascii") if match else None
-    for charset in (declared, "cp1252"):
-        if not charset:
-            continue
-        try:
-            return data.decode(charset, errors="replace"), None, None
-        except LookupError:
-            continue
-    return data.decode("latin-1"), None, None
+    text = decode(data, "", html=True, declared=declared, subject="page")
+    if isinstance(text, InputProblem):
+        return None, text.code, text.message
+    return text, None, None
 
 
 def page_from_bytes(url: str, site: str, origin: str, data: bytes, media_type: str,

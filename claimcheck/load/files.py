@@ -7,7 +7,6 @@ named explicitly is checked whatever its suffix. Every problem with an input
 """
 from __future__ import annotations
 
-import codecs
 import os
 import stat
 import sys
@@ -15,8 +14,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from claimcheck.errors import (BAD_ENCODING, NOT_FOUND, NOT_TEXT, NO_LOADER, TIMED_OUT, TOO_LARGE,
-                               UNREADABLE, InputProblem)
+from claimcheck.errors import NOT_FOUND, NO_LOADER, TIMED_OUT, TOO_LARGE, UNREADABLE, InputProblem
+from claimcheck.load.decoding import decode
 from claimcheck.load.limits import TimeBudgetExceeded, time_budget, timed_out_message
 from claimcheck.model import Source
 
@@ -99,42 +98,6 @@ def _regular(path: Path, problems: list[InputProblem]) -> bool:
     return False
 
 
-def utf16_without_bom(data: bytes) -> str | None:
-    """The codec of UTF-16 text written without a byte-order mark (Windows tools do), told by
-    the NUL bytes: Latin-script text in UTF-16 has one in every other byte, binary data has
-    them anywhere. None when the data does not look so."""
-    sample = data[:8192]
-    if len(data) % 2 or len(sample) < 4:
-        return None
-    even, odd = sample[0::2].count(0), sample[1::2].count(0)
-    half = len(sample) // 2
-    if odd >= 0.9 * half and even <= 0.01 * half:
-        return "utf-16-le"
-    if even >= 0.9 * half and odd <= 0.01 * half:
-        return "utf-16-be"
-    return None
-
-
-def decode(data: bytes, origin: str) -> str | InputProblem:
-    """Decode bytes as UTF-8 (with or without BOM), or UTF-16 with a BOM or, told by its
-    NUL bytes, without one."""
-    utf16 = "utf-16" if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else utf16_without_bom(data)
-    if utf16:
-        try:
-            return data.decode(utf16)
-        except UnicodeDecodeError as exc:
-            return InputProblem(origin, BAD_ENCODING, f"not valid UTF-16: {exc.reason} at byte {exc.start}")
-    if b"\x00" in data[:8192]:
-        return InputProblem(origin, NOT_TEXT, "binary file (contains NUL bytes), not text")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        return InputProblem(
-            origin, BAD_ENCODING,
-            f"not valid UTF-8: byte 0x{data[exc.start]:02x} on line {line}; save the file as UTF-8")
-
-
 def size_problem(path: Path, max_bytes: int) -> InputProblem | None:
     """The file's size over the limit, or unreadable: the checks every loader makes first."""
     try:
@@ -163,10 +126,11 @@ def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Source | Inpu
         return InputProblem(origin, NOT_FOUND, "is a folder, not a file")
     except OSError as exc:
         return InputProblem(origin, UNREADABLE, f"cannot read file: {exc.strerror or exc}")
-    text = decode(data, origin)
+    media_type = media_type_for(path.name)
+    text = decode(data, origin, html=media_type == "text/html")
     if isinstance(text, InputProblem):
         return text
-    return Source(origin=origin, media_type=media_type_for(path.name), raw=text)
+    return Source(origin=origin, media_type=media_type, raw=text)
 
 
 def _extra_loader(suffix: str, origin: str):
@@ -206,10 +170,11 @@ def read_stdin(display_name: str | None, max_bytes: int = DEFAULT_MAX_BYTES) -> 
     suffix = Path(origin).suffix.lower()
     if suffix in EXTRA_LOADERS:
         return _read_named_document(data, origin, suffix, max_bytes)
-    text = decode(data, origin)
+    media_type = media_type_for(origin)
+    text = decode(data, origin, html=media_type == "text/html")
     if isinstance(text, InputProblem):
         return text
-    return Source(origin=origin, media_type=media_type_for(origin), raw=text)
+    return Source(origin=origin, media_type=media_type, raw=text)
 
 
 def read_within(path: Path, max_bytes: int, timeout: float | None) -> Source | InputProblem:

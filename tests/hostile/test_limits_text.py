@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from limits_inputs import VIOLATING  # noqa: E402
 
 from claimcheck.load.crawl import decode_page  # noqa: E402
-from claimcheck.load.files import decode  # noqa: E402
+from claimcheck.load.decoding import decode  # noqa: E402
 from tests.clitools import invoke  # noqa: E402
 
 
@@ -46,3 +46,24 @@ def test_a_path_too_long_for_the_system_is_one_line(tmp_path):
     assert len(lines) == 2 and all(line.endswith("File name too long [CC904]") for line in lines), result.stderr
     assert all(len(line) < 300 for line in lines)
     assert [d["path"] for d in json.loads(result.stdout)["documents"]] == [str(good)]
+
+
+CP1252_PAGE = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252">'
+               f'</head><body><p>{VIOLATING} \u2013 results you can feel.</p></body></html>')
+
+
+def test_html_in_its_declared_charset_is_read_alike_by_check_and_scan(tmp_path):
+    """One decoder (load/decoding.py): check read a Windows-1252 page as an error and scan read
+    it as text; now both read it as a browser would, and a text file still has to be UTF-8."""
+    data = CP1252_PAGE.encode("cp1252")
+    assert decode(data, "ad.html", html=True) == CP1252_PAGE
+    assert decode_page(data) == (CP1252_PAGE, None, None)
+    page = tmp_path / "ad.html"
+    page.write_bytes(data)
+    result = invoke("check", "--format", "json", page)
+    assert result.exit_code == 1, result.stderr
+    (document,) = json.loads(result.stdout)["documents"]
+    assert "CC101" in {f["code"] for f in document["findings"]}
+    undeclared = "<p>caf\u00e9 \u2013 stem cells</p>".encode("cp1252")
+    assert decode(undeclared, "x.html", html=True) == "<p>caf\u00e9 \u2013 stem cells</p>"  # Windows-1252, as browsers
+    assert decode(undeclared, "x.md").code == "CC903"  # Markdown declares nothing: no guessing
