@@ -17,7 +17,8 @@ AD = "Drink our miracle juice every morning.\n\nOur stem cell injections cure kn
 
 
 def write_toy_jurisdiction(folder: Path) -> Path:
-    """Jurisdiction XX: one source, a patient-story rule of a built-in kind and the toy kind's rule."""
+    """Jurisdiction XX: one source, one cell product (what makes a crawled page relevant), a
+    patient-story rule of a built-in kind and the toy kind's rule."""
     write(folder / "pack.yaml", """
         name: A toy jurisdiction for tests
         jurisdiction: XX
@@ -28,6 +29,14 @@ def write_toy_jurisdiction(folder: Path) -> Path:
             issuer: XX Advertising Standards Board
             title: Code for health advertising
             date: "2025"
+        products:
+          - id: xx-stem-cells
+            name: Stem cells
+            origin: either
+            hematopoietic: false
+            generic: true
+            terms: [stem cell, stem cells]
+            sources: [xx-advertising-code]
         """)
     write(folder / "checks" / "XX101-patient-story.yaml", """
         code: XX101
@@ -94,7 +103,7 @@ def test_lexicon_and_cues_apply_to_every_jurisdiction(tmp_path, third_party):  #
     assert us.jurisdictions.keys() == xx.jurisdictions.keys() == {"US", "XX"}
     assert [len(us.lexicon), len(us.cues)] == [len(xx.lexicon), len(xx.cues)] != [0, 0]
     assert {r.code for r in xx.rules} == {"XX101", "XX102"}
-    assert not xx.kb.products and us.kb.products  # the US knowledge base is US law
+    assert set(xx.kb.products) == {"xx-stem-cells"} and "xx-stem-cells" not in us.kb.products  # each its own law
 
 
 def test_no_builtin_pack_leaves_only_the_given_packs(tmp_path, third_party):  # noqa: F811
@@ -136,3 +145,20 @@ def test_claimcheck_test_runs_a_jurisdiction_pack_under_its_own_law(tmp_path, th
     result = invoke("test", pack_folder)
     assert result.exit_code == 0, result.output
     assert "2 rule(s): 2 passed, 0 failed; expectations: 4 passed" in result.output
+
+
+def test_scan_checks_pages_under_the_jurisdiction_asked_for(tmp_path, third_party):  # noqa: F811
+    import sqlite3
+
+    pack_folder = write_toy_jurisdiction(tmp_path / "packs" / "xx")
+    crawl = write(tmp_path / "crawl.jsonl",
+                  '{"url": "https://juice.example/", "html": "<p>Drink our miracle juice with stem cells daily.</p>"}\n')
+    db = tmp_path / "results.sqlite"
+    result = invoke("scan", crawl, "--db", db, "--workers", "1", "--quiet",
+                    "--jurisdiction", "XX", "--rule-path", pack_folder)
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(db) as connection:
+        found = {code for (code,) in connection.execute("SELECT code FROM findings")}
+    assert "XX102" in found and not {c for c in found if c.startswith("CC1") or c.startswith("CC2")}
+    refused = invoke("scan", crawl, "--db", tmp_path / "other.sqlite", "--jurisdiction", "ZZ")
+    assert refused.exit_code == 2 and "jurisdiction 'ZZ'" in refused.stderr

@@ -186,11 +186,12 @@ def test_killing_a_worker_then_the_client_loses_and_doubles_nothing(output, craw
 
 @needs_dask
 def test_each_dask_worker_builds_the_pipeline_once(tmp_path):
+    from claimcheck.pack.rulepack import PackChoice
     from claimcheck.scan.cluster import DaskWorkers
     from claimcheck.scan.worker import PageTask
 
     messages: list[str] = []
-    workers = DaskWorkers("local:2", (), None, on_message=messages.append)
+    workers = DaskWorkers("local:2", PackChoice(), None, on_message=messages.append)
     try:
         tasks = [[PageTask(f"https://a.example/{n}", "a.example", "test", "text/html",
                            f"<p>Our stem cells cure arthritis, page {n}.</p>", str(n))] for n in range(12)]

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import click
 
-from claimcheck.commands.common import (EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, fail_on_option, model_option,
-                                        print_problems, rule_path_option, use_color, write_output)
+from claimcheck.commands.common import (EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, fail_on_option, jurisdiction_option,
+                                        model_option, no_builtin_pack_option, print_problems, rule_path_option,
+                                        use_color, write_output)
 from claimcheck.load.files import DEFAULT_MAX_BYTES
 from claimcheck.load.limits import DEFAULT_TIMEOUT_SECONDS
 from claimcheck.model import SEVERITIES, SEVERITY_RANK
@@ -90,11 +91,8 @@ def lint_options(command):
         model_option,
         click.option("--knowledge-base", "knowledge_base", multiple=True, type=click.Path(dir_okay=False),
                      help="An extra knowledge-base YAML file (repeatable)."),
-        click.option("--jurisdiction", metavar="NAME",
-                     help="Whose law applies: the knowledge base and rules of the rule packs whose pack.yaml "
-                          "names NAME (the built-in pack is US, the default)."),
-        click.option("--no-builtin-pack", "no_builtin_pack", is_flag=True,
-                     help="Leave out the built-in rule pack: only the --rule-path and rule-paths packs apply."),
+        jurisdiction_option,
+        no_builtin_pack_option,
         click.option("--stdin-filename", help="Name (and so type: .md, .html) of the text read from '-'."),
         click.option("--no-cache", is_flag=True, callback=_no_cache, expose_value=False, is_eager=True,
                      help="Build the rule pack and pipeline from their files instead of loading them from "

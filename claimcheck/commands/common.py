@@ -44,6 +44,13 @@ model_option = click.option(
 rule_path_option = click.option(
     "--rule-path", "rule_paths", multiple=True, type=click.Path(file_okay=False),
     help="An extra rule pack folder (repeatable).")
+jurisdiction_option = click.option(
+    "--jurisdiction", metavar="NAME",
+    help="Whose law applies: the knowledge base and rules of the rule packs whose pack.yaml names NAME "
+         "(the built-in pack is US, the default).")
+no_builtin_pack_option = click.option(
+    "--no-builtin-pack", "no_builtin_pack", is_flag=True,
+    help="Leave out the built-in rule pack: only the --rule-path (and rule-paths) packs apply.")
 
 
 def print_problems(problems: list[InputProblem]) -> None:
@@ -51,10 +58,17 @@ def print_problems(problems: list[InputProblem]) -> None:
         click.echo(problem.render(), err=True)
 
 
-def load_pack_or_exit(rule_paths=(), kb_paths=(), include_builtin=True):
-    from claimcheck.pack.rulepack import load_pack
+def load_pack_or_exit(rule_paths=(), kb_paths=(), include_builtin=True, jurisdiction=None):
+    """The pack, or one line per problem and exit 2 when it has no usable rules or no pack
+    names the jurisdiction asked for (None: the default, which needs no pack to name it)."""
+    from claimcheck.pack.rulepack import DEFAULT_JURISDICTION, load_pack
 
-    pack = load_pack(tuple(rule_paths), tuple(kb_paths), include_builtin)
+    pack = load_pack(tuple(rule_paths), tuple(kb_paths), include_builtin, jurisdiction or DEFAULT_JURISDICTION)
+    if jurisdiction and jurisdiction not in pack.jurisdictions:
+        known = ", ".join(sorted(pack.jurisdictions)) or "none"
+        click.echo(f"--jurisdiction: error: jurisdiction {jurisdiction!r}: no rule pack's pack.yaml names it "
+                   f"(the packs in use name: {known}) [CC912]", err=True)
+        sys.exit(EXIT_ERROR)
     if not pack.rules:
         print_problems(pack.problems)
         click.echo("claimcheck: error: no usable rules", err=True)

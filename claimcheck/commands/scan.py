@@ -12,7 +12,8 @@ from pathlib import Path
 import click
 
 from claimcheck.load.limits import DEFAULT_TIMEOUT_SECONDS
-from claimcheck.commands.common import EXIT_ERROR, EXIT_OK, load_pack_or_exit, print_problems, model_option, rule_path_option
+from claimcheck.commands.common import (EXIT_ERROR, EXIT_OK, jurisdiction_option, load_pack_or_exit, model_option,
+                                        no_builtin_pack_option, print_problems, rule_path_option)
 
 MAX_ERROR_LINES = 20
 
@@ -114,10 +115,12 @@ class Progress:
                    "tried again by a re-run while unchanged, and the scan goes on. 0: no limit. Not enforced "
                    "with --dask.")
 @rule_path_option
+@jurisdiction_option
+@no_builtin_pack_option
 @model_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary line.")
 def scan_command(inputs, db_path, out_dir, task_size, workers, max_page_size, scheme, batch_size, dask_address,
-                 timeout, rule_paths, quiet):
+                 timeout, rule_paths, jurisdiction, no_builtin_pack, quiet):
     """Batch-scan crawled websites into a results database.
 
     INPUT is a folder saved by wget --mirror (the site is the host folder), a WARC or
@@ -128,6 +131,7 @@ def scan_command(inputs, db_path, out_dir, task_size, workers, max_page_size, sc
     the same command again skips the pages already stored and checks the rest.
     """
     from claimcheck.load.crawl import InputKindError, input_kind
+    from claimcheck.pack.rulepack import DEFAULT_JURISDICTION, PackChoice
     from claimcheck.scan.scanner import ClusterError, ScanOptions, dask_target, default_workers, run_scan
     from claimcheck.scan.store import StoreError
     from claimcheck.scan.tasks import TaskListError, expand_path_list, is_path_list
@@ -169,7 +173,8 @@ def scan_command(inputs, db_path, out_dir, task_size, workers, max_page_size, sc
             exit_code = EXIT_ERROR
     if not usable:
         sys.exit(EXIT_ERROR)
-    pack = load_pack_or_exit(rule_paths)
+    pack_choice = PackChoice(tuple(rule_paths), jurisdiction or DEFAULT_JURISDICTION, not no_builtin_pack)
+    pack = load_pack_or_exit(rule_paths, (), not no_builtin_pack, jurisdiction)
     print_problems(pack.problems)
 
     progress = Progress(usable, enabled=not quiet)
@@ -187,7 +192,7 @@ def scan_command(inputs, db_path, out_dir, task_size, workers, max_page_size, sc
                                "(status = 'error')")
 
     options = ScanOptions(workers=workers or default_workers(), max_bytes=int(max_page_size * 1_048_576),
-                          rule_paths=tuple(rule_paths), scheme=scheme, batch_pages=batch_size, dask=dask_address,
+                          pack_choice=pack_choice, scheme=scheme, batch_pages=batch_size, dask=dask_address,
                           timeout=timeout or None)
     if out_dir is not None:
         _partitioned(usable, Path(out_dir), options, int(task_size * 1_048_576) if task_size else None, progress, quiet, exit_code)

@@ -190,6 +190,19 @@ CUE_WORD_LISTS = ("affirmations", "rhetorical_questions", "subordinate_openers",
                   "object_determiners", "object_ends", "not_conditions", "condition_heads", "condition_suffixes")
 
 
+@dataclass(frozen=True)
+class PackChoice:
+    """Which rule pack a run uses, as a value that can be sent to worker processes (a pool's,
+    a Dask cluster's), each of which loads it for itself."""
+
+    rule_paths: tuple[str, ...] = ()
+    jurisdiction: str = DEFAULT_JURISDICTION
+    include_builtin: bool = True
+
+    def load(self) -> RulePack:
+        return load_pack(self.rule_paths, (), self.include_builtin, self.jurisdiction)
+
+
 def load_pack(extra_dirs: tuple[str, ...] = (), extra_kb: tuple[str, ...] = (),
               include_builtin: bool = True, jurisdiction: str = DEFAULT_JURISDICTION) -> RulePack:
     """Load and validate a rule pack for ``jurisdiction``; never raises for bad files (see

@@ -26,6 +26,7 @@ from distributed import Client, LocalCluster, WorkerPlugin, as_completed
 from distributed.scheduler import KilledWorker
 
 from claimcheck.extract.learned import SHIPPED_MODEL
+from claimcheck.pack.rulepack import PackChoice
 from claimcheck.scan.scanner import ClusterError, dask_target
 from claimcheck.scan.partitioned import TaskResult, scan_task, task_failure
 from claimcheck.scan.tasks import InputTask
@@ -38,7 +39,7 @@ SHIPPED = "(shipped)"
 START_TIMEOUT = 60  # seconds to reach a scheduler, and for a first worker to join it
 
 _lock = threading.RLock()
-_built_for: tuple | None = None  # (rule_paths, model) of the pipeline this process holds
+_built_for: tuple | None = None  # (pack choice, model) of the pipeline this process holds
 builds = 0  # pipelines this process has built (one per worker per scan setup; a test reads it)
 
 
@@ -47,8 +48,8 @@ def prepare(setup: tuple) -> None:
     global _built_for, builds
     with _lock:
         if _built_for != setup:
-            rule_paths, model = setup
-            init_worker(rule_paths, str(SHIPPED_MODEL) if model == SHIPPED else model)
+            pack_choice, model = setup
+            init_worker(pack_choice, str(SHIPPED_MODEL) if model == SHIPPED else model)
             _built_for = setup
             builds += 1
 
@@ -84,12 +85,12 @@ class DaskWorkers:
     # A chunk whose workers died ``distributed.scheduler.allowed-failures`` times (3).
     broken = (KilledWorker,)
 
-    def __init__(self, target: str, rule_paths: tuple[str, ...], model: str | None, workers: int | None = None,
+    def __init__(self, target: str, pack_choice: PackChoice, model: str | None, workers: int | None = None,
                  on_message: Callable[[str], None] = lambda line: None):
         kind, value = dask_target(target, workers)
         if model is not None and Path(model).resolve() == SHIPPED_MODEL.resolve():
             model = SHIPPED
-        self.setup = (tuple(rule_paths), model)
+        self.setup = (pack_choice, model)
         self.cluster = self.client = None
         self.local = kind == "local"
         try:

@@ -160,13 +160,13 @@ def run_partitioned_scan(inputs: list[Path], out: Path, options, task_bytes: int
         arguments = (str(out), options.max_bytes, options.scheme, first_pass(inputs, options))
         if options.dask:
             from claimcheck.scan.cluster import DaskWorkers
-            workers = DaskWorkers(options.dask, options.rule_paths, selected_model(), options.workers, on_message)
+            workers = DaskWorkers(options.dask, options.pack_choice, selected_model(), options.workers, on_message)
             try:
                 workers.run_tasks(todo, arguments, finished, failed)
             finally:
                 workers.close()
         elif options.workers <= 1:
-            init_worker(options.rule_paths, selected_model(), timeout=options.timeout)
+            init_worker(options.pack_choice, selected_model(), timeout=options.timeout)
             for task in todo:
                 try:
                     finished(scan_task(task, *arguments))
@@ -184,7 +184,7 @@ def _run_in_pool(todo: list[InputTask], arguments: tuple, options, finished, fai
 
     def start() -> ProcessPoolExecutor:
         return ProcessPoolExecutor(options.workers, mp_context=multiprocessing.get_context(method),
-                                   initializer=init_worker, initargs=(options.rule_paths, selected_model()))
+                                   initializer=init_worker, initargs=(options.pack_choice, selected_model()))
 
     executor = start()
     tries: Counter = Counter()

@@ -30,6 +30,7 @@ from claimcheck.errors import CANNOT_PARSE
 from claimcheck.extract.learned import selected_model
 from claimcheck.load.crawl import CrawledPage, read_input
 from claimcheck.load.limits import DEFAULT_TIMEOUT_SECONDS
+from claimcheck.pack.rulepack import PackChoice
 from claimcheck.scan.store import BATCH_PAGES, Store
 from claimcheck.normalize.site_template import SiteTemplates
 from claimcheck.scan.worker import (PageOutcome, PageTask, check_pages, error_outcome, init_pool_worker, init_worker,
@@ -44,7 +45,7 @@ IN_FLIGHT_PER_WORKER = 3
 class ScanOptions:
     workers: int = 1
     max_bytes: int = 10 * 1024 * 1024
-    rule_paths: tuple[str, ...] = ()
+    pack_choice: PackChoice = PackChoice()  # which rule pack: rule paths, jurisdiction, built-in or not
     scheme: str = "https"
     batch_pages: int = BATCH_PAGES
     dask: str | None = None  # a scheduler address, or "local" / "local:N" (see dask_target)
@@ -117,12 +118,11 @@ def first_pass(inputs: list[Path], options: ScanOptions) -> SiteTemplates:
     first, so a page is read against the same template wherever it is checked."""
     if options.workers <= 1 and not options.dask:
         # This process checks the pages: built with the run's model and time budget.
-        init_worker(options.rule_paths, selected_model(), timeout=options.timeout)
+        init_worker(options.pack_choice, selected_model(), timeout=options.timeout)
         prefilter = worker_prefilter()
     else:
-        from claimcheck.pack.rulepack import load_pack
         from claimcheck.scan.prefilter import Prefilter
-        prefilter = Prefilter.from_pack(load_pack(tuple(options.rule_paths)))
+        prefilter = Prefilter.from_pack(options.pack_choice.load())
     return site_templates(inputs, options, prefilter)
 
 
@@ -160,8 +160,8 @@ class _Workers:
 
     broken = (BrokenProcessPool,)  # what a future raises when the worker running it died
 
-    def __init__(self, workers: int, rule_paths: tuple[str, ...], timeout: float | None):
-        self.workers, self.rule_paths, self.timeout = workers, rule_paths, timeout
+    def __init__(self, workers: int, pack_choice: PackChoice, timeout: float | None):
+        self.workers, self.pack_choice, self.timeout = workers, pack_choice, timeout
         self.slots = workers
         self.executor = self._start()
 
@@ -171,7 +171,7 @@ class _Workers:
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
         return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context(method),
                                    initializer=init_pool_worker,
-                                   initargs=(os.getpid(), self.rule_paths, selected_model(), self.timeout))
+                                   initargs=(os.getpid(), self.pack_choice, selected_model(), self.timeout))
 
     def submit(self, tasks: list[PageTask]) -> Future:
         return self.executor.submit(check_pages, tasks)
@@ -229,7 +229,7 @@ def run_scan(inputs: list[Path], db_path: str, options: ScanOptions,
 
     try:
         if options.workers <= 1 and not options.dask:
-            init_worker(options.rule_paths, selected_model(), timeout=options.timeout)
+            init_worker(options.pack_choice, selected_model(), timeout=options.timeout)
         work = _chunks(pages(), store, summary, on_page, on_unchanged, first_pass(inputs, options))
         if options.workers <= 1 and not options.dask:
             for item in work:
@@ -238,10 +238,10 @@ def run_scan(inputs: list[Path], db_path: str, options: ScanOptions,
         else:
             if options.dask:
                 from claimcheck.scan.cluster import DaskWorkers
-                workers = DaskWorkers(options.dask, options.rule_paths, selected_model(), options.workers,
+                workers = DaskWorkers(options.dask, options.pack_choice, selected_model(), options.workers,
                                       on_message)
             else:
-                workers = _Workers(options.workers, options.rule_paths, options.timeout)
+                workers = _Workers(options.workers, options.pack_choice, options.timeout)
             _run_pool(work, workers, write, on_tasks)
     finally:
         store.close()

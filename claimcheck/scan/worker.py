@@ -26,6 +26,7 @@ from claimcheck.errors import CANNOT_PARSE, TIMED_OUT
 from claimcheck.load.limits import (DEFAULT_TIMEOUT_SECONDS, TimeBudgetExceeded, time_budget,
                                     timed_out_message)
 from claimcheck.model import Finding, NormalizedText, Source
+from claimcheck.pack.rulepack import PackChoice
 
 # The columns of a findings row, in the store's order (see store.FINDING_COLUMNS).
 FindingRow = tuple
@@ -89,24 +90,23 @@ def die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
-def init_pool_worker(parent_pid: int, rule_paths: tuple[str, ...], model: str | None, timeout: float | None) -> None:
+def init_pool_worker(parent_pid: int, pack_choice: PackChoice, model: str | None, timeout: float | None) -> None:
     """``init_worker`` in a process of the scan's own pool, which dies with the scan."""
     die_with_parent(parent_pid)
-    init_worker(rule_paths, model, timeout)
+    init_worker(pack_choice, model, timeout)
 
 
-def init_worker(rule_paths: tuple[str, ...] = (), model: str | None = None,
+def init_worker(pack_choice: PackChoice = PackChoice(), model: str | None = None,
                 timeout: float | None = DEFAULT_TIMEOUT_SECONDS) -> None:
     """Build everything a worker needs, once per process, with the client's model;
     ``timeout``: seconds each page may take (None: no limit)."""
     from claimcheck.extract.learned import select_model
     from claimcheck.extract.pipeline import build_pipeline
-    from claimcheck.pack.rulepack import load_pack
     from claimcheck.normalize.main_content import Disclosures
     from claimcheck.scan.prefilter import Prefilter
 
     select_model(model)
-    pack = load_pack(tuple(rule_paths))
+    pack = pack_choice.load()
     build_pipeline(pack)
     _State.pack = pack
     _State.prefilter = Prefilter.from_pack(pack)
