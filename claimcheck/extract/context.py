@@ -36,11 +36,7 @@ from claimcheck.model import Claim
 # Double quotes, curly or straight, and single quotes that are not apostrophes
 # (no letter before the opening one or after the closing one).
 _QUOTES = re.compile(r"\u201c[^\u201c\u201d]{3,}?\u201d|\"[^\"\n]{3,}?\"|(?<!\w)['\u2018][^'\u2018\u2019\n]{3,80}?['\u2019](?!\w)")
-LIST_KINDS = ("list_item", "cell")
-INHERITABLE = ("treat", "cure", "regenerate", "efficacy")
-# Claims that take the conditions of their surroundings when they name none.
-TAKES_CONDITIONS = INHERITABLE + ("evidence", "testimonial")
-MAX_LIST_GAP = 40  # list items further than this many blocks from the lead-in do not inherit
+LIST_KINDS = ("list_item", "cell")  # the normalizer's block kinds that are items of a list
 
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
@@ -57,17 +53,18 @@ def apply_context(analysis: Analysis, pack) -> None:
     quotes = quoted_spans(text)
     promotion = [t for t in analysis.terms if t.label == "PROMOTION" and not _inside(t.start, quotes)]
     analysis.topic["promotional"] = bool(promotion)
+    discourse = pack.discourse
     if promotion:
         news_only_cues = frozenset(c.id for c in pack.cues if c.ignore_on_promotional_pages)
         _drop_cues(analysis, news_only_cues, pack.precedence)
     else:
         # A cell product named with a condition implies a use only where the page sells it.
         analysis.claims = [c for c in analysis.claims if c.predicate_pattern != IMPLIED_USE]
-        _quotes_are_reported(analysis, quotes)
-    _inherit_lead_ins(analysis)
+        _quotes_are_reported(analysis, quotes, discourse)
+    _inherit_lead_ins(analysis, discourse)
     _denied_by_next_sentence(analysis, frozenset(pack.denials))
-    _conditions_from_setup(analysis, tuple(pack.condition_anaphors))
-    _conditions_from_hashtags(analysis)
+    _conditions_from_setup(analysis, discourse, tuple(pack.condition_anaphors))
+    _conditions_from_hashtags(analysis, discourse)
     _rhetorical_questions(analysis, tuple(pack.rhetorical_questions))
     _negative_answers(analysis, tuple(pack.negative_answers), pack.precedence)
     _answers_take_the_question(analysis)
@@ -151,18 +148,17 @@ def _answers_take_the_question(analysis: Analysis) -> None:
 
 # "... — Mark, 54" after a quotation signs a testimonial.
 _SIGNATURE = re.compile(r"\s*[\u2014\u2013-]{1,2}\s*[A-Z][a-z]+(?:\s[A-Z][a-z]*\.?)?(?:,\s*\d{1,3})?\b")
-MIN_REPORTED_WORDS = 4
 
 
-def _reported_quotes(text: str, quotes) -> list[tuple[int, int]]:
+def _reported_quotes(text: str, quotes, min_words: int) -> list[tuple[int, int]]:
     """Quotations that report someone's words: not scare quotes around a term
     ("immune privileged") and not signed testimonials."""
     return [(start, end) for start, end in quotes
-            if len(text[start:end].split()) >= MIN_REPORTED_WORDS and not _SIGNATURE.match(text, end)]
+            if len(text[start:end].split()) >= min_words and not _SIGNATURE.match(text, end)]
 
 
-def _quotes_are_reported(analysis: Analysis, quotes) -> None:
-    quotes = _reported_quotes(analysis.text.text, quotes)
+def _quotes_are_reported(analysis: Analysis, quotes, discourse) -> None:
+    quotes = _reported_quotes(analysis.text.text, quotes, discourse.min_reported_words)
     for claim in analysis.claims:
         span = _inside(claim.predicate_start, quotes)
         if span is None or claim.modality in ("negated",):
@@ -179,7 +175,7 @@ def _block_of(blocks, offset: int) -> int | None:
     return index if index >= 0 and offset < blocks[index].end else None
 
 
-def _inherit_lead_ins(analysis: Analysis) -> None:
+def _inherit_lead_ins(analysis: Analysis, discourse) -> None:
     blocks = analysis.text.blocks
     if not blocks:
         return
@@ -193,18 +189,18 @@ def _inherit_lead_ins(analysis: Analysis) -> None:
             index = _block_of(blocks, term.start)
             if index is not None:
                 conditions_by_block.setdefault(index, []).append(term)
-    _lead_in_cues(analysis, blocks, text, claim_blocks)
+    _lead_in_cues(analysis, blocks, text, claim_blocks, discourse)
     # A list under "have suffered serious harm, including:" lists harms, not uses.
     harm_blocks = {_block_of(blocks, t.start) for t in analysis.terms if t.label == "RISK"}
     added = []
     for index, terms in sorted(conditions_by_block.items()):
         if blocks[index].kind not in LIST_KINDS or claim_blocks.get(index):
             continue
-        lead = _lead_in_of(blocks, index, text)
+        lead = _lead_in_of(blocks, index, text, discourse)
         if lead is None or lead in harm_blocks:
             continue
         lead_text = text[blocks[lead].start:blocks[lead].end].rstrip()
-        candidates = [c for c in claim_blocks.get(lead, []) if c.predicate in INHERITABLE]
+        candidates = [c for c in claim_blocks.get(lead, []) if c.predicate in discourse.inheriting_predicates]
         if not candidates:
             continue
         source = candidates[-1]
@@ -236,10 +232,7 @@ def _denied_by_next_sentence(analysis: Analysis, denials: frozenset[str]) -> Non
                            "category": "negated", "direction": "next sentence"}] + claim.cues
 
 
-SETUP_MAX_WORDS = 16
-
-
-def _conditions_from_setup(analysis: Analysis, anaphors: tuple[str, ...] = ()) -> None:
+def _conditions_from_setup(analysis: Analysis, discourse, anaphors: tuple[str, ...] = ()) -> None:
     """"Torn meniscus? Our stem cells heal it in one visit." A claim that names no
     condition takes the conditions of the sentence just before it when that sentence
     is a short setup (a question, a heading, "Don't let MS ...") making no claim of
@@ -251,9 +244,9 @@ def _conditions_from_setup(analysis: Analysis, anaphors: tuple[str, ...] = ()) -
         if term.label == "CONDITION":
             conditions_of.setdefault(term.sentence, []).append(term)
     claimed = {_sentence_index(analysis, c.predicate_start) for c in analysis.claims
-               if c.predicate in INHERITABLE or c.predicate_pattern == "condition-list"}
+               if c.predicate in discourse.inheriting_predicates or c.predicate_pattern == "condition-list"}
     for claim in analysis.claims:
-        if claim.conditions or claim.predicate not in TAKES_CONDITIONS:
+        if claim.conditions or claim.predicate not in discourse.condition_taking_predicates:
             continue
         index = _sentence_index(analysis, claim.predicate_start)
         previous = _previous_sentence(analysis, index)
@@ -261,7 +254,7 @@ def _conditions_from_setup(analysis: Analysis, anaphors: tuple[str, ...] = ()) -
             continue
         own = " " + " ".join(re.findall(r"[\w']+", text[slice(*analysis.sentences[index])].lower())) + " "
         refers_back = any(f" {phrase} " in own for phrase in anaphors)
-        if len(text[slice(*analysis.sentences[previous])].split()) > SETUP_MAX_WORDS and not refers_back:
+        if len(text[slice(*analysis.sentences[previous])].split()) > discourse.setup_max_words and not refers_back:
             continue
         _lend_conditions(claim, [t.cls for t in conditions_of[previous]], [t.text for t in conditions_of[previous]],
                          {"cue": "setup-sentence", "text": text[slice(*analysis.sentences[previous])][:60],
@@ -278,7 +271,7 @@ def _lend_conditions(claim: Claim, conditions: list[str], texts: list[str], cue:
 _HASHTAGS_ONLY = re.compile(r"\s*+(?:#\w++[\s.,!]*+)++")
 
 
-def _conditions_from_hashtags(analysis: Analysis) -> None:
+def _conditions_from_hashtags(analysis: Analysis, discourse) -> None:
     """"Regenerative shots fix the problem 🦵 #stemcells #kneepain": a sentence of hashtags
     tags its post, so a claim in the same block that names no condition takes theirs."""
     text = analysis.text.text
@@ -296,7 +289,7 @@ def _conditions_from_hashtags(analysis: Analysis) -> None:
             conditions_of.setdefault(block, []).append(term)
     for claim in analysis.claims:
         terms = conditions_of.get(_block_of(analysis.text.blocks, claim.predicate_start))
-        if claim.conditions or not terms or claim.predicate not in TAKES_CONDITIONS:
+        if claim.conditions or not terms or claim.predicate not in discourse.condition_taking_predicates:
             continue
         tags = list(dict.fromkeys("#" + t.text for t in terms))
         _lend_conditions(claim, [t.cls for t in terms], tags,
@@ -321,41 +314,35 @@ def _rhetorical_questions(analysis: Analysis, openings: tuple[str, ...]) -> None
                            "direction": "sentence"}]
 
 
-LEAD_IN_CATEGORIES = ("negated", "reported", "hypothetical", "research", "question")
-
-
-HEADING_MAX_WORDS = 8
-
-
-def _lead_in_of(blocks, index: int, text: str) -> int | None:
+def _lead_in_of(blocks, index: int, text: str, discourse) -> int | None:
     """The block a list item hangs from: a heading, a block ending with a colon, or a
     short line with no closing punctuation (a heading in plain text)."""
     lead = index - 1
-    while lead >= 0 and blocks[lead].kind in LIST_KINDS and index - lead <= MAX_LIST_GAP:
+    while lead >= 0 and blocks[lead].kind in LIST_KINDS and index - lead <= discourse.max_list_gap:
         lead -= 1
     if lead < 0:
         return None
     lead_text = text[blocks[lead].start:blocks[lead].end].rstrip()
     if blocks[lead].kind == "heading" or lead_text.endswith(":"):
         return lead
-    if len(lead_text.split()) <= HEADING_MAX_WORDS and not lead_text.endswith((".", "!", "?", ";", ",")):
+    if len(lead_text.split()) <= discourse.heading_max_words and not lead_text.endswith((".", "!", "?", ";", ",")):
         return lead
     return None
 
 
-def _lead_in_cues(analysis: Analysis, blocks, text: str, claim_blocks: dict) -> None:
+def _lead_in_cues(analysis: Analysis, blocks, text: str, claim_blocks: dict, discourse) -> None:
     """"Be cautious if a business: - relies on patient stories" reports, it does not claim:
     list items take the modality of a cue in their lead-in that modifies no claim there."""
     cues_by_block: dict[int, list] = {}
     for term in analysis.terms:
-        if term.label == "CUE" and term.cls in LEAD_IN_CATEGORIES:
+        if term.label == "CUE" and term.cls in discourse.lead_in_categories:
             index = _block_of(blocks, term.start)
             if index is not None:
                 cues_by_block.setdefault(index, []).append(term)
     for index, claims in claim_blocks.items():
         if index is None or blocks[index].kind not in LIST_KINDS:
             continue
-        lead = _lead_in_of(blocks, index, text)
+        lead = _lead_in_of(blocks, index, text, discourse)
         if lead is None or lead not in cues_by_block:
             continue
         # The lead-in proper is the block's last sentence ("Be cautious if a business:").

@@ -100,6 +100,21 @@ class Cue:
 
 
 @dataclass
+class Discourse:
+    """How claims borrow from their surroundings: the ``discourse`` settings of the cue files
+    (their meaning is in schemas/cues.schema.json), with these defaults."""
+
+    inheriting_predicates: tuple[str, ...] = ("treat", "cure", "regenerate", "efficacy")
+    condition_taking_predicates: tuple[str, ...] = ("treat", "cure", "regenerate", "efficacy", "evidence",
+                                                    "testimonial")
+    lead_in_categories: tuple[str, ...] = ("negated", "reported", "hypothetical", "research", "question")
+    max_list_gap: int = 40
+    heading_max_words: int = 8
+    min_reported_words: int = 4
+    setup_max_words: int = 16
+
+
+@dataclass
 class RulePack:
     rules: list[Rule]
     kb: KnowledgeBase
@@ -126,6 +141,7 @@ class RulePack:
     not_conditions: list[str] = field(default_factory=list)
     condition_heads: list[str] = field(default_factory=list)
     condition_suffixes: list[str] = field(default_factory=list)
+    discourse: Discourse = field(default_factory=Discourse)
 
     def rule(self, code_or_name: str) -> Rule | None:
         wanted = code_or_name.upper()
@@ -292,11 +308,14 @@ def _read_pack(directories: tuple[str, ...], extra_kb: tuple[str, ...], jurisdic
     precedence: list[str] = []
     words: dict[str, list[str]] = {name: [] for name in CUE_WORD_LISTS}
     cue_ids: set[str] = set()
+    discourse: dict = {}
     for path in parts["cues"]:
         data, found = load_validated(path, "cues")
         problems.extend(found)
         if data:
             precedence = data.get("precedence", precedence)
+            discourse.update({key: tuple(value) if isinstance(value, list) else value
+                              for key, value in data.get("discourse", {}).items()})
             for name in CUE_WORD_LISTS:
                 words[name] += [phrase.lower() for phrase in data.get(name, [])]
             for index, cue in enumerate(data["cues"]):
@@ -324,7 +343,7 @@ def _read_pack(directories: tuple[str, ...], extra_kb: tuple[str, ...], jurisdic
     rules.sort(key=lambda r: r.code)
     return RulePack(rules, kb, lexicon, cues, precedence or ["negated", "reported", "hypothetical", "research",
                                                              "question", "hedged"], problems, directories,
-                    jurisdiction, jurisdictions, **words)
+                    jurisdiction, jurisdictions, **words, discourse=Discourse(**discourse))
 
 
 def _compile_checks(pack: RulePack) -> None:

@@ -1,0 +1,46 @@
+"""The discourse settings (how claims borrow from their surroundings) are data in the cue
+files: the built-in file states every one, and a rule pack's cue file can change one with
+no change to claimcheck's code."""
+from __future__ import annotations
+
+import dataclasses
+
+import yaml
+
+from claimcheck.pack.rulepack import Discourse, load_pack
+from tests.clitools import write
+from tests.conftest import ROOT, check_text
+
+QUOTED = 'The headline "Stem cells cure knee arthritis" ran in bold type.'
+
+
+def test_the_built_in_cue_file_states_every_setting():
+    data = yaml.safe_load((ROOT / "rules" / "cues" / "modality.yaml").read_text(encoding="utf-8"))
+    assert set(data["discourse"]) == {f.name for f in dataclasses.fields(Discourse)}
+    assert load_pack().discourse == Discourse(**{k: tuple(v) if isinstance(v, list) else v
+                                                  for k, v in data["discourse"].items()})
+
+
+def test_a_pack_can_change_a_setting(tmp_path):
+    builtin = check_text(QUOTED).analysis.claims
+    assert [(c.modality, [cue["cue"] for cue in c.cues]) for c in builtin] == [("reported", ["quotation-marks"])]
+    write(tmp_path / "pack" / "cues" / "discourse.yaml", """
+        cues: []
+        discourse:
+          min_reported_words: 6
+        """)
+    pack = load_pack((str(tmp_path / "pack"),))
+    assert not pack.problems and pack.discourse.min_reported_words == 6
+    assert pack.discourse.setup_max_words == load_pack().discourse.setup_max_words  # the others kept
+    changed = check_text(QUOTED, pack=pack).analysis.claims
+    assert [(c.modality, c.cues) for c in changed] == [("asserted", [])]  # five words are now a term in quotes
+
+
+def test_an_unknown_setting_is_a_problem_at_its_line(tmp_path):
+    write(tmp_path / "pack" / "cues" / "discourse.yaml", """
+        cues: []
+        discourse:
+          min_reportd_words: 6
+        """)
+    (problem,) = load_pack((str(tmp_path / "pack"),)).problems
+    assert problem.code == "CC910" and "min_reportd_words" in problem.message and problem.line == 3
