@@ -44,3 +44,35 @@ def test_an_unknown_setting_is_a_problem_at_its_line(tmp_path):
         """)
     (problem,) = load_pack((str(tmp_path / "pack"),)).problems
     assert problem.code == "CC910" and "min_reportd_words" in problem.message and problem.line == 3
+
+
+VET_PAGE = """# Joint care for older pets
+
+Stem cell therapy helps dogs with arthritis walk comfortably again.
+
+We harvest fat from your dog under light sedation, and the cells go back into the sore joints.
+
+Many owners see their canine companions climbing stairs within a month; cats respond well too.
+"""
+
+HUMAN_PAGE = """# Knee clinic
+
+Our stem cell injections heal arthritic knees.
+
+Before treatment we review your MRI, CAT scan or PET scan. Our clinic dog greets every visitor.
+"""
+
+
+def test_a_page_about_animal_patients_makes_no_claims_about_people():
+    checked = check_text(VET_PAGE, "text/markdown")
+    assert checked.analysis.claims and {c.modality for c in checked.analysis.claims} == {"animal"}
+    assert {c.cues[0]["cue"] for c in checked.analysis.claims} == {"animal-patients"}
+    assert checked.analysis.topic["animal_patients"] is True
+    assert checked.result.findings == []
+
+
+def test_acronyms_and_a_passing_mention_do_not_make_a_page_veterinary():
+    checked = check_text(HUMAN_PAGE, "text/markdown")
+    assert "animal_patients" not in checked.analysis.topic
+    assert "asserted" in {c.modality for c in checked.analysis.claims}
+    assert "CC101" in {f.code for f in checked.result.findings}

@@ -29,6 +29,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import re
+from functools import lru_cache
 
 from claimcheck.extract import IMPLIED_USE, Analysis
 from claimcheck.model import Claim
@@ -69,6 +70,7 @@ def apply_context(analysis: Analysis, pack) -> None:
     _negative_answers(analysis, tuple(pack.negative_answers), pack.precedence)
     _answers_take_the_question(analysis)
     _answer_questions(analysis, frozenset(pack.affirmations))
+    _animal_patients(analysis, tuple(pack.animal_patients), discourse.animal_page_mentions)
 
 
 def _keep_cues(claim: Claim, kept: list[dict], precedence: list[str]) -> None:
@@ -377,6 +379,33 @@ def _answer_questions(analysis: Analysis, affirmations: frozenset[str]) -> None:
                 claim, modality="asserted", inherited_from="answer",
                 cues=[{"cue": "affirmative-answer", "text": said, "category": "asserted", "direction": "answer"}]))
     analysis.claims.extend(added)
+
+
+@lru_cache(maxsize=4)
+def _words_pattern(words: tuple[str, ...]) -> re.Pattern:
+    longest_first = sorted(map(re.escape, words), key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(longest_first) + r")(?!\w)", re.I)
+
+
+def _animal_patients(analysis: Analysis, words: tuple[str, ...], min_mentions: int) -> None:
+    """A veterinary page ("stem cells for your dog's arthritis") is about animal patients,
+    and the approved uses and documented risks the rules judge by are people's: a page that
+    names animal patients ``min_mentions`` times, in two sentences or more, is about animals,
+    and its own claims take the modality "animal" (no finding), with the words as their cue.
+    All-capital matches are acronyms (a CAT or PET scan), not animals."""
+    if not words or not analysis.claims:
+        return
+    text = analysis.text.text
+    mentions = [m for m in _words_pattern(words).finditer(text) if not m.group().isupper()]
+    if len(mentions) < min_mentions or len({_sentence_index(analysis, m.start()) for m in mentions}) < 2:
+        return
+    analysis.topic["animal_patients"] = True
+    named = ", ".join(sorted({m.group().lower() for m in mentions}))
+    cue = {"cue": "animal-patients", "text": named[:60], "category": "animal", "direction": "page"}
+    for claim in analysis.claims:
+        if claim.modality in ("asserted", "hedged"):
+            claim.modality = "animal"
+            claim.cues = [cue] + claim.cues
 
 
 def remove_duplicates(claims: list[Claim]) -> list[Claim]:

@@ -112,6 +112,7 @@ class Discourse:
     heading_max_words: int = 8
     min_reported_words: int = 4
     setup_max_words: int = 16
+    animal_page_mentions: int = 3
 
 
 @dataclass
@@ -141,6 +142,7 @@ class RulePack:
     not_conditions: list[str] = field(default_factory=list)
     condition_heads: list[str] = field(default_factory=list)
     condition_suffixes: list[str] = field(default_factory=list)
+    animal_patients: list[str] = field(default_factory=list)
     discourse: Discourse = field(default_factory=Discourse)
 
     def rule(self, code_or_name: str) -> Rule | None:
@@ -203,7 +205,8 @@ def read_manifest(directory: Path) -> tuple[dict, list[InputProblem]]:
 # the same name, lower-cased, and the lists of several cue files add up.
 CUE_WORD_LISTS = ("affirmations", "rhetorical_questions", "subordinate_openers", "denials", "condition_anaphors",
                   "negative_answers", "clause_breaks", "clause_exclusions", "population_openers",
-                  "object_determiners", "object_ends", "not_conditions", "condition_heads", "condition_suffixes")
+                  "object_determiners", "object_ends", "not_conditions", "condition_heads", "condition_suffixes",
+                  "animal_patients")
 
 
 @dataclass(frozen=True)
