@@ -67,12 +67,38 @@ def test_a_page_about_animal_patients_makes_no_claims_about_people():
     checked = check_text(VET_PAGE, "text/markdown")
     assert checked.analysis.claims and {c.modality for c in checked.analysis.claims} == {"animal"}
     assert {c.cues[0]["cue"] for c in checked.analysis.claims} == {"animal-patients"}
-    assert checked.analysis.topic["animal_patients"] is True
+    assert checked.analysis.topic["page_signal"] == "animal-patients"
     assert checked.result.findings == []
 
 
 def test_acronyms_and_a_passing_mention_do_not_make_a_page_veterinary():
     checked = check_text(HUMAN_PAGE, "text/markdown")
-    assert "animal_patients" not in checked.analysis.topic
+    assert "page_signal" not in checked.analysis.topic
     assert "asserted" in {c.modality for c in checked.analysis.claims}
+    assert "CC101" in {f.code for f in checked.result.findings}
+
+
+ARTICLE = """# Marrow-derived cells for knee osteoarthritis: a review
+
+Abstract
+
+Background: Knee osteoarthritis is common and disabling. Methods: We reviewed trials in PubMed.
+
+Mesenchymal stem cells reduce knee pain in several small cohorts.
+
+Keywords: osteoarthritis; stem cells
+"""
+
+
+def test_a_scholarly_article_reports_findings_under_study():
+    checked = check_text(ARTICLE, "text/markdown")
+    assert checked.analysis.topic["page_signal"] == "scholarly-article"
+    assert checked.analysis.claims and {c.modality for c in checked.analysis.claims} <= {"research", "negated"}
+    assert [f for f in checked.result.findings if f.scope == "claim"] == []
+
+
+def test_on_a_page_that_sells_the_paper_words_are_borrowed_authority():
+    selling = ARTICLE + "\nBook your consultation today: call us to schedule your injection.\n"
+    checked = check_text(selling, "text/markdown")
+    assert checked.analysis.topic.get("promotional") and "page_signal" not in checked.analysis.topic
     assert "CC101" in {f.code for f in checked.result.findings}

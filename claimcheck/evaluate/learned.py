@@ -78,8 +78,8 @@ def _approved_everywhere(analysis: Analysis, kb, terms) -> bool:
 def learned_hits(analysis: Analysis, pack, rules: Iterable, findings: list[Finding]) -> Iterable[tuple[object, Hit]]:
     """(rule, hit) for each sentence the classifier reads as a claim where no rule found anything."""
     learned = analysis.learned
-    if learned is None or analysis.topic.get("animal_patients"):
-        return  # a veterinary page's claims are about animals (extract/context.py)
+    if learned is None or analysis.topic.get("page_signal"):
+        return  # a veterinary page or a scholarly article (extract/context.py: page signals)
     by_category = {}
     for rule in rules:
         if rule.scope == "claim":

@@ -70,7 +70,7 @@ def apply_context(analysis: Analysis, pack) -> None:
     _negative_answers(analysis, tuple(pack.negative_answers), pack.precedence)
     _answers_take_the_question(analysis)
     _answer_questions(analysis, frozenset(pack.affirmations))
-    _animal_patients(analysis, tuple(pack.animal_patients), discourse.animal_page_mentions)
+    _page_signals(analysis, pack.page_signals)
 
 
 def _keep_cues(claim: Claim, kept: list[dict], precedence: list[str]) -> None:
@@ -381,31 +381,37 @@ def _answer_questions(analysis: Analysis, affirmations: frozenset[str]) -> None:
     analysis.claims.extend(added)
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=16)
 def _words_pattern(words: tuple[str, ...]) -> re.Pattern:
     longest_first = sorted(map(re.escape, words), key=len, reverse=True)
     return re.compile(r"(?<!\w)(?:" + "|".join(longest_first) + r")(?!\w)", re.I)
 
 
-def _animal_patients(analysis: Analysis, words: tuple[str, ...], min_mentions: int) -> None:
-    """A veterinary page ("stem cells for your dog's arthritis") is about animal patients,
-    and the approved uses and documented risks the rules judge by are people's: a page that
-    names animal patients ``min_mentions`` times, in two sentences or more, is about animals,
-    and its own claims take the modality "animal" (no finding), with the words as their cue.
-    All-capital matches are acronyms (a CAT or PET scan), not animals."""
-    if not words or not analysis.claims:
+def _page_signals(analysis: Analysis, signals) -> None:
+    """What kind of page this is, told by its words (the cue file's ``page_signals``): on a
+    veterinary page ("stem cells for your dog's arthritis") claims are about animals, not the
+    people whose approved uses and risks the rules judge by; in a scholarly article (abstract,
+    methods, keywords, DOI) they are findings under study. The first signal the page meets
+    gives every claim in the page's own voice its modality, with the words as the cue. A word
+    in capitals on the page is an acronym (a CAT or PET scan), not the word."""
+    if not signals or not analysis.claims:
         return
     text = analysis.text.text
-    mentions = [m for m in _words_pattern(words).finditer(text) if not m.group().isupper()]
-    if len(mentions) < min_mentions or len({_sentence_index(analysis, m.start()) for m in mentions}) < 2:
+    for signal in signals:
+        if signal.unless_promotional and analysis.topic.get("promotional"):
+            continue
+        mentions = [m for m in _words_pattern(signal.words).finditer(text) if not m.group().isupper()]
+        named = sorted({m.group().lower() for m in mentions})
+        if (len(mentions) < signal.min_mentions or len(named) < signal.min_distinct
+                or len({_sentence_index(analysis, m.start()) for m in mentions}) < signal.min_sentences):
+            continue
+        analysis.topic["page_signal"] = signal.id
+        cue = {"cue": signal.id, "text": ", ".join(named)[:60], "category": signal.modality, "direction": "page"}
+        for claim in analysis.claims:
+            if claim.modality in ("asserted", "hedged"):
+                claim.modality = signal.modality
+                claim.cues = [cue] + claim.cues
         return
-    analysis.topic["animal_patients"] = True
-    named = ", ".join(sorted({m.group().lower() for m in mentions}))
-    cue = {"cue": "animal-patients", "text": named[:60], "category": "animal", "direction": "page"}
-    for claim in analysis.claims:
-        if claim.modality in ("asserted", "hedged"):
-            claim.modality = "animal"
-            claim.cues = [cue] + claim.cues
 
 
 def remove_duplicates(claims: list[Claim]) -> list[Claim]:

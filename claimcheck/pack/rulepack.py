@@ -112,7 +112,20 @@ class Discourse:
     heading_max_words: int = 8
     min_reported_words: int = 4
     setup_max_words: int = 16
-    animal_page_mentions: int = 3
+
+
+@dataclass(frozen=True)
+class PageSignal:
+    """Words that tell what kind of page this is (schemas/cues.schema.json, ``page_signals``)."""
+
+    id: str
+    modality: str
+    words: tuple[str, ...]
+    min_mentions: int = 1
+    min_distinct: int = 1
+    min_sentences: int = 1
+    unless_promotional: bool = False
+    path: str = ""
 
 
 @dataclass
@@ -142,7 +155,7 @@ class RulePack:
     not_conditions: list[str] = field(default_factory=list)
     condition_heads: list[str] = field(default_factory=list)
     condition_suffixes: list[str] = field(default_factory=list)
-    animal_patients: list[str] = field(default_factory=list)
+    page_signals: list[PageSignal] = field(default_factory=list)
     discourse: Discourse = field(default_factory=Discourse)
 
     def rule(self, code_or_name: str) -> Rule | None:
@@ -205,8 +218,7 @@ def read_manifest(directory: Path) -> tuple[dict, list[InputProblem]]:
 # the same name, lower-cased, and the lists of several cue files add up.
 CUE_WORD_LISTS = ("affirmations", "rhetorical_questions", "subordinate_openers", "denials", "condition_anaphors",
                   "negative_answers", "clause_breaks", "clause_exclusions", "population_openers",
-                  "object_determiners", "object_ends", "not_conditions", "condition_heads", "condition_suffixes",
-                  "animal_patients")
+                  "object_determiners", "object_ends", "not_conditions", "condition_heads", "condition_suffixes")
 
 
 @dataclass(frozen=True)
@@ -312,6 +324,8 @@ def _read_pack(directories: tuple[str, ...], extra_kb: tuple[str, ...], jurisdic
     words: dict[str, list[str]] = {name: [] for name in CUE_WORD_LISTS}
     cue_ids: set[str] = set()
     discourse: dict = {}
+    page_signals: list[PageSignal] = []
+    signal_ids: set[str] = set()
     for path in parts["cues"]:
         data, found = load_validated(path, "cues")
         problems.extend(found)
@@ -319,6 +333,13 @@ def _read_pack(directories: tuple[str, ...], extra_kb: tuple[str, ...], jurisdic
             precedence = data.get("precedence", precedence)
             discourse.update({key: tuple(value) if isinstance(value, list) else value
                               for key, value in data.get("discourse", {}).items()})
+            for index, signal in enumerate(data.get("page_signals", [])):
+                if _repeated(path, "page_signals", index, signal["id"], signal_ids, problems):
+                    continue
+                page_signals.append(PageSignal(
+                    signal["id"], signal["modality"], tuple(word.lower() for word in signal["words"]),
+                    signal.get("min_mentions", 1), signal.get("min_distinct", 1), signal.get("min_sentences", 1),
+                    signal.get("unless_promotional", False), str(path)))
             for name in CUE_WORD_LISTS:
                 words[name] += [phrase.lower() for phrase in data.get(name, [])]
             for index, cue in enumerate(data["cues"]):
@@ -346,7 +367,8 @@ def _read_pack(directories: tuple[str, ...], extra_kb: tuple[str, ...], jurisdic
     rules.sort(key=lambda r: r.code)
     return RulePack(rules, kb, lexicon, cues, precedence or ["negated", "reported", "hypothetical", "research",
                                                              "question", "hedged"], problems, directories,
-                    jurisdiction, jurisdictions, **words, discourse=Discourse(**discourse))
+                    jurisdiction, jurisdictions, **words, page_signals=page_signals,
+                    discourse=Discourse(**discourse))
 
 
 def _compile_checks(pack: RulePack) -> None:
