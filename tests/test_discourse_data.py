@@ -102,3 +102,20 @@ def test_on_a_page_that_sells_the_paper_words_are_borrowed_authority():
     checked = check_text(selling, "text/markdown")
     assert checked.analysis.topic.get("promotional") and "page_signal" not in checked.analysis.topic
     assert "CC101" in {f.code for f in checked.result.findings}
+
+
+POLICY = """# Medical policy: orthopedic applications of stem cell therapy
+
+Effective date: 01/01/2026. Policy number: MP-204.
+
+Mesenchymal stem cell therapy for knee osteoarthritis is considered investigational and not
+medically necessary. Stem cell injections repair damaged cartilage according to some providers.
+
+CPT 0232T is not covered.
+"""
+
+
+def test_a_coverage_policy_sells_nothing():
+    checked = check_text(POLICY, "text/markdown")
+    assert checked.analysis.topic["page_signal"] == "coverage-policy"  # CPT counts: capitals only matter for animals
+    assert [f for f in checked.result.findings if f.scope == "claim"] == []

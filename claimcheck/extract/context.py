@@ -392,15 +392,15 @@ def _page_signals(analysis: Analysis, signals) -> None:
     veterinary page ("stem cells for your dog's arthritis") claims are about animals, not the
     people whose approved uses and risks the rules judge by; in a scholarly article (abstract,
     methods, keywords, DOI) they are findings under study. The first signal the page meets
-    gives every claim in the page's own voice its modality, with the words as the cue. A word
-    in capitals on the page is an acronym (a CAT or PET scan), not the word."""
+    gives every claim in the page's own voice its modality, with the words as the cue."""
     if not signals or not analysis.claims:
         return
     text = analysis.text.text
     for signal in signals:
         if signal.unless_promotional and analysis.topic.get("promotional"):
             continue
-        mentions = [m for m in _words_pattern(signal.words).finditer(text) if not m.group().isupper()]
+        mentions = [m for m in _words_pattern(signal.words).finditer(text)
+                    if not (signal.ignore_capitals and m.group().isupper())]
         named = sorted({m.group().lower() for m in mentions})
         if (len(mentions) < signal.min_mentions or len(named) < signal.min_distinct
                 or len({_sentence_index(analysis, m.start()) for m in mentions}) < signal.min_sentences):

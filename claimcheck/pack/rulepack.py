@@ -125,6 +125,7 @@ class PageSignal:
     min_distinct: int = 1
     min_sentences: int = 1
     unless_promotional: bool = False
+    ignore_capitals: bool = False
     path: str = ""
 
 
@@ -339,7 +340,7 @@ def _read_pack(directories: tuple[str, ...], extra_kb: tuple[str, ...], jurisdic
                 page_signals.append(PageSignal(
                     signal["id"], signal["modality"], tuple(word.lower() for word in signal["words"]),
                     signal.get("min_mentions", 1), signal.get("min_distinct", 1), signal.get("min_sentences", 1),
-                    signal.get("unless_promotional", False), str(path)))
+                    signal.get("unless_promotional", False), signal.get("ignore_capitals", False), str(path)))
             for name in CUE_WORD_LISTS:
                 words[name] += [phrase.lower() for phrase in data.get(name, [])]
             for index, cue in enumerate(data["cues"]):
