@@ -173,11 +173,31 @@ def test_the_shipped_model_does_not_regress_the_regression_pages(pack, shipped_m
     assert scores["pass_pages_failed"] <= 0.05, scores["noisy"]
 
 
-def test_sentences_are_scored_in_slices_bounded_by_sentences_and_by_words():
-    from claimcheck.extract.learned import PREDICT_BATCH, PREDICT_WORDS, _prediction_batches
-    short = [["a"] * 10] * (PREDICT_BATCH + 3)
-    assert [len(batch) for batch in _prediction_batches(short)] == [PREDICT_BATCH, 3]
-    run_on = [["w"] * (PREDICT_WORDS // 2 + 1)] * 3 + [["w"] * (PREDICT_WORDS * 2)]
-    batches = list(_prediction_batches(run_on))
-    assert [len(batch) for batch in batches] == [1, 1, 1, 1]  # an over-long sentence still gets its own slice
-    assert [s for batch in batches for s in batch] == run_on
+def test_the_scorer_reads_what_the_classifiers_were_trained_on_with_the_same_scores():
+    """The scorer builds the bag-of-words input from token arrays; it must equal what the model
+    computes from Docs of ``classifier_inputs``'s words (what training reads), to the bit.
+    The text has a digit ("90%"), a word spaCy keeps as a symbol id ("ACL" is lowered to
+    "acl", symbol 451) and a sentence with a claim (feature words)."""
+    from spacy.tokens import Doc
+
+    from claimcheck.extract.learned import SHIPPED_MODEL, ClassifierKeys, classifier_inputs, load_model
+    from claimcheck.extract.pipeline import build_pipeline, make_doc
+    from claimcheck.pack.rulepack import load_pack
+
+    select_model(SHIPPED_MODEL)
+    nlp = build_pipeline(load_pack())
+    text = ("Torn ACL? Our stem cell injections heal 90% of knee injuries.\n\n"
+            "Call 555-0100 today. Results vary; ask about the risks.")
+    doc = nlp(make_doc(nlp, text))
+    _, sentence_words, page_words = classifier_inputs(doc)
+    (keys, counts, lengths), (page_keys, _, _) = ClassifierKeys()(doc)
+    assert len(lengths) == len(sentence_words) == 5
+    assert 451 in keys.tolist()  # "acl", by its symbol id as a Doc of the word would have it
+    _, sentences, pages = load_model(str(SHIPPED_MODEL))
+    expected = sentences.model.predict([Doc(nlp.vocab, words=words) for words in sentence_words])
+    assert numpy.array_equal(doc._.cc_learned.scores, expected)
+    expected_page = pages.model.predict([Doc(nlp.vocab, words=page_words)])[0]
+    assert doc._.cc_learned.page == {label: round(float(v), 4) for label, v in zip(pages.labels, expected_page)}
+    assert sorted(page_keys.tolist()) == sorted(set(Doc(nlp.vocab, words=page_words).to_array("ORTH").tolist()))
+    assert counts.sum() == sum(len(words) for words in sentence_words)
+

@@ -92,3 +92,17 @@ def test_every_normalized_character_maps_into_the_raw_text(media_type):
     for index, char in enumerate(text.text):
         if not char.isspace():
             assert raw[text.raw_offsets[index]] == char
+
+
+def test_the_builder_collapses_each_whitespace_gap_to_one_space_at_the_gap_s_last_character():
+    from claimcheck.normalize.builder import TextBuilder
+
+    builder = TextBuilder()
+    builder.add("stem\tcells  heal\u00a0knees \n", 10)
+    builder.add("fast", 40)
+    text = builder.build(50)
+    assert text.text == "stem cells heal knees fast"
+    # One-character gaps keep their own offset (the tab at 14, the no-break space at 26);
+    # the two-space gap maps to its second space (21); the gap between the calls to the
+    # first character of the trailing whitespace (32).
+    assert list(text.raw_offsets) == [*range(10, 20), 21, *range(22, 32), 32, *range(40, 44), 50]

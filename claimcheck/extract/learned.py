@@ -16,7 +16,6 @@ import bisect
 import json
 import os
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -25,10 +24,6 @@ SHIPPED_MODEL = Path(__file__).resolve().parent.parent / "models" / "default"
 # The model used when none is named: $CLAIMCHECK_MODEL (a folder, or "none" for the rules
 # alone), else the shipped one.
 MODEL_VARIABLE = "CLAIMCHECK_MODEL"
-# Sentences per prediction: enough to vectorise, few enough to keep memory flat; a slice also
-# stops at PREDICT_WORDS words, as a page without full stops has sentences thousands of words long.
-PREDICT_BATCH = 512
-PREDICT_WORDS = 20_000
 
 
 def default_model() -> str | None:
@@ -198,44 +193,95 @@ def classifier_inputs(doc) -> tuple[list, list[list[str]], list[str]]:
     return sentences, sentence_words, page
 
 
-def _prediction_batches(sentence_words: list[list[str]]) -> Iterator[list[list[str]]]:
-    """Consecutive slices of at most PREDICT_BATCH sentences and, beyond one sentence, at most
-    PREDICT_WORDS words."""
-    batch, words = [], 0
-    for sentence in sentence_words:
-        if batch and (len(batch) == PREDICT_BATCH or words + len(sentence) > PREDICT_WORDS):
-            yield batch
-            batch, words = [], 0
-        batch.append(sentence)
-        words += len(sentence)
-    if batch:
-        yield batch
+class ClassifierKeys:
+    """What the classifiers read from an analysed doc, as their bag-of-words layer reads it:
+    the hash of each word and feature word (``classifier_inputs``'s strings, hashed as a
+    ``Doc`` of them would hash its tokens), counted per sentence and per page.
+
+    Built from the doc's token arrays, with each distinct lower-case form hashed once per
+    process: making a ``Doc`` of every sentence to hand to the model cost more than all of
+    the rules' matching."""
+
+    def __init__(self):
+        self._word_keys: dict[int, int] = {}  # LOWER hash -> hash of the word as the classifiers read it
+        self._feature_keys: dict[str, int] = {}
+
+    def _word_key(self, lower: int, strings) -> int:
+        key = self._word_keys.get(lower)
+        if key is None:
+            from spacy.strings import get_string_id  # a hash, or a symbol's id ("acl" is 451)
+            key = self._word_keys[lower] = get_string_id(_DIGIT.sub("d", strings[lower]))
+        return key
+
+    def _feature_key(self, word: str) -> int:
+        key = self._feature_keys.get(word)
+        if key is None:
+            from spacy.strings import get_string_id
+            key = self._feature_keys[word] = get_string_id(word)
+        return key
+
+    def __call__(self, doc):
+        """((keys, counts, lengths) of the sentences, (keys, counts, lengths) of the page): the
+        bag-of-words layer's input, each sentence's (and the page's) distinct keys in
+        ascending order with how often each occurs, as its ``extract_ngrams`` step gives them."""
+        import numpy
+        from spacy.attrs import IS_SPACE, LOWER
+
+        sentences, features = _sentence_features(doc)
+        array = doc.to_array([LOWER, IS_SPACE])
+        words = numpy.flatnonzero(array[:, 1] == 0)
+        strings = doc.vocab.strings
+        word_keys = numpy.fromiter((self._word_key(lower, strings) for lower in array[words, 0].tolist()),
+                                   dtype=numpy.uint64, count=len(words))
+        starts = numpy.fromiter((s.start for s in sentences), dtype=numpy.int64, count=len(sentences))
+        word_sentence = numpy.searchsorted(starts, words, side="right") - 1
+        feature_keys = numpy.fromiter((self._feature_key(w) for f in features for w in f), dtype=numpy.uint64)
+        feature_sentence = numpy.repeat(numpy.arange(len(features)), [len(f) for f in features])
+        keys = numpy.concatenate([word_keys, feature_keys])
+        owners = numpy.concatenate([word_sentence, feature_sentence])
+        return _bags(keys, owners, len(sentences)), _bags(keys, numpy.zeros(len(keys), dtype=numpy.int64), 1)
+
+
+def _bags(keys, owners, bags: int):
+    """``keys`` grouped by ``owners`` (0 .. bags - 1): (distinct keys of each bag in ascending order,
+    their counts as float32, the number of distinct keys in each bag as int32)."""
+    import numpy
+
+    order = numpy.lexsort((keys, owners))
+    keys, owners = keys[order], owners[order]
+    first = numpy.ones(len(keys), dtype=bool)
+    first[1:] = (keys[1:] != keys[:-1]) | (owners[1:] != owners[:-1])
+    starts = numpy.flatnonzero(first)
+    counts = numpy.diff(numpy.append(starts, len(keys))).astype(numpy.float32)
+    lengths = numpy.bincount(owners[starts], minlength=bags).astype(numpy.int32)
+    return numpy.ascontiguousarray(keys[starts]), counts, lengths
+
+
+def _predict(classifier: Classifier, bags):
+    """The classifier's scores for bags of keys: its bag-of-words layer and its output layer,
+    without the step that makes the bags from ``Doc`` objects."""
+    model = classifier.model
+    bag_of_words, output = model.layers[0].layers[0].layers[1], model.layers[1]
+    return output.predict(bag_of_words.predict(bags))
 
 
 class LearnedScorer:
-    """Sets ``doc._.cc_learned``: one batched prediction for the sentences, one for the page."""
+    """Sets ``doc._.cc_learned``: one prediction for the sentences, one for the page."""
 
     def __init__(self, folder: str):
         self.folder = folder
         self.meta, self.sentences, self.pages = load_model(folder)
         self.categories = self.sentences.labels
         self.page_labels = self.pages.labels
+        self.keys = ClassifierKeys()
 
     def __call__(self, doc):
-        from spacy.tokens import Doc
-
         import numpy
 
-        vocab = doc.vocab  # its lexemes already exist; the model reads hashes, not vocab entries
-        _, sentence_words, page_words = classifier_inputs(doc)
-        # Sentences are read in slices: a Doc per sentence copies every token, and a long
-        # page's copies at once doubled the run's peak memory.
-        slices = [self.sentences.model.predict([Doc(vocab, words=words or [" "]) for words in batch])
-                  for batch in _prediction_batches(sentence_words)]
-        rows = numpy.concatenate(slices) if slices else numpy.zeros((0, len(self.categories)))
-        del sentence_words
-        page = self.pages.model.predict([Doc(vocab, words=page_words)])[0] if page_words \
-            else [0.0] * len(self.page_labels)
+        sentence_bags, page_bag = self.keys(doc)
+        rows = _predict(self.sentences, sentence_bags) if len(sentence_bags[2]) \
+            else numpy.zeros((0, len(self.categories)))
+        page = _predict(self.pages, page_bag)[0] if len(page_bag[0]) else [0.0] * len(self.page_labels)
         doc._.cc_learned = Learned(
             model=self.folder, categories=self.categories, thresholds=self.meta["thresholds"],
             page={label: round(float(score), 4) for label, score in zip(self.page_labels, page)},

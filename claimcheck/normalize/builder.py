@@ -16,7 +16,8 @@ from array import array
 from claimcheck.model import Block, Comment, NormalizedText
 from claimcheck.normalize.evasion import fold, needs_folding
 
-_NON_SPACE = re.compile(r"\S+")
+_WORD_RUN = re.compile(r"\S+(?:\s\S+)*")
+_OTHER_SPACE = re.compile(r"[^\S ]")  # whitespace other than the space character
 
 
 class TextBuilder:
@@ -58,13 +59,17 @@ class TextBuilder:
 
     def add(self, text: str, raw_start: int) -> None:
         """Text copied verbatim from the raw source starting at ``raw_start``."""
-        for match in _NON_SPACE.finditer(text):
+        # Words one whitespace character apart come out as they are (that character as a
+        # space), each character at its own raw offset: one piece of text and one range of
+        # offsets per run of them instead of a call per word. A longer gap is one space,
+        # at the offset of its last character, as between runs.
+        for match in _WORD_RUN.finditer(text):
             begin = raw_start + match.start()
             if match.start() > 0:
                 self.space(begin - 1)
             self._open_content(begin)
-            word = match.group()
-            self._emit(word, range(begin, begin + len(word)))
+            run = match.group()
+            self._emit(_OTHER_SPACE.sub(" ", run), range(begin, begin + len(run)))
         if text and text[-1].isspace():
             self.space(raw_start + len(text.rstrip()))
 
