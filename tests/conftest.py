@@ -16,6 +16,10 @@ os.environ["CLAIMCHECK_MODEL"] = "none"
 _CACHE = tempfile.TemporaryDirectory(prefix="claimcheck-test-cache-")
 os.environ["CLAIMCHECK_CACHE_DIR"] = _CACHE.name
 os.environ.pop("CLAIMCHECK_NO_CACHE", None)
+# Commands run in this process (click's runner) check in this process: forking pytest, with
+# the threads other tests leave behind, is not what the suite tests. tests/test_parallel.py
+# runs the command in subprocesses with --jobs.
+os.environ["CLAIMCHECK_JOBS"] = "1"
 
 from claimcheck.model import Source
 from claimcheck.pack.rulepack import load_pack

@@ -99,6 +99,10 @@ def lint_options(command):
                           "the compiled cache, and leave the cache as it is (also $CLAIMCHECK_NO_CACHE=1)."),
         click.option("--max-file-size", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES // 1_048_576,
                      show_default=True, help="Largest file to read, in MB."),
+        click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, show_default=True,
+                     envvar="CLAIMCHECK_JOBS",
+                     help="Processes to check with. 0: one per core when there is enough to check (a quarter "
+                          "of a megabyte of text or more), else one. The output is the same either way."),
         click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT_SECONDS, show_default=True,
                      help="Seconds a document may take to read, and to check; one that takes longer is an "
                           "error (CC915) and the others are still checked. 0: no limit."),
@@ -110,7 +114,7 @@ def lint_options(command):
 
 def lint_request(paths, *, config_file, isolated, select, extend_select, ignore, per_file_ignores,
                  extend_per_file_ignores, severity_overrides, fail_on, rule_paths, knowledge_base, jurisdiction,
-                 stdin_filename, max_file_size, timeout, no_builtin_pack=False, baseline=None):
+                 stdin_filename, max_file_size, timeout, jobs=1, no_builtin_pack=False, baseline=None):
     from claimcheck.project.config import Config
     from claimcheck.project.lint import LintRequest
 
@@ -125,7 +129,7 @@ def lint_request(paths, *, config_file, isolated, select, extend_select, ignore,
     return LintRequest(paths=tuple(paths), command_line=command_line, config_file=config_file, isolated=isolated,
                        replace_per_file_ignores=bool(per_file_ignores), baseline=baseline,
                        stdin_filename=stdin_filename, max_bytes=max_file_size * 1_048_576, timeout=timeout or None,
-                       include_builtin=not no_builtin_pack)
+                       include_builtin=not no_builtin_pack, jobs=jobs)
 
 
 def run_lint(request):

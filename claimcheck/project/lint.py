@@ -35,6 +35,7 @@ class LintRequest:
     postprocess: tuple = ()
     timeout: float | None = None  # seconds to read, and to check, one document
     include_builtin: bool = True  # False: --no-builtin-pack, only the rule paths' packs
+    jobs: int = 1  # processes to check with; 0: one per core when the run is large (check --jobs)
 
 
 @dataclass
@@ -136,7 +137,7 @@ def lint(request: LintRequest) -> LintResult:
 
     steps = [suppress] + ([baseline.apply] if baseline else []) + list(request.postprocess)
     options = CheckOptions(rules_for=lambda source: file_rules[source.origin].rules, postprocess=steps,
-                           timeout=request.timeout)
+                           timeout=request.timeout, jobs=request.jobs)
     documents = [checked.result for checked in check_sources(sources, pack, problems, options)]
     result = LintResult(
         documents=documents, problems=problems, pack=pack,

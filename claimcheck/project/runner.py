@@ -2,7 +2,8 @@
 
 ``check_sources`` is the one path every command uses (check, eval, test,
 baseline, scan), so they all see the same findings. It streams: documents go
-through ``nlp.pipe`` in batches and results come out batch by batch.
+through ``nlp.pipe`` in batches and results come out batch by batch; a large run
+may be spread over forked processes (``parallel.py``) with the same output.
 
 A document that breaks anything (a parser or pipeline error, a text over spaCy's
 length limit, ``CheckOptions.timeout`` overrun) is that document's problem (CC905,
@@ -42,6 +43,9 @@ class CheckOptions:
     normalize: Callable[[Source], NormalizedText] = normalize
     # Seconds a document may take to normalize, and to analyse (None: no limit; see limits.time_budget).
     timeout: float | None = None
+    # Processes to check with (parallel.workers_for): 1 this one alone, 0 one per core for a
+    # large run. Documents checked in a worker come back without their ``analysis``.
+    jobs: int = 1
 
 
 def _one_line(exc: BaseException) -> str:
@@ -75,6 +79,12 @@ def check_sources(sources: Iterable[Source], pack: RulePack, problems: list[Inpu
     from claimcheck.extract.pipeline import BATCH_SIZE, build_pipeline
 
     options = options or CheckOptions()
+    if options.jobs != 1:
+        from claimcheck.project.parallel import check_in_parallel, workers_for
+        sources = list(sources)
+        if (workers := workers_for(sources, options.jobs)) > 1:
+            yield from check_in_parallel(sources, pack, problems, options, workers)
+            return
     normalized = _normalized(sources, problems, options)
     while batch := list(islice(normalized, BATCH_SIZE)):
         build_pipeline(pack)  # built once (cached), and not on the first batch's time budget

@@ -1,0 +1,139 @@
+"""Checking many documents on several cores: ``runner.check_sources`` hands a large run here.
+
+The workers are forked once the pipeline is built, so each starts with the parent's
+pipeline, rule pack and options (only chunk bounds are sent to them). A worker checks
+a contiguous chunk of the sources with the runner's own functions, one document at a
+time, and sends back, for each source, the problems met reading it, its checked
+document and the problems met checking it. The parent replays those in the order a
+single process meets them (problems batch by batch, documents in input order, each
+through the postprocess steps and grading), so the output is the same, byte for byte,
+with any number of workers.
+
+Where processes cannot be forked (Windows; macOS, where forking a process that has
+loaded native libraries is unsafe), and for runs too small to repay the workers'
+start, the run stays in one process.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from claimcheck.errors import InputProblem
+from claimcheck.grade import grade
+from claimcheck.pack.rulepack import RulePack
+
+# Characters of raw text below which "as many workers as cores" (--jobs 0) stays in one
+# process: forking and collecting cost tens of milliseconds, a pre-commit hook's few files
+# a fraction of a second in all.
+AUTO_MIN_CHARS = 262_144
+# Sources per task: small enough to keep the workers evenly busy, large enough that the
+# per-task round trip is a small share.
+CHUNK_SOURCES = 8
+
+
+def available_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+def workers_for(sources: list, jobs: int) -> int:
+    """How many worker processes to check ``sources`` with (1: this process alone).
+    ``jobs`` 0 means as many as there are cores, once the run is large enough to repay them."""
+    if jobs == 1 or len(sources) < 2 or not can_fork():
+        return 1
+    if jobs == 0:
+        if sum(len(source.raw) for source in sources) < AUTO_MIN_CHARS:
+            return 1
+        jobs = available_cores()
+    return max(1, min(jobs, len(sources)))
+
+
+@dataclass
+class Outcome:
+    """What became of one source in a worker."""
+
+    read_problems: list[InputProblem] = field(default_factory=list)
+    read: bool = False  # normalized, so it counts toward a batch as in one process
+    checked: object = None  # runner.CheckedDocument, without its source and analysis
+    check_problems: list[InputProblem] = field(default_factory=list)
+
+
+# The run a forked worker serves: (sources, pack, options), set in the parent before the fork.
+_run: tuple | None = None
+
+
+def _ignore_interrupts() -> None:
+    # Ctrl-C reaches the whole process group; the parent stops the workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _check_chunk(bounds: tuple[int, int]) -> list[Outcome]:
+    from claimcheck.project.runner import _check_batch, _normalized
+
+    sources, pack, options = _run
+    outcomes = []
+    for index in range(*bounds):
+        outcome = Outcome()
+        item = next(_normalized([sources[index]], outcome.read_problems, options), None)
+        if item is not None:
+            outcome.read = True
+            for checked in _check_batch([item], pack, outcome.check_problems, options):
+                checked.source, checked.analysis = None, None  # the parent has the source; nothing reads the analysis
+                outcome.checked = checked
+        outcomes.append(outcome)
+    return outcomes
+
+
+def check_in_parallel(sources: list, pack: RulePack, problems: list[InputProblem], options, workers: int
+                      ) -> Iterator:
+    """``runner.check_sources``'s documents and problems, checked by ``workers`` forked processes."""
+    global _run
+    from claimcheck.extract.pipeline import BATCH_SIZE, build_pipeline
+
+    build_pipeline(pack)  # before the fork, so that every worker has it
+    _run = (sources, pack, options)
+    chunks = [(start, min(start + CHUNK_SOURCES, len(sources))) for start in range(0, len(sources), CHUNK_SOURCES)]
+    try:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupts) as pool:
+            outcomes = (outcome for chunk in pool.imap(_check_chunk, chunks) for outcome in chunk)
+            yield from _replayed(zip(sources, outcomes), problems, options, BATCH_SIZE)
+    finally:
+        _run = None
+
+
+def _replayed(outcomes: Iterable[tuple[object, Outcome]], problems: list[InputProblem], options, batch_size: int
+              ) -> Iterator:
+    """The checked documents, with problems recorded in one process's order: each batch's
+    reading problems as its sources are read, then its checking problems."""
+    batch: list[tuple[object, Outcome]] = []
+
+    def flush():
+        for _, outcome in batch:
+            problems.extend(outcome.check_problems)
+        for source, outcome in batch:
+            if outcome.checked is not None:
+                checked = outcome.checked
+                checked.source = source
+                for step in options.postprocess:
+                    step(checked)
+                grade(checked.result, options.policy)
+                yield checked
+        batch.clear()
+
+    for source, outcome in outcomes:
+        problems.extend(outcome.read_problems)
+        if outcome.read:
+            batch.append((source, outcome))
+            if len(batch) == batch_size:
+                yield from flush()
+    yield from flush()

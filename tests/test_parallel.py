@@ -1,0 +1,105 @@
+"""check --jobs: a run spread over forked worker processes gives the same report, problems
+and exit status, byte for byte, as one process; Ctrl-C stops it cleanly; and the automatic
+choice keeps small runs (a pre-commit hook's) in one process."""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from claimcheck.model import Source
+from claimcheck.project import parallel
+from tests.clitools import RISKS_LINE, VIOLATING_LINE, write
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.skipif(not parallel.can_fork(), reason="worker processes are forked on Linux only")
+
+
+def run(*args, cwd=None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k != "CLAIMCHECK_JOBS"}
+    return subprocess.run([sys.executable, "-m", "claimcheck", *map(str, args)], capture_output=True, text=True,
+                          env=env, cwd=cwd, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def mixed(tmp_path_factory) -> Path:
+    """The shipped fixtures and, among them, documents that are problems: an empty file, a
+    binary one, a suppression comment, so that problems and documents interleave."""
+    folder = tmp_path_factory.mktemp("mixed")
+    shutil.copytree(ROOT / "fixtures", folder / "fixtures")
+    write(folder / "a-empty.md", "")
+    (folder / "b-binary.md").write_bytes(b"\x00\x01\x02 not text \xff\xfe" * 20)
+    write(folder / "c-suppressed.md", f"""
+        <!-- claimcheck: ignore CC101 -->
+        {VIOLATING_LINE}
+
+        {RISKS_LINE}
+        """)
+    for index in range(12):
+        write(folder / f"d-{index:02}.txt", f"{VIOLATING_LINE}\n\nVisit {index} of our clinics.\n")
+    return folder
+
+
+@pytest.mark.parametrize("fmt", ["json", "text", "sarif"])
+def test_two_workers_report_what_one_process_reports(mixed, fmt):
+    one = run("check", "--isolated", "--format", fmt, "--jobs", "1", mixed)
+    two = run("check", "--isolated", "--format", fmt, "--jobs", "2", mixed)
+    assert one.returncode == 2, one.stderr  # the binary file is an input error
+    assert "CC902" in one.stderr and "CC907" in one.stderr and "CC1" in one.stdout
+    assert (two.returncode, two.stdout, two.stderr) == (one.returncode, one.stdout, one.stderr)
+
+
+def test_a_baseline_counts_the_same_with_workers(mixed, tmp_path):
+    readable = tmp_path / "readable"
+    shutil.copytree(mixed, readable, ignore=shutil.ignore_patterns("b-binary.md"))
+    mixed, baseline = readable, tmp_path / "baseline.json"
+    made = run("baseline", "--isolated", "--jobs", "2", "-o", baseline, mixed)
+    assert made.returncode == 0, made.stderr
+    write(mixed / "e-new.md", "Our exosome drip reverses autism.\n")
+    (mixed / "d-00.txt").unlink()  # an entry that no longer matches
+    one = run("check", "--isolated", "--format", "json", "--jobs", "1", "--baseline", baseline, mixed)
+    two = run("check", "--isolated", "--format", "json", "--jobs", "3", "--baseline", baseline, mixed)
+    assert "e-new.md" in one.stdout and one.returncode == 1, one.stderr
+    assert (two.returncode, two.stdout, two.stderr) == (one.returncode, one.stdout, one.stderr)
+
+
+def test_ctrl_c_stops_the_workers_and_exits_130(tmp_path):
+    for index in range(400):
+        write(tmp_path / f"ad-{index:03}.md", f"# Clinic {index}\n\n{VIOLATING_LINE}\n\n{RISKS_LINE}\n" * 20)
+    env = {k: v for k, v in os.environ.items() if k != "CLAIMCHECK_JOBS"}
+    process = subprocess.Popen([sys.executable, "-m", "claimcheck", "check", "--isolated", "--jobs", "2", tmp_path],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, start_new_session=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+    deadline = time.monotonic() + 120
+    while len(children.read_text().split()) < 2 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    workers = children.read_text().split()
+    assert len(workers) >= 2, "the workers never started"
+    os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C does: the whole group
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert b"Traceback" not in err
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(Path(f"/proc/{pid}").exists() for pid in workers), "a worker outlived the run"
+
+
+def test_a_small_run_stays_in_one_process_unless_told(monkeypatch):
+    small = [Source(origin=f"{i}.md", media_type="text/markdown", raw="Stem cells.\n") for i in range(5)]
+    large = [Source(origin=f"{i}.md", media_type="text/markdown", raw="x" * parallel.AUTO_MIN_CHARS)
+             for i in range(5)]
+    monkeypatch.setattr(parallel, "available_cores", lambda: 4)
+    assert parallel.workers_for(small, 0) == 1
+    assert parallel.workers_for(large, 0) == 4
+    assert parallel.workers_for(small, 3) == 3  # asked for: honoured
+    assert parallel.workers_for(small[:2], 8) == 2  # never more workers than documents
+    assert parallel.workers_for(large[:1], 0) == 1
+    assert parallel.workers_for(large, 1) == 1
