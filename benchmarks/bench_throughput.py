@@ -7,15 +7,16 @@ hospital, news and regulator pages, paraphrased: about 720 files and 195,000 wor
 written out as one Markdown or HTML file per page. Prints, in one run:
 
 * side by side, each a fresh process over the same files, runs interleaved (one of
-  each in turn) and the fastest counting: ``claimcheck check --format json`` (with
-  the shipped model, as users run it, and with ``--model none``); bare spaCy
+  each in turn) and the fastest counting: ``claimcheck check --format json`` as users
+  run it (the shipped model, one worker process per core), in one process
+  (``--jobs 1``), and in one process without the model (``--model none``); bare spaCy
   (``spacy.blank("en")`` plus the sentencizer reading the same files, start-up
   included as in claimcheck's figure); and proselint on the same files when it is
   installed (``pip install proselint``). The target is claimcheck at most 2.0x
   bare spaCy;
 * start-up: ``claimcheck check`` on one five-line file against
   ``import spacy; spacy.blank("en")`` (``benchmarks/startup.py`` has the detail);
-* a per-stage breakdown of one run inside this process (start-up excluded): each
+* a per-stage breakdown of one run (``--jobs 1``) inside this process (start-up excluded): each
   stage's own time, so that nested calls are not counted twice (reading, normalizing,
   tokenizing, each pipeline component, context and conversion, rules, grading,
   rendering the JSON, writing it, and the rest).
@@ -132,7 +133,7 @@ def breakdown(folder: Path, warm: bool = True) -> tuple[dict[str, float], float]
     def run() -> None:
         sys.stdout = open(os.devnull, "w")
         try:
-            claimcheck.cli.cli.main(args=["check", "--isolated", "--format", "json", str(folder)],
+            claimcheck.cli.cli.main(args=["check", "--isolated", "--format", "json", "--jobs", "1", str(folder)],
                                     prog_name="claimcheck", standalone_mode=False)
         except SystemExit:
             pass
@@ -169,12 +170,12 @@ def _builtin_pack():
 
 
 def side_by_side(folder: Path, runs: int) -> dict[str, tuple[float, float]]:
-    claimcheck = claimcheck_command()
+    check = [*claimcheck_command(), "check", "--isolated", "--format", "json"]
     commands = {
-        "claimcheck check --format json": ([*claimcheck, "check", "--isolated", "--format", "json", str(folder)],
-                                           None, None),
-        "claimcheck check --format json --model none": (
-            [*claimcheck, "check", "--isolated", "--format", "json", "--model", "none", str(folder)], None, None),
+        "claimcheck check --format json (one worker per core)": ([*check, str(folder)], None, None),
+        "claimcheck check --format json --jobs 1": ([*check, "--jobs", "1", str(folder)], None, None),
+        "claimcheck check --format json --jobs 1 --model none": (
+            [*check, "--jobs", "1", "--model", "none", str(folder)], None, None),
         'bare spaCy: blank("en") + sentencizer': ([sys.executable, "-c", BARE_SPACY, str(folder)], None, None),
     }
     proselint = shutil.which("proselint") or (

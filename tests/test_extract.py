@@ -248,3 +248,19 @@ def test_who_is_treated_or_a_listed_condition_is_no_unlisted_use():
         assert claim.unlisted_condition is None
     (known,) = only(claims("Our stem cell injections treat knee pain."), "treat")
     assert known.conditions and known.unlisted_condition is None
+
+
+def test_page_signal_words_match_as_a_longest_first_list_of_whole_words_would():
+    import re
+
+    from claimcheck.extract.context import _words_pattern
+
+    words = ("dog", "dogs", "dog's", "dogs'", "et al", "key words", "keywords", "doi", "cat", "CPT")
+    plain = re.compile(r"(?<!\w)(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + r")(?!\w)",
+                       re.I)
+    text = ("Dogs' owners and a dog's vet: DOGS, hotdogs, dogsled, dog-walkers. Et Al. wrote et alia; "
+            "key words, keywordsX, Keywords. doi:10.1 DOIs. cat catalog CAT scan; cpt 27447.")
+    found = [(m.start(), m.group()) for m in _words_pattern(words).finditer(text)]
+    assert found == [(m.start(), m.group()) for m in plain.finditer(text)]
+    assert [word for _, word in found] == ["Dogs'", "dog's", "DOGS", "dog", "Et Al", "key words", "Keywords",
+                                           "doi", "cat", "CAT", "cpt"]
