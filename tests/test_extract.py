@@ -264,3 +264,18 @@ def test_page_signal_words_match_as_a_longest_first_list_of_whole_words_would():
     assert found == [(m.start(), m.group()) for m in plain.finditer(text)]
     assert [word for _, word in found] == ["Dogs'", "dog's", "DOGS", "dog", "Et Al", "key words", "Keywords",
                                            "doi", "cat", "CAT", "cpt"]
+
+
+def test_a_context_pass_that_overrides_a_modality_keeps_the_cue_it_overrode():
+    (claim,) = only(claims("Why suffer with knee pain when our stem cell injections heal it?"), "treat")
+    assert claim.modality == "asserted"
+    assert [(c["cue"], c.get("overridden", False)) for c in claim.cues] == [("rhetorical-question", False),
+                                                                          ("question-mark", True)]
+
+
+def test_an_overridden_cue_no_longer_decides_a_modality_worked_out_again():
+    from claimcheck.extract import context
+
+    (claim,) = only(claims("Why suffer with knee pain when our stem cell injections heal it?"), "treat")
+    context._keep_cues(claim, claim.cues, ["negated", "reported", "hypothetical", "research", "question", "hedged"])
+    assert claim.modality == "asserted"  # not "question", as the overridden question mark would make it

@@ -85,7 +85,8 @@ def _render_text(report: dict) -> str:
         for term in sentence["terms"]:
             lines.append(f"    term {term['label']} {term['id']}: '{term['text']}'")
         for claim in sentence["claims"]:
-            cues = ", ".join(f"'{c['text']}' ({c['category']}, {c['cue']})" for c in claim["cues"]) or "none"
+            cues = ", ".join(f"'{c['text']}' ({c['category']}, {c['cue']}{', overridden' * bool(c.get('overridden'))})"
+                             for c in claim["cues"]) or "none"
             lines.append(f"  claim {claim['predicate']} '{claim['predicate_text']}' [{claim['pattern']}]"
                          f" product={claim['product'] or '-'} conditions={','.join(claim['conditions']) or '-'}"
                          f" modality={claim['modality']} cues: {cues}")

@@ -46,7 +46,8 @@ def _severity(rule: Rule, hit: Hit) -> tuple[str, str | None]:
     if claim.modality == "hedged":
         lowered = rule.hedged_severity or severity_step_down(severity)
         if lowered != severity:
-            cue = next((c["text"] for c in claim.cues if c["category"] == "hedged"), "a hedge")
+            cue = next((c["text"] for c in claim.cues if c["category"] == "hedged" and not c.get("overridden")),
+                       "a hedge")
             reason = f"lowered from {severity} to {lowered}: hedged by '{cue}'"
             severity = lowered
     return severity, reason

@@ -78,7 +78,8 @@ def _keep_cues(claim: Claim, kept: list[dict], precedence: list[str]) -> None:
     left (cues that tell where a subject came from, "setup-sentence", set none)."""
     rank = {category: index for index, category in enumerate(precedence)}
     claim.cues = kept
-    claim.modality = min((c["category"] for c in kept if c["category"] in rank), key=rank.get, default="asserted")
+    claim.modality = min((c["category"] for c in kept if c["category"] in rank and not c.get("overridden")),
+                         key=rank.get, default="asserted")
 
 
 def _drop_cues(analysis: Analysis, cue_ids: frozenset[str], precedence: list[str]) -> None:
@@ -90,6 +91,15 @@ def _drop_cues(analysis: Analysis, cue_ids: frozenset[str], precedence: list[str
 
 
 _ANSWER_END = re.compile(r"\s*(?:[\u2014\u2013,.!:;-]|$)")
+
+
+def _give_modality(claim: Claim, modality: str, cue: dict) -> None:
+    """Set ``claim``'s modality for the reason ``cue`` gives. The cues that set it before stay
+    in its explanation, after the new one and marked ``overridden``, so that a finding can
+    say both what the words suggested and why the context decided otherwise; only the cues
+    in force count when a modality is worked out again (``_keep_cues``)."""
+    claim.modality = modality
+    claim.cues = [cue] + [dict(c, overridden=True) if c["category"] != "conditions" else c for c in claim.cues]
 
 
 def _negative_answers(analysis: Analysis, answers: tuple[str, ...], precedence: list[str]) -> None:
@@ -165,9 +175,8 @@ def _quotes_are_reported(analysis: Analysis, quotes, discourse) -> None:
         span = _inside(claim.predicate_start, quotes)
         if span is None or claim.modality in ("negated",):
             continue
-        claim.modality = "reported"
-        claim.cues = [{"cue": "quotation-marks", "text": analysis.text.text[span[0]:span[1]][:60],
-                       "category": "reported", "direction": "inside"}] + claim.cues
+        _give_modality(claim, "reported", {"cue": "quotation-marks", "text": analysis.text.text[span[0]:span[1]][:60],
+                                           "category": "reported", "direction": "inside"})
 
 
 def _block_of(blocks, offset: int) -> int | None:
@@ -236,9 +245,9 @@ def _denied_by_next_sentence(analysis: Analysis, denials: frozenset[str]) -> Non
         index = _sentence_index(analysis, claim.predicate_start)
         following = next((i for i in range(index + 1, len(analysis.sentences)) if spoken(i)), None)
         if following is not None and spoken(following) in denials and claim.modality != "negated":
-            claim.modality = "negated"
-            claim.cues = [{"cue": "denied-by-next-sentence", "text": text[slice(*analysis.sentences[following])].strip(),
-                           "category": "negated", "direction": "next sentence"}] + claim.cues
+            _give_modality(claim, "negated", {"cue": "denied-by-next-sentence",
+                                              "text": text[slice(*analysis.sentences[following])].strip(),
+                                              "category": "negated", "direction": "next sentence"})
 
 
 def _conditions_from_setup(analysis: Analysis, discourse, anaphors: tuple[str, ...] = ()) -> None:
@@ -318,9 +327,8 @@ def _rhetorical_questions(analysis: Analysis, openings: tuple[str, ...]) -> None
         sentence = " ".join(text[claim.sentence_start:claim.sentence_end].lower().split())
         opening = next((o for o in openings if sentence.startswith(o)), None)
         if opening:
-            claim.modality = "asserted"
-            claim.cues = [{"cue": "rhetorical-question", "text": opening, "category": "asserted",
-                           "direction": "sentence"}]
+            _give_modality(claim, "asserted", {"cue": "rhetorical-question", "text": opening, "category": "asserted",
+                                               "direction": "sentence"})
 
 
 def _lead_in_of(blocks, index: int, text: str, discourse) -> int | None:
@@ -362,8 +370,8 @@ def _lead_in_cues(analysis: Analysis, blocks, text: str, claim_blocks: dict, dis
         cue = cues[0]
         for claim in claims:
             if claim.modality == "asserted":
-                claim.modality = cue.cls
-                claim.cues = [{"cue": cue.entry, "text": cue.text, "category": cue.cls, "direction": "lead-in"}]
+                _give_modality(claim, cue.cls, {"cue": cue.entry, "text": cue.text, "category": cue.cls,
+                                                "direction": "lead-in"})
 
 
 def _answer_questions(analysis: Analysis, affirmations: frozenset[str]) -> None:
@@ -438,8 +446,7 @@ def _page_signals(analysis: Analysis, signals) -> None:
         cue = {"cue": signal.id, "text": ", ".join(named)[:60], "category": signal.modality, "direction": "page"}
         for claim in analysis.claims:
             if claim.modality in ("asserted", "hedged"):
-                claim.modality = signal.modality
-                claim.cues = [cue] + claim.cues
+                _give_modality(claim, signal.modality, cue)
         return
 
 
