@@ -26,7 +26,6 @@ Not a test: figures depend on the machine. The README quotes a run.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
 import subprocess
@@ -39,6 +38,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from startup import BASELINE, SAMPLE_AD, claimcheck_command, interleaved  # noqa: E402
 
+from claimcheck.train.corpus import write_page_files  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus" / "pages"
 BARE_SPACY = """
@@ -48,19 +49,6 @@ nlp.add_pipe("sentencizer")
 texts = [p.read_text(encoding="utf-8") for p in sorted(pathlib.Path(sys.argv[1]).iterdir())]
 print(sum(len(doc) for doc in nlp.pipe(texts)))
 """
-
-
-def write_corpus(pages: Path, into: Path) -> tuple[int, int]:
-    """One file per corpus page (``.html`` when the page is markup, else ``.md``); (files, words)."""
-    files = words = 0
-    for path in sorted(pages.rglob("*.json")):
-        page = json.loads(path.read_text(encoding="utf-8"))
-        text = page["text"]
-        suffix = ".html" if text.lstrip().startswith("<") else ".md"
-        (into / f"{page['id']}{suffix}").write_text(text, encoding="utf-8")
-        files += 1
-        words += len(text.split())
-    return files, words
 
 
 class StageClock:
@@ -212,7 +200,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch) / "pages"
         folder.mkdir()
-        count, words = write_corpus(args.corpus, folder)
+        count, words = write_page_files(args.corpus, folder)
         print(f"benchmark corpus: {count} files, {words:,} words (from {args.corpus})\n")
         if not args.breakdown_only:
             compare(folder, args.runs)

@@ -62,6 +62,22 @@ def site_of(url: str) -> str:
     return host.removeprefix("www.")
 
 
+def write_page_files(folder: str | Path, into: str | Path) -> tuple[int, int]:
+    """Each page's text under ``folder`` as a file in ``into``, named by its id, ``.html`` when
+    it is markup and ``.md`` otherwise, as a folder of pages a user checks would hold it (the
+    benchmark corpus of ``benchmarks/bench_throughput.py`` and of the findings golden).
+    Returns (files, words)."""
+    files = words = 0
+    for path in sorted(Path(folder).rglob("*.json")):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        text = record["text"]
+        suffix = ".html" if text.lstrip().startswith("<") else ".md"
+        (Path(into) / f"{record['id']}{suffix}").write_text(text, encoding="utf-8")
+        files += 1
+        words += len(text.split())
+    return files, words
+
+
 def read_corpus(folder: str | Path) -> list[CorpusPage]:
     """Every page record under ``folder`` (searched recursively), in a stable order,
     with its sentences labelled."""
