@@ -231,8 +231,9 @@ class ClassifierKeys:
         array = doc.to_array([LOWER, IS_SPACE])
         words = numpy.flatnonzero(array[:, 1] == 0)
         strings = doc.vocab.strings
-        word_keys = numpy.fromiter((self._word_key(lower, strings) for lower in array[words, 0].tolist()),
-                                   dtype=numpy.uint64, count=len(words))
+        forms, form_of_word = numpy.unique(array[words, 0], return_inverse=True)
+        word_keys = numpy.fromiter((self._word_key(lower, strings) for lower in forms.tolist()),
+                                   dtype=numpy.uint64, count=len(forms))[form_of_word]
         starts = numpy.fromiter((s.start for s in sentences), dtype=numpy.int64, count=len(sentences))
         word_sentence = numpy.searchsorted(starts, words, side="right") - 1
         feature_keys = numpy.fromiter((self._feature_key(w) for f in features for w in f), dtype=numpy.uint64)

@@ -16,7 +16,7 @@ from array import array
 from claimcheck.model import Block, Comment, NormalizedText
 from claimcheck.normalize.evasion import fold, needs_folding
 
-_WORD_RUN = re.compile(r"\S+(?:\s\S+)*")
+_WORD_RUN = re.compile(r"\S++(?:\s\S++)*+")  # possessive: nothing after it needs a step back
 _OTHER_SPACE = re.compile(r"[^\S ]")  # whitespace other than the space character
 
 
