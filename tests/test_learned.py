@@ -184,8 +184,14 @@ def test_the_scorer_reads_what_the_classifiers_were_trained_on_with_the_same_sco
     from claimcheck.extract.pipeline import build_pipeline, make_doc
     from claimcheck.pack.rulepack import load_pack
 
+    from claimcheck.extract.learned import selected_model
+
+    before = selected_model()
     select_model(SHIPPED_MODEL)
-    nlp = build_pipeline(load_pack())
+    try:
+        nlp = build_pipeline(load_pack())
+    finally:
+        select_model(before)  # the pipeline keeps its scorer; later tests get the suite's choice back
     text = ("Torn ACL? Our stem cell injections heal 90% of knee injuries.\n\n"
             "Call 555-0100 today. Results vary; ask about the risks.")
     doc = nlp(make_doc(nlp, text))

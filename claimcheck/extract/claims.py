@@ -226,14 +226,16 @@ class ClaimFinder:
         return doc[start:end]
 
     def _topic(self, spans) -> dict:
-        """Is this document about a cell product? ``named``: it names one; ``other``: it
+        """Is this document about a cell product? ``named``: it names one (or a cell procedure); ``other``: it
         names only other treatments; ``assumed``: it names no treatment at all, so it is
         read as what claimcheck is given to check, a cell product's ad copy (unless the
         pipeline is configured with ``assume_cell_topic = false``)."""
         products = Counter(s.kb_id_ for s in spans if s.label_ == "PRODUCT")
         treatments = Counter(s.kb_id_ for s in spans if s.label_ == "TREATMENT")
         promotion = Counter(s.kb_id_ for s in spans if s.label_ == "PROMOTION")
-        if products:
+        # A cell procedure ("HSCT", "bone marrow transplant") names a cell product as surely as
+        # a product term does.
+        if products or any(s.label_ == "PROCEDURE" for s in spans):
             context = "named"
         elif treatments or not self.assume_cell_topic:
             context = "other" if treatments else "none"

@@ -39,6 +39,13 @@ from claimcheck.model import Claim
 _QUOTES = re.compile(r"\u201c[^\u201c\u201d]{3,}?\u201d|\"[^\"\n]{3,}?\"|(?<!\w)['\u2018][^'\u2018\u2019\n]{3,80}?['\u2019](?!\w)")
 LIST_KINDS = ("list_item", "cell")  # the normalizer's block kinds that are items of a list
 
+# The cues the passes below give claims (besides the cue file's cues and page signals), so
+# that the cue fixtures (testing/cues.py) can name them.
+CONTEXT_CUES = frozenset({"affirmative-answer", "answered-question", "denied-by-next-sentence", "hashtags", "lead-in",
+                          "quotation-marks", "rhetorical-question", "setup-sentence", "subject-of"})
+# Cue categories that tell where a claim's words came from, not how it is said.
+_NOT_MODALITIES = frozenset({"conditions", "subject"})
+
 
 def quoted_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _QUOTES.finditer(text)]
@@ -63,6 +70,7 @@ def apply_context(analysis: Analysis, pack) -> None:
         analysis.claims = [c for c in analysis.claims if c.predicate_pattern != IMPLIED_USE]
         _quotes_are_reported(analysis, quotes, discourse)
     _inherit_lead_ins(analysis, discourse)
+    _subject_phrases(analysis, discourse)
     _denied_by_next_sentence(analysis, frozenset(pack.denials))
     _conditions_from_setup(analysis, discourse, tuple(pack.condition_anaphors))
     _conditions_from_hashtags(analysis, discourse)
@@ -94,12 +102,13 @@ _ANSWER_END = re.compile(r"\s*(?:[\u2014\u2013,.!:;-]|$)")
 
 
 def _give_modality(claim: Claim, modality: str, cue: dict) -> None:
-    """Set ``claim``'s modality for the reason ``cue`` gives. The cues that set it before stay
+    """Set ``claim``'s modality for the reason ``cue`` gives. The cues that said otherwise stay
     in its explanation, after the new one and marked ``overridden``, so that a finding can
     say both what the words suggested and why the context decided otherwise; only the cues
     in force count when a modality is worked out again (``_keep_cues``)."""
     claim.modality = modality
-    claim.cues = [cue] + [dict(c, overridden=True) if c["category"] != "conditions" else c for c in claim.cues]
+    claim.cues = [cue] + [dict(c, overridden=True) if c["category"] not in _NOT_MODALITIES | {modality} else c
+                          for c in claim.cues]
 
 
 def _negative_answers(analysis: Analysis, answers: tuple[str, ...], precedence: list[str]) -> None:
@@ -226,6 +235,32 @@ def _inherit_lead_ins(analysis: Analysis, discourse) -> None:
             + list(source.cues),
             inherited_from="lead-in"))
     analysis.claims.extend(added)
+
+
+# What ends a clause between a subject phrase and the claim it would be the subject of.
+_CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014]|\b(?:and|but|or|while|whereas|although|though|because|so)\b", re.I)
+
+
+def _subject_phrases(analysis: Analysis, discourse) -> None:
+    """"Stem cell injections for back pain are not proven to work." A claim that is a noun
+    phrase (``subject_phrase_patterns``: "injections for back pain") and the subject of the
+    next claim in its clause says no more than that claim does: it takes its negation,
+    hedge or attribution (``subject_phrase_categories``)."""
+    if not discourse.subject_phrase_patterns:
+        return
+    text = analysis.text.text
+    ordered = sorted(analysis.claims, key=lambda c: c.predicate_start)
+    for index, claim in enumerate(ordered):
+        if claim.predicate_pattern not in discourse.subject_phrase_patterns or claim.modality != "asserted":
+            continue
+        verb = next((c for c in ordered[index + 1:] if c.predicate_start >= claim.predicate_end
+                     and c.predicate_pattern not in discourse.subject_phrase_patterns), None)
+        if (verb is None or verb.sentence_start != claim.sentence_start
+                or verb.modality not in discourse.subject_phrase_categories
+                or _CLAUSE_BREAK.search(text, claim.predicate_end, verb.predicate_start)):
+            continue
+        _give_modality(claim, verb.modality, {"cue": "subject-of", "text": verb.predicate_text,
+                                              "category": verb.modality, "direction": "verb"})
 
 
 def _denied_by_next_sentence(analysis: Analysis, denials: frozenset[str]) -> None:

@@ -112,6 +112,11 @@ class Discourse:
     heading_max_words: int = 8
     min_reported_words: int = 4
     setup_max_words: int = 16
+    # Claims of these predicate patterns are noun phrases ("stem cell injections for back pain")
+    # that take the modality (of these categories) of the claim whose subject they are.
+    subject_phrase_patterns: tuple[str, ...] = ()
+    subject_phrase_categories: tuple[str, ...] = ("negated", "reported", "hypothetical", "research", "question",
+                                                  "hedged")
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,9 @@ listed, separated by commas::
                                           ``entry`` (disclosure, promotion, treatment entries)
     <!-- no-pattern: treat-verbs -->      it did not
 
+``cue:`` and ``no-cue:`` may also name a cue the context passes give (``subject-of``,
+``rhetorical-question`` ...: ``extract/context.py``'s ``CONTEXT_CUES``) or a page signal.
+
 Pseudo and terminate cues never appear in ``claim.cues``, so for them
 ``no-cue`` means: the cue does not match the line, and some claim carries a
 cue (the look-alike or the negation reaches, since nothing stops it).
@@ -141,6 +144,13 @@ def coverage(pack, found: list[Example]) -> list[str]:
     return missing
 
 
+def _context_cues(pack) -> frozenset[str]:
+    """Cues the context passes give claims (extract/context.py) and the pack's page signals:
+    ``cue:`` and ``no-cue:`` may name them too."""
+    from claimcheck.extract.context import CONTEXT_CUES
+    return CONTEXT_CUES | {signal.id for signal in pack.page_signals}
+
+
 def problem(example: Example, pack) -> str | None:
     """Why an annotation cannot be checked (unknown id, wrong kind for the cue), or None."""
     cues = {c.id: c for c in pack.cues}
@@ -153,6 +163,8 @@ def problem(example: Example, pack) -> str | None:
     if example.kind in ("pattern", "no-pattern"):
         return None if example.target in entries else "unknown lexicon entry id"
     cue = cues.get(example.target)
+    if cue is None and example.kind in ("cue", "no-cue") and example.target in _context_cues(pack):
+        return None
     if cue is None:
         return "unknown cue id"
     if example.kind in ("cue", "pseudo", "terminates") and example.kind != positive_kind(cue):
@@ -214,6 +226,10 @@ def _check(example: Example, analysis, raw: list[_Match], kept: list[_Match], pa
         ok = bool(claims) and all(c.modality == target for c in claims)
         return ok, seen
 
+    if target in _context_cues(pack) and target not in {c.id for c in pack.cues}:
+        if kind == "cue":
+            return any(carries(c, target) for c in claims), seen
+        return bool(claims) and not any(carries(c, target) for c in claims), seen
     category = next(c.category for c in pack.cues if c.id == target)
     if kind == "cue":
         return any(carries(c, target) for c in claims), seen
