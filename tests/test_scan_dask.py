@@ -141,11 +141,13 @@ def wait_for(condition, process: subprocess.Popen, what: str, timeout: float = 1
 
 
 def dask_worker_pids(client: subprocess.Popen) -> list[int]:
-    """The worker processes of the client's LocalCluster (the nannies run inside the client)."""
+    """The worker processes of the client's LocalCluster (the nannies run inside the client):
+    forked from it on Linux, so with its command line; spawned elsewhere."""
     import psutil
 
-    return [child.pid for child in psutil.Process(client.pid).children(recursive=True)
-            if any("spawn_main" in part for part in child.cmdline())]
+    parent = psutil.Process(client.pid)
+    return [child.pid for child in parent.children(recursive=True)
+            if child.cmdline() == parent.cmdline() or any("spawn_main" in part for part in child.cmdline())]
 
 
 @needs_dask
