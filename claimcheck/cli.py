@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import os
 import sys
 
 import click
 
 from claimcheck import __version__
+
+EXIT_CLOSED_PIPE = 141  # 128 + SIGPIPE, as a shell reports a writer its reader left
 
 COMMANDS = {
     "check": ("claimcheck.commands.check", "Check ad copy for problematic claims and grade each document."),
@@ -30,7 +33,18 @@ COMMANDS = {
 }
 
 
+class ClosedPipe(Exception):
+    """Standard output's reader went away. Not an OSError, so that click's own handling
+    (exit 1, the code for "findings found") lets it through to ``main``."""
+
+
 class LazyGroup(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except BrokenPipeError as exc:
+            raise ClosedPipe() from exc
+
     def list_commands(self, ctx):
         return [name for name, (module, _) in COMMANDS.items() if importlib.util.find_spec(module)]
 
@@ -73,3 +87,10 @@ def main():
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+    except ClosedPipe:
+        # The reader went away (``claimcheck rules | head``): stop quietly with the status a
+        # Unix tool killed by SIGPIPE has (128 + 13), which no run of claimcheck otherwise
+        # gives, and never 1, "findings found". Standard output is dropped so that Python's
+        # flush at exit does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(EXIT_CLOSED_PIPE)

@@ -79,3 +79,19 @@ def test_statistics_counts_findings_per_rule(ads):
         counted[code] = int(count)
     assert counted == dict(expected)
     assert list(counted.values()) == sorted(counted.values(), reverse=True)
+
+
+@pytest.mark.parametrize("command", [["rules"], ["rule", "CC101"], ["check", "--format", "json", "fixtures"]])
+def test_a_closed_pipe_ends_the_run_quietly_with_sigpipes_status(command):
+    """``claimcheck rules | head``: no traceback, no message, and not 1 ("findings found")."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    process = subprocess.Popen([sys.executable, "-m", "claimcheck", *command], cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    process.stdout.close()  # the reader leaves before the first line
+    err = process.stderr.read()
+    assert process.wait(timeout=120) == 141, err
+    assert err == b""

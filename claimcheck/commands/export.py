@@ -63,9 +63,8 @@ def _export(database: str, store: str, fmt: str, table: str, output: str | None,
                 writer(db, table, sys.stdout, with_raw)
     except ExportError as exc:
         fail(str(exc))
-    except BrokenPipeError:  # piped into head: not an error
-        sys.stdout = None
-        sys.exit(EXIT_OK)
+    except BrokenPipeError:  # piped into head: cli.main stops quietly
+        raise
     except OSError as exc:
         fail(f"{output}: cannot write: {exc.strerror or exc}")
     except Exception as exc:  # sqlite3.DatabaseError and friends: one line, not a traceback
