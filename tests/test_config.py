@@ -86,8 +86,9 @@ def test_a_typo_in_pyproject_points_at_its_line(tmp_path):
     result = invoke("check", write(tmp_path / "knee.md", AD))
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines() == [
-        f"{config.resolve()}:6: error: unknown key 'ignroe' (did you mean 'ignore'? expected one of: extend-select, "
-        "fail-on, ignore, jurisdiction, knowledge-base, per-file-ignores, rule-paths, select, severity) [CC912]"]
+        f"{config.resolve()}:6: error: unknown key 'ignroe' (did you mean 'ignore'? expected one of: exclude, "
+        "extend-exclude, extend-select, fail-on, ignore, jurisdiction, knowledge-base, per-file-ignores, "
+        "respect-gitignore, rule-paths, select, severity) [CC912]"]
 
 
 def test_wrong_types_and_values_say_what_was_expected(tmp_path):
@@ -196,3 +197,34 @@ def test_document_rules_still_see_the_claims_of_rules_not_selected(tmp_path):
     no_risks = write(tmp_path / "page.md", f"# Knee care\n\n{VIOLATING_LINE}\n\nBook today.\n")
     assert codes(check_json("--isolated", "--select", "CC303", no_risks)[0]) == {"CC303"}
     assert "CC303" in codes(check_json("--isolated", "--ignore", "CC1", no_risks)[0])
+
+
+def test_exclude_patterns_and_gitignore_leave_files_out_of_a_walk(tmp_path, monkeypatch):
+    """ruff's conventions: exclude replaces the defaults, extend-exclude adds, .gitignore is
+    respected unless --no-respect-gitignore, and a file named on the command line is checked."""
+    import subprocess
+    from pathlib import Path
+
+    from tests.clitools import check_json
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    write(tmp_path / ".gitignore", "drafts/\n*.bak.md\n")
+    for name in ("drafts/a.md", "site/b.md", "site/c.bak.md", "site/d.md", ".hidden/e.md", "archive/f.md"):
+        write(tmp_path / name, AD)
+    monkeypatch.chdir(tmp_path)
+
+    def checked(*args) -> list[str]:
+        report, _ = check_json(*args)
+        return sorted(Path(d["path"]).as_posix() for d in report["documents"])
+
+    assert checked() == ["archive/f.md", "site/b.md", "site/d.md"]  # default path: the current folder
+    assert checked("--no-respect-gitignore") == ["archive/f.md", "drafts/a.md", "site/b.md", "site/c.bak.md",
+                                                 "site/d.md"]
+    assert checked("--extend-exclude", "archive/,site/d.md") == ["site/b.md"]
+    assert checked("--exclude", "site/", "--no-respect-gitignore") == [".hidden/e.md", "archive/f.md",
+                                                                       "drafts/a.md"]
+    write(tmp_path / ".claimcheck.yaml", "extend-exclude: [archive/]\n")
+    assert checked() == ["site/b.md", "site/d.md"]
+    assert checked("drafts/a.md", "archive/f.md") == ["archive/f.md", "drafts/a.md"]  # named: always checked
+    result = invoke("check", "--extend-exclude", "*.md", ".")
+    assert result.exit_code == 2 and "left out (exclude patterns, .gitignore) [CC901]" in result.stderr

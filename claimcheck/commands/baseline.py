@@ -19,7 +19,7 @@ DEFAULT_BASELINE = ".claimcheck-baseline.json"
 
 
 @click.command("baseline")
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=DEFAULT_BASELINE, show_default=True,
               help="The baseline file to write.")
 @lint_options
@@ -31,7 +31,7 @@ def baseline_command(paths, output, **options):
     """
     from claimcheck.project import baseline
 
-    result = run_lint(lint_request(paths, **options))
+    result = run_lint(lint_request(paths or (".",), **options))
     print_problems(result.problems)
     if any(p.fatal for p in result.problems):
         click.echo(f"claimcheck: error: baseline not written: fix the input errors above first", err=True)

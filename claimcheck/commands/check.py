@@ -94,6 +94,14 @@ def lint_options(command):
         jurisdiction_option,
         no_builtin_pack_option,
         click.option("--stdin-filename", help="Name (and so type: .md, .html) of the text read from '-'."),
+        click.option("--exclude", multiple=True, metavar="PATTERNS",
+                     help="Files and folders a folder walk leaves out (gitignore patterns, comma-separated), "
+                          "instead of the configuration's and the default (version-control, dependency and "
+                          "hidden folders). A file named on the command line is always checked."),
+        click.option("--extend-exclude", multiple=True, metavar="PATTERNS",
+                     help="Files and folders to leave out besides the others (gitignore patterns)."),
+        click.option("--respect-gitignore/--no-respect-gitignore", default=None,
+                     help="Leave out what the repository's .gitignore files leave out (default: on)."),
         click.option("--no-cache", is_flag=True, callback=_no_cache, expose_value=False, is_eager=True,
                      help="Build the rule pack and pipeline from their files instead of loading them from "
                           "the compiled cache, and leave the cache as it is (also $CLAIMCHECK_NO_CACHE=1)."),
@@ -114,7 +122,9 @@ def lint_options(command):
 
 def lint_request(paths, *, config_file, isolated, select, extend_select, ignore, per_file_ignores,
                  extend_per_file_ignores, severity_overrides, fail_on, rule_paths, knowledge_base, jurisdiction,
-                 stdin_filename, max_file_size, timeout, jobs=1, no_builtin_pack=False, baseline=None):
+                 stdin_filename, max_file_size, timeout, jobs=1, no_builtin_pack=False, baseline=None,
+                 exclude=(), extend_exclude=(), respect_gitignore=None):
+    from claimcheck.load.exclusion import patterns
     from claimcheck.project.config import Config
     from claimcheck.project.lint import LintRequest
 
@@ -125,7 +135,9 @@ def lint_request(paths, *, config_file, isolated, select, extend_select, ignore,
         per_file_ignores=(_per_file_ignores(per_file_ignores, "--per-file-ignores")
                           + _per_file_ignores(extend_per_file_ignores, "--extend-per-file-ignores")),
         rule_paths=tuple(str((cwd / p).resolve()) for p in rule_paths),
-        knowledge_base=tuple(str((cwd / p).resolve()) for p in knowledge_base), jurisdiction=jurisdiction)
+        knowledge_base=tuple(str((cwd / p).resolve()) for p in knowledge_base), jurisdiction=jurisdiction,
+        exclude=patterns(exclude) or None, extend_exclude=patterns(extend_exclude),
+        respect_gitignore=respect_gitignore)
     return LintRequest(paths=tuple(paths), command_line=command_line, config_file=config_file, isolated=isolated,
                        replace_per_file_ignores=bool(per_file_ignores), baseline=baseline,
                        stdin_filename=stdin_filename, max_bytes=max_file_size * 1_048_576, timeout=timeout or None,
@@ -152,7 +164,7 @@ def run_lint(request):
 
 
 @click.command("check")
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", nargs=-1)
 @click.option("--format", "--output-format", "fmt", type=click.Choice(available()), default="text",
               show_default=True, help="Output format (concise: one line per finding).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file.")
@@ -168,15 +180,16 @@ def run_lint(request):
 def check_command(paths, fmt, output, baseline, color, quiet, statistics, exit_zero, **options):
     """Check ad copy for problematic claims and grade each document.
 
-    PATHS are files or folders (folders are searched for .txt .md .markdown .html .htm .docx .pdf);
-    '-' reads standard input. Settings come from the nearest .claimcheck.yaml or
-    pyproject.toml [tool.claimcheck] above each file; flags win over them. Exit status:
+    PATHS are files or folders (folders are searched for .txt .md .markdown .html .htm .docx .pdf;
+    the current folder when none is given); '-' reads standard input. Settings come from the
+    nearest .claimcheck.yaml or pyproject.toml [tool.claimcheck] above each file; flags win over
+    them. Exit status:
     0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or input errors.
     """
     from claimcheck.report import Run, render
     from claimcheck.project.suppress import META_RULES
 
-    result = run_lint(lint_request(paths, baseline=baseline, **options))
+    result = run_lint(lint_request(paths or (".",), baseline=baseline, **options))
     run = Run(documents=result.documents, problems=result.problems, rules=list(result.pack.rules) + META_RULES,
               fail_on=options["fail_on"] or result.strictest_fail_on,
               color=use_color(color, output), sources=result.sources,

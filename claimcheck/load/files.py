@@ -16,6 +16,7 @@ from pathlib import Path
 
 from claimcheck.errors import NOT_FOUND, NO_LOADER, TIMED_OUT, TOO_LARGE, UNREADABLE, InputProblem
 from claimcheck.load.decoding import decode
+from claimcheck.load.exclusion import ExcludeSettings, Exclusion
 from claimcheck.load.limits import TimeBudgetExceeded, time_budget, timed_out_message
 from claimcheck.model import Source
 
@@ -30,7 +31,6 @@ MEDIA_TYPES = {
 }
 FOLDER_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf")
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
-SKIPPED_FOLDERS = {".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__"}
 
 # Suffixes whose loaders live in their own modules (binary office formats).
 EXTRA_LOADERS = {".docx": "claimcheck.load.docx", ".pdf": "claimcheck.load.pdf"}
@@ -47,8 +47,11 @@ def media_type_for(name: str) -> str:
 
 
 def discover(paths: Iterable[str], problems: list[InputProblem],
-             suffixes: tuple[str, ...] = FOLDER_SUFFIXES) -> Iterator[Path]:
-    """Yield files to check, in a stable order; record missing or empty inputs."""
+             suffixes: tuple[str, ...] = FOLDER_SUFFIXES, exclusion: Exclusion | None = None) -> Iterator[Path]:
+    """Yield files to check, in a stable order; record missing or empty inputs. A folder's walk
+    leaves out what ``exclusion`` excludes (by default: version-control, dependency and hidden
+    folders); a file named in ``paths`` is always checked."""
+    exclusion = exclusion or Exclusion(ExcludeSettings(Path.cwd(), respect_gitignore=False))
     for given in paths:
         path = Path(given)
         try:
@@ -59,18 +62,24 @@ def discover(paths: Iterable[str], problems: list[InputProblem],
             problems.append(InputProblem(_shortened(given), UNREADABLE, f"cannot read: {exc.strerror or exc}"))
             continue
         if path.is_dir():
-            found = False
+            found = left_out = 0
             for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if d not in SKIPPED_FOLDERS and not d.startswith("."))
+                kept = sorted(d for d in dirs if not exclusion.excluded(Path(root) / d, is_dir=True))
+                left_out += len(dirs) - len(kept)
+                dirs[:] = kept
                 for name in sorted(files):
-                    if name.lower().endswith(suffixes):
-                        found = True
-                        if _regular(Path(root) / name, problems):
-                            yield Path(root) / name
+                    if not name.lower().endswith(suffixes):
+                        continue
+                    if exclusion.excluded(Path(root) / name, is_dir=False):
+                        left_out += 1
+                        continue
+                    found += 1
+                    if _regular(Path(root) / name, problems):
+                        yield Path(root) / name
             if not found:
-                problems.append(InputProblem(
-                    str(path), NOT_FOUND,
-                    f"no files to check in this folder (looked for {', '.join(suffixes)})"))
+                why = (f"; {left_out} files or folders in it left out (exclude patterns, .gitignore)" if left_out
+                       else f" (looked for {', '.join(suffixes)})")
+                problems.append(InputProblem(str(path), NOT_FOUND, f"no files to check in this folder{why}"))
         elif path.exists():
             if _regular(path, problems):
                 yield path
@@ -188,8 +197,8 @@ def read_within(path: Path, max_bytes: int, timeout: float | None) -> Source | I
 
 
 def iter_sources(paths: Iterable[str], problems: list[InputProblem], *,
-                 stdin_filename: str | None = None,
-                 max_bytes: int = DEFAULT_MAX_BYTES, timeout: float | None = None) -> Iterator[Source]:
+                 stdin_filename: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+                 timeout: float | None = None, exclusion: Exclusion | None = None) -> Iterator[Source]:
     """Stream sources; problems are appended to ``problems`` as they are met. A file reached
     twice (``check ads ads/landing.md``, or through a link) is read once, under its first name."""
     seen: set[str] = set()
@@ -205,8 +214,8 @@ def iter_sources(paths: Iterable[str], problems: list[InputProblem], *,
         if given == "-":
             loaded = [read_stdin(stdin_filename, max_bytes)]
         else:
-            loaded = (read_within(path, max_bytes, timeout) for path in discover([given], problems)
-                      if first_time(path))
+            loaded = (read_within(path, max_bytes, timeout)
+                      for path in discover([given], problems, exclusion=exclusion) if first_time(path))
         for source in loaded:
             if isinstance(source, InputProblem):
                 problems.append(source)

@@ -53,6 +53,14 @@ class Config:
     rule_paths: tuple[str, ...] = ()
     knowledge_base: tuple[str, ...] = ()
     jurisdiction: str | None = None
+    exclude: tuple[str, ...] | None = None  # gitignore patterns relative to ``root``
+    extend_exclude: tuple[str, ...] = ()
+    respect_gitignore: bool | None = None
+
+    def exclude_settings(self):
+        """This configuration's layer of exclusion settings (load/exclusion.py)."""
+        from claimcheck.load.exclusion import ExcludeSettings
+        return ExcludeSettings(self.root, self.exclude, self.extend_exclude, self.respect_gitignore)
 
     def line_of(self, *keys) -> int | None:
         """Where a key sits in the file, for errors found after schema validation."""
@@ -85,7 +93,8 @@ def from_mapping(data: dict, path: str | None, root: Path) -> Config:
         per_file_ignores=tuple(PerFileIgnore(pattern, tuple(codes), root)
                                for pattern, codes in data.get("per-file-ignores", {}).items()),
         rule_paths=absolute(data.get("rule-paths")), knowledge_base=absolute(data.get("knowledge-base")),
-        jurisdiction=data.get("jurisdiction"))
+        jurisdiction=data.get("jurisdiction"), exclude=optional("exclude"),
+        extend_exclude=tuple(data.get("extend-exclude", ())), respect_gitignore=data.get("respect-gitignore"))
 
 
 # -- reading files -----------------------------------------------------------------

@@ -67,6 +67,24 @@ def _configs_for(sources, request: LintRequest) -> dict[str, Config | None]:
     return {source.origin: finder.for_path(source.origin) for source in sources}
 
 
+def exclusion_for_request(request: LintRequest):
+    """What folder walks leave out: the flags' patterns over the configuration's that applies
+    in each folder (none with --isolated; --config's everywhere)."""
+    from claimcheck.load.exclusion import Exclusion
+
+    if request.isolated:
+        return Exclusion(request.command_line.exclude_settings())
+    if request.config_file:
+        given = load_config_file(Path(request.config_file)).exclude_settings()
+        return Exclusion(request.command_line.exclude_settings(), lambda folder: given)
+    finder = ConfigFinder()
+
+    def configuration(folder: Path):
+        config = finder.for_folder(folder)
+        return config.exclude_settings() if config is not None else None
+    return Exclusion(request.command_line.exclude_settings(), configuration)
+
+
 def _unique(items) -> tuple:
     return tuple(dict.fromkeys(items))
 
@@ -99,7 +117,8 @@ def lint(request: LintRequest) -> LintResult:
         sources = list(request.sources)
     else:
         sources = list(iter_sources(request.paths, problems, stdin_filename=request.stdin_filename,
-                                    max_bytes=request.max_bytes, timeout=request.timeout))
+                                    max_bytes=request.max_bytes, timeout=request.timeout,
+                                    exclusion=exclusion_for_request(request)))
     configs = _configs_for(sources, request)
     if request.config_file and not sources:  # still validate it: a typo must not pass silently
         load_config_file(Path(request.config_file))
