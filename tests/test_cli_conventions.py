@@ -95,3 +95,25 @@ def test_a_closed_pipe_ends_the_run_quietly_with_sigpipes_status(command):
     err = process.stderr.read()
     assert process.wait(timeout=120) == 141, err
     assert err == b""
+
+
+def test_show_settings_says_what_each_file_gets_and_checks_nothing(tmp_path, monkeypatch):
+    import yaml
+
+    from tests.clitools import invoke
+
+    write(tmp_path / "ads" / ".claimcheck.yaml", "ignore: [CC304]\nseverity: {CC402: minor}\nextend-exclude: [old/]\n")
+    write(tmp_path / "ads" / "knee.md", VIOLATING_LINE)
+    write(tmp_path / "other" / "hip.md", VIOLATING_LINE)
+    monkeypatch.chdir(tmp_path)
+    result = invoke("check", "--show-settings", "--ignore", "CC401", "ads", "other")
+    assert result.exit_code == 0, result.output
+    shown = yaml.safe_load(result.stdout)
+    by_config = {entry["configuration"]: entry for entry in shown["files"]}
+    ads = by_config[str((tmp_path / "ads" / ".claimcheck.yaml").resolve())]
+    assert ads["files"] == ["ads/knee.md"] and ads["extend-exclude"] == ["old/"]
+    assert "CC101" in ads["rules"] and "CC304" not in ads["rules"] and "CC401" not in ads["rules"]
+    assert ads["severity"] == {"CC402": "minor"}
+    defaults = by_config[None]
+    assert defaults["files"] == ["other/hip.md"] and "CC304" in defaults["rules"] and "CC401" not in defaults["rules"]
+    assert "CC101" not in result.stdout.split("files:")[0]  # nothing was checked: no findings printed

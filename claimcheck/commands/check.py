@@ -144,6 +144,21 @@ def lint_request(paths, *, config_file, isolated, select, extend_select, ignore,
                        include_builtin=not no_builtin_pack, jobs=jobs)
 
 
+def _show_settings(request) -> None:
+    from claimcheck.project.config import ConfigError
+    from claimcheck.project.lint import prepare
+    from claimcheck.project.settings import describe
+
+    try:
+        prepared = prepare(request)
+    except ConfigError as exc:
+        print_problems(exc.problems)
+        sys.exit(EXIT_ERROR)
+    print_problems([p for p in prepared.problems if p.fatal])
+    click.echo(describe(prepared, request), nl=False)
+    sys.exit(EXIT_OK)
+
+
 def run_lint(request):
     """``project.lint`` with its stopping problems turned into one line each and exit 2."""
     from claimcheck.runtime import collector
@@ -177,7 +192,10 @@ def run_lint(request):
 @click.option("--statistics", is_flag=True, help="Print how many findings each rule has, instead of the findings.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are at or above --fail-on (2 still "
                                                 "means an error).")
-def check_command(paths, fmt, output, baseline, color, quiet, statistics, exit_zero, **options):
+@click.option("--show-settings", is_flag=True,
+              help="Print the settings each file would be checked with (configuration file, rules, severities, "
+                   "exclusions, model) as YAML, and check nothing.")
+def check_command(paths, fmt, output, baseline, color, quiet, statistics, exit_zero, show_settings, **options):
     """Check ad copy for problematic claims and grade each document.
 
     PATHS are files or folders (folders are searched for .txt .md .markdown .html .htm .docx .pdf;
@@ -189,7 +207,10 @@ def check_command(paths, fmt, output, baseline, color, quiet, statistics, exit_z
     from claimcheck.report import Run, render
     from claimcheck.project.suppress import META_RULES
 
-    result = run_lint(lint_request(paths or (".",), baseline=baseline, **options))
+    request = lint_request(paths or (".",), baseline=baseline, **options)
+    if show_settings:
+        _show_settings(request)
+    result = run_lint(request)
     run = Run(documents=result.documents, problems=result.problems, rules=list(result.pack.rules) + META_RULES,
               fail_on=options["fail_on"] or result.strictest_fail_on,
               color=use_color(color, output), sources=result.sources,

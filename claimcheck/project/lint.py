@@ -103,12 +103,27 @@ def _jurisdiction_origin(cli: Config, in_play: list[Config]) -> str:
     return next(str(c.path) for c in sorted(in_play, key=lambda c: c.jurisdiction or "") if c.jurisdiction)
 
 
-def lint(request: LintRequest) -> LintResult:
+@dataclass
+class Prepared:
+    """A lint run up to the checking: its sources, their configurations, the rule pack and
+    each file's rules (``lint`` checks with them; ``check --show-settings`` shows them)."""
+
+    problems: list[InputProblem]
+    sources: list
+    configs: dict  # origin -> its Config (None: the defaults)
+    in_play: list  # the configurations used
+    pack: object
+    selector: object  # selection.RuleSelector
+    file_rules: dict  # origin -> selection.FileRules
+    baseline: object = None
+
+
+def prepare(request: LintRequest) -> Prepared:
+    """Read the sources, find their configurations, load the rule pack and choose each file's rules."""
     from claimcheck.load.files import iter_sources
     from claimcheck.pack.rulepack import DEFAULT_JURISDICTION, load_pack
-    from claimcheck.project.runner import CheckOptions, check_sources
     from claimcheck.project.selection import RuleSelector
-    from claimcheck.project.suppress import META_RULES, apply_suppressions, code_index
+    from claimcheck.project.suppress import META_RULES
 
     problems: list[InputProblem] = []
     # Sources are read first (cheap, no spaCy): each one's folder decides its
@@ -144,8 +159,19 @@ def lint(request: LintRequest) -> LintResult:
         from claimcheck.project.baseline import Baseline
         baseline = Baseline.load(Path(request.baseline))
 
-    known_codes = code_index(selector.all_rules)
     file_rules = {origin: selector.for_file(origin, config) for origin, config in configs.items()}
+    return Prepared(problems, sources, configs, in_play, pack, selector, file_rules, baseline)
+
+
+def lint(request: LintRequest) -> LintResult:
+    from claimcheck.project.runner import CheckOptions, check_sources
+    from claimcheck.project.suppress import apply_suppressions, code_index
+
+    prepared = prepare(request)
+    problems, sources, pack, file_rules, baseline = (prepared.problems, prepared.sources, prepared.pack,
+                                                     prepared.file_rules, prepared.baseline)
+    in_play = prepared.in_play
+    known_codes = code_index(prepared.selector.all_rules)
 
     def suppress(checked) -> None:
         chosen = file_rules[checked.source.origin]
