@@ -128,3 +128,28 @@ def test_text_report_marks_suppressed_findings_with_their_reason(tmp_path):
     ad = write(tmp_path / "ad.md", page(f"<!-- claimcheck-disable-next-line CC101 -- {REASON} -->", VIOLATING_LINE))
     result = invoke("check", "--no-color", ad)
     assert f"[suppressed: {REASON}]" in result.stdout
+
+
+def test_an_off_on_range_covers_the_lines_between_and_only_its_codes(tmp_path):
+    ad = write(tmp_path / "ad.md", page(VIOLATING_LINE,                                          # line 3
+                                        f"<!-- claimcheck-off CC101,CC102 -- {REASON} -->",      # line 5
+                                        VIOLATING_LINE.replace("knee", "hip"),                   # line 7
+                                        "<!-- claimcheck-on -->",                                # line 9
+                                        VIOLATING_LINE.replace("knee", "shoulder")))             # line 11
+    report, _ = check_json(ad)
+    suppressed = {(f["line"], f["code"]) for f in findings(report, suppressed=True)}
+    assert suppressed == {(7, "CC101"), (7, "CC102")}
+    assert {"CC101", "CC102"} <= codes_on_line(report, 3) and {"CC101", "CC102"} <= codes_on_line(report, 11)
+    assert all(f["suppressed"]["reason"] == REASON for f in findings(report, suppressed=True))
+    assert not codes(report) & {"CC920", "CC921", "CC922"}
+
+
+def test_an_off_without_on_runs_to_the_end_and_a_stray_on_is_invalid(tmp_path):
+    ad = write(tmp_path / "ad.md", page("<!-- claimcheck-on CC101 -->",                           # line 3
+                                        f"<!-- claimcheck-off CC101 -- {REASON} -->",             # line 5
+                                        VIOLATING_LINE,                                           # line 7
+                                        VIOLATING_LINE.replace("knee", "hip")))                   # line 9
+    report, _ = check_json(ad)
+    assert {f["line"] for f in findings(report, suppressed=True) if f["code"] == "CC101"} == {7, 9}
+    (stray,) = [f for f in findings(report) if f["code"] == "CC922"]
+    assert stray["line"] == 3 and "ends no claimcheck-off range" in stray["message"]

@@ -4,10 +4,13 @@ In Markdown and HTML (and, on a line of its own, in plain text)::
 
     <!-- claimcheck-disable-next-line CC101,CC102 -- approved by legal, ticket 123 -->
     <!-- claimcheck-disable CC303 -- risks are on the linked page -->
+    <!-- claimcheck-off CC101 -- the quoted FTC complaint below -->  ...  <!-- claimcheck-on -->
 
 ``disable-next-line`` covers findings that touch the next line with text
 (blank lines and other comment lines are skipped, so directives stack);
-``disable`` covers the whole file wherever it stands. Codes (or rule names)
+``disable`` covers the whole file wherever it stands; ``off`` covers the findings
+that start on the lines after it, up to a ``claimcheck-on`` that names one of its
+codes or none (which ends every range open), or to the end of the file. Codes (or rule names)
 are separated by commas; the reason follows `` -- ``. Parsing is strict, as
 semgrep's users asked after sloppy matching silently suppressed findings:
 
@@ -29,7 +32,7 @@ from dataclasses import dataclass, field
 from claimcheck.model import Finding, LineIndex
 from claimcheck.pack.rulepack import Rule
 
-DIRECTIVES = ("disable-next-line", "disable")
+DIRECTIVES = ("disable-next-line", "disable", "off", "on")
 _DIRECTIVE = re.compile(r"\s*claimcheck-(?P<name>[A-Za-z-]*)(?P<rest>.*)\Z", re.S)
 _REASON_SEPARATOR = re.compile(r"(?:^|\s)--(?:\s|$)")
 _CODE = re.compile(r"[A-Za-z]{2,4}[0-9]{3}|[a-z0-9]++(?:-[a-z0-9]++)*+")
@@ -61,7 +64,8 @@ META_RULES = [
         "Remove the comment, or the code that no longer fires."),
     _meta_rule(
         "CC922", "invalid-suppression", "Invalid suppression comment: {problem}",
-        "Write <!-- claimcheck-disable-next-line CODE[,CODE] -- reason --> or <!-- claimcheck-disable CODE -- reason -->.",
+        "Write <!-- claimcheck-disable-next-line CODE[,CODE] -- reason -->, <!-- claimcheck-disable CODE -- reason "
+        "--> or <!-- claimcheck-off CODE -- reason --> ... <!-- claimcheck-on -->.",
         "Flags a comment that starts with 'claimcheck-' but is not a valid directive: an unknown directive, "
         "no rule code, codes not separated by commas, or a code no rule has.",
         "A mistyped suppression suppresses nothing, so the finding it was meant for is still reported; "
@@ -74,13 +78,14 @@ META_CODES = frozenset(rule.code for rule in META_RULES)
 
 @dataclass
 class Directive:
-    name: str  # disable-next-line | disable
+    name: str  # disable-next-line | disable | off | on
     codes: list[str]
     reason: str
     start: int  # raw offsets of the whole comment
     end: int
     line: int  # the comment's first line
     target_line: int | None = None  # disable-next-line: the line it covers
+    until_line: int | None = None  # off: the line of the claimcheck-on that ends it (None: the end of the file)
     used: set = field(default_factory=set)
 
 
@@ -137,7 +142,9 @@ def parse(comments, raw: str, known_codes: dict[str, str]) -> tuple[list[Directi
         separator = _REASON_SEPARATOR.search(rest)
         code_part, reason = (rest[:separator.start()], rest[separator.end():]) if separator else (rest, "")
         tokens = [token.strip() for token in code_part.split(",")]
-        if not any(tokens):
+        if name == "on" and not any(tokens):
+            tokens = []  # ends every range open
+        elif not any(tokens):
             invalid.append(Invalid(f"claimcheck-{name} names no rule code", comment.start, comment.end))
             continue
         bad = [t for t in tokens if not _CODE.fullmatch(t)]
@@ -155,7 +162,29 @@ def parse(comments, raw: str, known_codes: dict[str, str]) -> tuple[list[Directi
         codes = [known_codes.get(t.upper()) or known_codes[t] for t in tokens]
         directives.append(Directive(name, codes, reason.strip(), comment.start, comment.end, line,
                                     _target_line(lines, end_line) if name == "disable-next-line" else None))
-    return directives, invalid
+    return _close_ranges(directives, invalid)
+
+
+def _close_ranges(directives: list[Directive], invalid: list[Invalid]) -> tuple[list[Directive], list[Invalid]]:
+    """Give each ``off`` the line of the ``on`` that ends it; drop the ``on`` directives (they
+    suppress nothing themselves), and an ``on`` that ends no open range is invalid."""
+    kept, open_ranges = [], []
+    for directive in sorted(directives, key=lambda d: d.start):
+        if directive.name == "off":
+            open_ranges.append(directive)
+            kept.append(directive)
+        elif directive.name == "on":
+            closing = [d for d in open_ranges if not directive.codes or set(d.codes) & set(directive.codes)]
+            if not closing:
+                invalid.append(Invalid("claimcheck-on ends no claimcheck-off range above it"
+                                       + (f" for {', '.join(directive.codes)}" if directive.codes else ""),
+                                       directive.start, directive.end))
+            for off in closing:
+                off.until_line = directive.line
+                open_ranges.remove(off)
+        else:
+            kept.append(directive)
+    return kept, invalid
 
 
 def _covers(directive: Directive, finding: Finding) -> bool:
@@ -163,6 +192,8 @@ def _covers(directive: Directive, finding: Finding) -> bool:
         return False
     if directive.name == "disable":
         return True
+    if directive.name == "off":
+        return directive.line < finding.line and (directive.until_line is None or finding.line < directive.until_line)
     target = directive.target_line
     return target is not None and finding.line <= target <= max(finding.end_line, finding.line)
 
@@ -186,7 +217,7 @@ def apply_suppressions(findings: list[Finding], comments, raw: str, known_codes:
     directives, invalid = parse(comments, raw, known_codes)
     # The narrower directive takes the credit, so that a file-wide disable
     # that only repeats next-line ones is reported as unused.
-    ordered = sorted(directives, key=lambda d: d.name != "disable-next-line")
+    ordered = sorted(directives, key=lambda d: ("disable-next-line", "off", "disable").index(d.name))
     rule_findings = [f for f in findings if f.code not in META_CODES]
     for directive in ordered:
         for finding in rule_findings:
@@ -209,7 +240,8 @@ def apply_suppressions(findings: list[Finding], comments, raw: str, known_codes:
         if unused and "CC921" in meta:
             off = [c for c in unused if c not in enabled]
             detail = (f" ({', '.join(off)} {'is' if len(off) == 1 else 'are'} not enabled for this file)" if off
-                      else "" if directive.target_line or directive.name == "disable" else " (no line follows it)")
+                      else "" if directive.target_line or directive.name in ("disable", "off")
+                      else " (no line follows it)")
             out.append(_meta_finding(meta["CC921"], directive.start, directive.end, raw, index,
                                      meta["CC921"].message.format(codes=", ".join(unused), detail=detail),
                                      {**where, "unused": unused}))
