@@ -282,3 +282,16 @@ def test_a_fifo_in_a_mirror_or_named_as_a_crawl_is_an_error_not_a_hang(tmp_path)
     rows = {p[0]: p for p in pages_of(tmp_path / "r.sqlite")}
     assert rows["https://f.example/"][7] == "fail"
     assert rows["https://f.example/pipe.html"][7] == "error"
+
+
+def test_an_empty_folder_is_an_input_error_as_in_check(tmp_path):
+    """check and scan agree: a folder with nothing to read is one CC901 line and exit 2."""
+    from tests.clitools import invoke
+
+    (tmp_path / "empty" / "assets").mkdir(parents=True)
+    (tmp_path / "empty" / "assets" / "logo.png").write_bytes(b"\x89PNG")
+    scanned = invoke("scan", tmp_path / "empty", "--db", tmp_path / "results.sqlite", "-q")
+    checked = invoke("check", tmp_path / "empty")
+    assert scanned.exit_code == checked.exit_code == 2
+    assert "no pages to scan in this folder" in scanned.stderr and "[CC901]" in scanned.stderr
+    assert "[CC901]" in checked.stderr

@@ -85,6 +85,9 @@ def input_kind(path: Path) -> str:
     if not path.exists():
         raise InputKindError("no such file or folder")
     if path.is_dir():
+        if not _holds_a_page(path):  # as check does for a folder with nothing to check
+            raise InputKindError("no pages to scan in this folder (looked for HTML files, and files without a "
+                                 "suffix as wget saves them)")
         return "mirror"
     if not path.is_file():  # a FIFO, socket or device: reading it would block
         raise InputKindError("not a regular file (a FIFO, socket or device)")
@@ -166,6 +169,15 @@ def open_input(path: Path):
 
 
 # -- mirror folders -------------------------------------------------------------
+
+def _holds_a_page(folder: Path) -> bool:
+    """Whether a mirror folder holds a page file (stops at the first)."""
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        if any(_is_page_file(name) for name in files):
+            return True
+    return False
+
 
 def _is_page_file(name: str) -> bool:
     name = name.split("?", 1)[0].lower()
