@@ -29,3 +29,13 @@ def test_unapproved_conditions_and_licensed_products():
 def test_references_carry_issuer_title_date_url():
     (ref,) = KB.references(["fda-consumer-2021"])
     assert ref["issuer"].startswith("U.S. Food and Drug") and ref["url"].startswith("https://www.fda.gov/")
+
+
+def test_messages_name_conditions_without_unspecified_and_without_a_general_one_said_already():
+    from claimcheck.pack.rulepack import load_pack
+
+    kb = load_pack().kb
+    assert kb.condition_names(["pain"]) == ["pain"]
+    assert kb.condition_names(["knee-pain", "pain"]) == ["knee pain"]
+    assert kb.condition_names(["pain", "knee-pain"]) == ["knee pain"]
+    assert kb.condition_names(["diabetes", "multiple-sclerosis"])[0] == "diabetes"

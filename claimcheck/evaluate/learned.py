@@ -131,7 +131,7 @@ def learned_hits(analysis: Analysis, pack, rules: Iterable, findings: list[Findi
         severity = "major" if score >= thresholds["strong_claim"] else "minor"
         conditions = sorted({t.cls for t in terms if t.label == "CONDITION"})
         products = sorted({t.cls for t in terms if t.label == "PRODUCT"})
-        condition_names = [pack.kb.name_of("conditions", c) for c in conditions]
+        condition_names = pack.kb.condition_names(conditions)
         message = (f"Reads as a claim that {CATEGORY_WORDS.get(category, category)} (learned score {score:.2f})"
                    + (f", about {', '.join(condition_names)}" if condition_names else "")
                    + "; no rule pattern matched it")

@@ -9,6 +9,8 @@ so that every kind answers them the same way.
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +19,9 @@ from claimcheck.pack.yamldata import line_of, load_validated
 
 SECTIONS = ("sources", "products", "approved_products", "approved_uses", "groups",
             "conditions", "risks", "facts")
+
+# The knowledge base's mark for a general entry: "Pain (unspecified)", "Diabetes (type unspecified)".
+_UNSPECIFIED = re.compile(r"\s*\((?:type )?unspecified\)\s*$", re.I)
 
 
 @dataclass
@@ -147,6 +152,18 @@ class KnowledgeBase:
         if first[:1].isupper() and first[1:].islower() and not first.endswith(("'s", "’s")):
             name = first.lower() + name[len(first):]
         return name
+
+    def condition_names(self, ids) -> list[str]:
+        """Conditions as a message lists them: each by ``name_of``, without the knowledge base's
+        "(unspecified)" (a reader wants "arthritis", not "arthritis (type unspecified)"), and
+        without a general entry that a more specific one listed with it already says ("knee
+        pain", not "knee pain, pain")."""
+        names = [_UNSPECIFIED.sub("", self.name_of("conditions", c)) for c in ids]
+        general = {c for c in ids if _UNSPECIFIED.search(self.conditions.get(c, {}).get("name", ""))}
+        kept = [name for c, name in zip(ids, names)
+                if not (c in general and any(other != name and re.search(rf"\b{re.escape(name)}\b", other, re.I)
+                                             for other in names))]
+        return list(dict.fromkeys(kept))
 
     def references(self, ids) -> list[dict]:
         out, seen = [], set()

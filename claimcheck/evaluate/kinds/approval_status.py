@@ -35,7 +35,7 @@ def compile(rule, pack):
             elif any(kb.is_hematopoietic_product(p) for p in claim.sentence_products):
                 yield skip(claim, "blood-forming cells: the licensed products are of this kind")
                 continue
-            names = [kb.name_of("conditions", c) for c in claim.conditions]
+            names = kb.condition_names(claim.conditions)
             yield Hit(claim.start, claim.end, claim,
                       fields={"condition": names[0] if names else "this use", "conditions": ", ".join(names)},
                       explanation={"approved_products_named": claim.approved_products})

@@ -68,7 +68,7 @@ def compile(rule, pack):
             if params.get("skip_approved_uses") and (on_page := page_conditions_approved(kb, analysis, claim)):
                 yield skip(claim, "approved use of the page's transplant: " + ", ".join(on_page))
                 continue
-            names = [kb.name_of("conditions", c) for c in claim.conditions]
+            names = kb.condition_names(claim.conditions)
             explanation = {"facts": facts} if facts else {}
             sources = kb.condition_sources(claim.conditions) + fact_sources
             if params.get("cite_risks"):

@@ -45,7 +45,7 @@ def compile(rule, pack):
             if not unapproved:
                 yield skip(claim, "approved use: " + ", ".join(m.entry_id for m in approved.values()))
                 continue
-            names = [kb.name_of("conditions", c) for c in unapproved]
+            names = kb.condition_names(unapproved)
             sources = kb.condition_sources(unapproved)
             yield Hit(claim.start, claim.end, claim,
                       fields={"condition": names[0], "conditions": ", ".join(names)},
