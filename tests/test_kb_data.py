@@ -330,3 +330,15 @@ def test_text_fields_are_not_lazy_placeholders(kb):
                 if placeholder.search(indication["summary"]):
                     found.append(f"{section}/{entry['id']}.indications")
     assert not found, f"placeholder text left in: {found}"
+
+
+def test_nothing_a_finding_can_cite_is_the_projects_own_seed_text(kb):
+    """A compliance officer forwards a finding's references: each must be a public source."""
+    import yaml
+
+    from tests.conftest import ROOT
+
+    cited = {source for entries in kb.values() for entry in entries for source in entry.get("sources", [])}
+    for path in (ROOT / "rules" / "checks").rglob("*.yaml"):
+        cited.update(yaml.safe_load(path.read_text(encoding="utf-8")).get("docs", {}).get("references", []))
+    assert cited and "founding-document" not in cited
