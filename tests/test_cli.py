@@ -245,6 +245,13 @@ def test_color_is_forced_into_a_pipe_and_no_color_is_honoured(tmp_path, monkeypa
     monkeypatch.setenv("NO_COLOR", "1")
     assert common.use_color(None, None) is False
     assert common.use_color(True, None) is True  # the flag wins over the variable
+    monkeypatch.setattr(common.sys.stdout, "isatty", lambda: False)
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert common.use_color(None, None) is False  # NO_COLOR still set: it wins
+    monkeypatch.delenv("NO_COLOR")
+    assert common.use_color(None, None) is True  # FORCE_COLOR: colour into a pipe
+    assert common.use_color(None, "report.txt") is False  # but not into a file
+    assert common.use_color(False, None) is False
 
 
 def test_a_page_with_one_claim_says_one_claim_in_the_disclaimer_finding(tmp_path):

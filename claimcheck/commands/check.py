@@ -187,7 +187,8 @@ def run_lint(request):
               help="Report only findings not recorded in this baseline (see 'claimcheck baseline').")
 @lint_options
 @click.option("--color/--no-color", default=None,
-              help="Colour the text report (default: on a terminal, unless NO_COLOR is set).")
+              help="Colour the text report (default: on a terminal or with FORCE_COLOR set, never with "
+                   "NO_COLOR set).")
 @click.option("-q", "--quiet", is_flag=True, help="Print the findings and errors only: no grade or summary lines.")
 @click.option("--statistics", is_flag=True, help="Print how many findings each rule has, instead of the findings.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings are at or above --fail-on (2 still "

@@ -77,11 +77,16 @@ def load_pack_or_exit(rule_paths=(), kb_paths=(), include_builtin=True, jurisdic
 
 
 def use_color(option: bool | None, output: str | None) -> bool:
-    """``--color``/``--no-color`` when given; otherwise colour on a terminal, unless the
-    NO_COLOR convention (https://no-color.org) asks for none."""
+    """``--color``/``--no-color`` when given; otherwise none if NO_COLOR is set
+    (https://no-color.org), colour if FORCE_COLOR is (https://force-color.org: CI logs
+    that render it), else colour on a terminal. Never into a file (``-o``) unless asked."""
     if option is not None:
         return option
-    return sys.stdout.isatty() and not output and not os.environ.get("NO_COLOR")
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR") and not output:
+        return True
+    return sys.stdout.isatty() and not output
 
 
 def write_output(text: str, output: str | None, color: bool | None = None) -> None:
