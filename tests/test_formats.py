@@ -188,3 +188,25 @@ def test_csv_cells_that_start_like_formulas_are_kept_as_text():
 
     assert spreadsheet_safe('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
     assert [spreadsheet_safe(v) for v in ("+1", "-2", "@SUM(A1)", "plain", 7)] == ["'+1", "'-2", "'@SUM(A1)", "plain", 7]
+
+
+def test_a_finding_over_two_lines_shows_both_with_carets_under_its_own_words(tmp_path):
+    ad = tmp_path / "ad.md"
+    ad.write_text("Our stem cell injections\nheal torn knee cartilage in days.\n", encoding="utf-8")
+    result = invoke("check", "--model", "none", "--select", "CC101", ad)
+    lines = result.output.splitlines()
+    at = next(i for i, line in enumerate(lines) if "CC101" in line)
+    assert lines[at + 1:at + 5] == ["    1 | Our stem cell injections",
+                                    "      |     ^^^^^^^^^^^^^^^^^^^^",
+                                    "    2 | heal torn knee cartilage in days.",
+                                    "      | ^^^^^^^^^^^^^^^^^^^^^^^^"]
+
+
+def test_a_finding_over_many_lines_shows_its_first_and_last_lines_around_a_gap():
+    from types import SimpleNamespace
+
+    from claimcheck.report.text import MAX_LINES, _marked_lines
+
+    finding = SimpleNamespace(line=3, end_line=14, end_column=9)
+    assert _marked_lines(finding) == [3, 4, 5, 6, 0, 14] and len(_marked_lines(finding)) == MAX_LINES
+    assert _marked_lines(SimpleNamespace(line=3, end_line=4, end_column=1)) == [3]  # ends where line 4 starts

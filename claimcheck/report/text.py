@@ -32,6 +32,8 @@ _VISIBLE_CONTROLS.update({0x7F: "\u2421", **{code: "\ufffd" for code in range(0x
 # The longest source line shown whole; a longer one is shown as a window around the claim.
 MAX_SNIPPET = 400
 CONTEXT = 120
+# The most lines a finding shows; a longer one shows its first lines, a gap, and its last.
+MAX_LINES = 6
 
 
 def printable(text: str) -> str:
@@ -53,6 +55,38 @@ def _window(text: str, first: int, last: int) -> tuple[str, int, int]:
     return prefix + text[start:end] + suffix, first + shift, min(last, end) + shift
 
 
+def _marked_lines(finding) -> list[int]:
+    """The lines a finding covers (one ending at the very start of a line does not cover it),
+    and of a long span only its first and last few, with 0 standing for the lines left out."""
+    last = finding.end_line if finding.end_line and finding.end_line > finding.line else finding.line
+    if last > finding.line and finding.end_column <= 1:
+        last -= 1
+    numbers = list(range(finding.line, last + 1))
+    if len(numbers) > MAX_LINES:
+        numbers = numbers[:MAX_LINES - 2] + [0] + numbers[-1:]
+    return numbers
+
+
+def _snippet(run, finding, lines: list[str]) -> list[str]:
+    """Every line the finding covers, each with carets under its own part of the finding."""
+    numbers = _marked_lines(finding)
+    width = max(5, len(str(max(numbers))))
+    out = []
+    for number in numbers:
+        if number == 0:
+            out.append(" " * width + " | …")
+            continue
+        text = _source_line(lines, number)
+        first = finding.column - 1 if number == finding.line else len(text) - len(text.lstrip())
+        end = finding.end_column - 1 if number == finding.end_line else len(text.rstrip())
+        text, first, last = _window(text, first, max(end, first))
+        gutter = f"{number:>{width}} | "
+        out.append(gutter + printable(text))
+        out.append(" " * (len(gutter) - 2) + "| " + " " * first
+                   + _style(run, "^" * max(1, last - first), fg=COLORS[finding.severity]))
+    return out
+
+
 def _finding(run, path, finding, lines: list[str] | None) -> list[str]:
     where = (f"{printable(path)} ({location_label(finding.location)})" if finding.location
              else f"{printable(path)}:{finding.line}:{finding.column}")
@@ -62,13 +96,7 @@ def _finding(run, path, finding, lines: list[str] | None) -> list[str]:
            + (_style(run, f" [suppressed: {finding.suppressed.get('reason') or 'no reason'}]", dim=True)
               if finding.suppressed else "")]
     if lines is not None and finding.line:
-        text = _source_line(lines, finding.line)
-        end = finding.end_column - 1 if finding.end_line == finding.line else len(text)
-        text, first, last = _window(text, finding.column - 1, end)
-        gutter = f"{finding.line:>5} | "
-        out.append(gutter + printable(text))
-        out.append(" " * (len(gutter) - 2) + "| " + " " * first
-                   + _style(run, "^" * max(1, last - first), fg=COLORS[finding.severity]))
+        out += _snippet(run, finding, lines)
     pad = " " * 6
     if finding.suggestion:
         out.append(f"{pad}= help: {printable(finding.suggestion)}")
