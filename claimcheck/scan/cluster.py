@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import importlib.util
 import logging
 import threading
@@ -95,6 +96,9 @@ def _forked_workers(setup: tuple):
         yield
         return
     prepare(setup)
+    # The pipeline lives as long as the workers: out of the collector's sight, a worker's
+    # collections walk only what its tasks make (runtime/collector.py does the same in check).
+    gc.freeze()
     with dask.config.set({"distributed.worker.multiprocessing-method": "fork"}):
         yield
 
