@@ -259,3 +259,22 @@ def test_a_page_with_one_claim_says_one_claim_in_the_disclaimer_finding(tmp_path
     ad.write_text("Our stem cell injections heal torn rotator cuffs.\n\nBook your consultation today.\n")
     result = run("check", "--format", "text", str(ad))
     assert "(1 claim; the first is here)" in result.output
+
+
+@pytest.mark.parametrize("text, expected", [
+    # False alarms a new user met in the first minutes: both pass now.
+    ("Stem cell injections for back pain are not proven to work. Talk to your doctor about physical therapy, "
+     "medication and surgery.", set()),
+    ("Our orthopedic surgeons perform over 2,000 knee replacements a year with a 98% patient satisfaction rate.",
+     set()),
+    # Misses: a condition the knowledge base does not list, a quoted patient, a return to an activity.
+    ("Wharton's jelly injections for tinnitus and hearing loss.", {"CC101"}),
+    ('# Knee clinic\n\nOur stem cell injections are available in Austin.\n\n'
+     '"My knee pain was gone after two weeks," says Maria, 54.', {"CC101"}),
+    ("After our stem cell knee injections, most patients are back on the golf course within weeks.", {"CC101"}),
+])
+def test_a_new_users_first_examples(tmp_path, text, expected):
+    from tests.clitools import check_json, write
+
+    report, _ = check_json("--select", "CC1", str(write(tmp_path / "ad.md", text)))
+    assert {f["code"] for f in report["documents"][0]["findings"]} == expected
