@@ -106,7 +106,7 @@ def _with_scores(text: str, sentence_scores: list[float], sells: float, category
 
 
 def test_a_sentence_scored_as_a_claim_that_no_rule_matched_gets_a_finding(pack):
-    text = "Lisa was back on the tennis court within weeks.\nOur office is open on Saturdays."
+    text = "Lisa danced at her daughter's wedding a month later.\nOur office is open on Saturdays."
     checked, analysis = _with_scores(text, [0.9, 0.02], sells=0.9)
     assert not [f for f in checked.result.findings if f.scope == "claim"]  # the rules alone miss it
     findings = [f for f in evaluate(analysis, text, pack) if f.scope == "claim"]
@@ -117,7 +117,7 @@ def test_a_sentence_scored_as_a_claim_that_no_rule_matched_gets_a_finding(pack):
 
 
 def test_a_hedged_score_gives_a_minor_finding_and_a_low_one_none(pack):
-    text = "Lisa was back on the tennis court within weeks.\nTom rode his bike again."
+    text = "Lisa danced at her daughter's wedding a month later.\nTom rode his bike again."
     _, analysis = _with_scores(text, [0.6, 0.3], sells=0.9)
     findings = [(f.code, f.severity, f.line) for f in evaluate(analysis, text, pack) if f.scope == "claim"]
     assert findings == [("CC402", "minor", 1)]
