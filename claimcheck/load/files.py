@@ -63,7 +63,11 @@ def discover(paths: Iterable[str], problems: list[InputProblem],
             continue
         if path.is_dir():
             found = left_out = 0
-            for root, dirs, files in os.walk(path):
+            def unreadable(exc: OSError) -> None:  # os.walk skips a folder it cannot list, silently
+                problems.append(InputProblem(_shortened(str(exc.filename or path)), UNREADABLE,
+                                             f"cannot read folder: {exc.strerror or exc}"))
+
+            for root, dirs, files in os.walk(path, onerror=unreadable):
                 kept = sorted(d for d in dirs if not exclusion.excluded(Path(root) / d, is_dir=True))
                 left_out += len(dirs) - len(kept)
                 dirs[:] = kept

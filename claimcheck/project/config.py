@@ -198,6 +198,13 @@ def _validated_mapping(path: Path, text: str) -> dict:
 # -- discovery ---------------------------------------------------------------------
 
 def config_file_in(folder: Path) -> Path | None:
+    try:
+        return _config_file_in(folder)
+    except OSError:  # a folder whose path is too long to look into holds none we can read
+        return None
+
+
+def _config_file_in(folder: Path) -> Path | None:
     for name in YAML_NAMES:
         candidate = folder / name
         if candidate.is_file():

@@ -67,3 +67,43 @@ def test_html_in_its_declared_charset_is_read_alike_by_check_and_scan(tmp_path):
     undeclared = "<p>caf\u00e9 \u2013 stem cells</p>".encode("cp1252")
     assert decode(undeclared, "x.html", html=True) == "<p>caf\u00e9 \u2013 stem cells</p>"  # Windows-1252, as browsers
     assert decode(undeclared, "x.md").code == "CC903"  # Markdown declares nothing: no guessing
+
+
+def _deep_folder(top, depth: int = 22):
+    """A folder more than 4,096 characters below ``top`` (made step by step, as no single
+    path to it can be given to the system); the steps down to it from ``top``."""
+    import os
+
+    name, here = "d" * 200, os.getcwd()
+    os.chdir(top)
+    try:
+        for _ in range(depth):
+            os.mkdir(name)
+            os.chdir(name)
+        with open("ad.md", "w", encoding="utf-8") as handle:
+            handle.write(f"{VIOLATING}\n")
+    finally:
+        os.chdir(here)
+    return [name] * depth
+
+
+def test_files_deeper_than_the_system_can_name_are_one_line_not_a_traceback_or_silence(tmp_path, monkeypatch):
+    """Checked from inside (the configuration lookup walks up a path too long to resolve) or
+    walked into from above (the walk cannot list the deep folders): one line, exit 2."""
+    import os
+
+    steps = _deep_folder(tmp_path)
+    (tmp_path / "top.md").write_text(f"{VIOLATING}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    walked = invoke("check", "--format", "json", ".")
+    assert walked.exit_code == 2
+    assert "cannot read folder: File name too long [CC904]" in walked.stderr
+    assert [d["path"] for d in json.loads(walked.stdout)["documents"]] == ["top.md"]
+    for step in steps:  # the process's own folder can be deeper than any path to it
+        os.chdir(step)
+    try:
+        inside = invoke("check", "--format", "json", "ad.md")
+    finally:
+        os.chdir(tmp_path)
+    assert inside.exit_code == 1, inside.stderr  # the findings, found: no traceback, no error
+    assert json.loads(inside.stdout)["documents"][0]["findings"]
