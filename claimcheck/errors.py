@@ -45,6 +45,18 @@ TIMED_OUT = _problem_code("CC915", "over the time budget (`--timeout`, 120 s a d
 BAD_EVAL_CORPUS = _problem_code("CC930", "invalid evaluation corpus")
 
 
+# Control characters from a file name or an ad's text must not reach the terminal raw
+# ("\x1b[1A\x1b[2K" would erase the line above): each becomes one visible symbol, so
+# columns and carets stay where they were.
+_VISIBLE_CONTROLS = {code: chr(0x2400 + code) for code in range(0x20) if code != 0x09}
+_VISIBLE_CONTROLS.update({0x7F: "\u2421", **{code: "\ufffd" for code in range(0x80, 0xA0)}})
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character shown as a visible symbol (for a terminal)."""
+    return text.translate(_VISIBLE_CONTROLS)
+
+
 @dataclass(frozen=True)
 class InputProblem:
     """One input that could not be (fully) used. ``code`` is a CC9xx code."""
@@ -58,7 +70,7 @@ class InputProblem:
     def render(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         level = "error" if self.fatal else "warning"
-        return f"{where}: {level}: {self.message} [{self.code}]"
+        return printable(f"{where}: {level}: {self.message} [{self.code}]")
 
     def to_dict(self) -> dict:
         return {"path": self.path, "line": self.line, "code": self.code,

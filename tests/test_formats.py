@@ -168,6 +168,11 @@ def test_control_characters_never_reach_the_terminal(tmp_path):
     ad.write_text("Our stem cells cure arthritis \x1b[1A\x1b[2K today.\n", encoding="utf-8")
     out = invoke("check", "--model", "none", "--select", "CC102", ad).output
     assert "\x1b" not in out and "\u241b[1A" in out and "ad\u241b[2K.txt:1:5" in out
+    # Nor through a problem's line (an empty file's warning names the file).
+    empty = tmp_path / "e\x1b[1A\x1b[2Kmpty.md"
+    empty.write_text("", encoding="utf-8")
+    result = invoke("check", "--model", "none", empty)
+    assert "\x1b" not in result.stderr and "e\u241b[1A\u241b[2Kmpty.md: warning: empty file" in result.stderr
 
 
 def test_a_long_line_is_shown_as_a_window_around_the_claim(tmp_path):

@@ -10,7 +10,7 @@ are left out; input problems go to standard error, as with every format.
 from __future__ import annotations
 
 from claimcheck.model import location_label
-from claimcheck.report.text import printable
+from claimcheck.errors import printable
 
 
 def render(run) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import click
 
+from claimcheck.errors import printable
 from claimcheck.model import SEVERITY_RANK, location_label
 
 COLORS = {"critical": "red", "major": "red", "minor": "yellow", "info": "blue"}
@@ -24,20 +25,11 @@ def _style(run, text, **kwargs):
     return click.style(text, **kwargs) if run.color else text
 
 
-# Control characters from a file name or an ad's text must not reach the terminal raw
-# ("\x1b[1A\x1b[2K" would erase the finding above): each becomes one visible symbol, so
-# columns and carets stay where they were.
-_VISIBLE_CONTROLS = {code: chr(0x2400 + code) for code in range(0x20) if code != 0x09}
-_VISIBLE_CONTROLS.update({0x7F: "\u2421", **{code: "\ufffd" for code in range(0x80, 0xA0)}})
 # The longest source line shown whole; a longer one is shown as a window around the claim.
 MAX_SNIPPET = 400
 CONTEXT = 120
 # The most lines a finding shows; a longer one shows its first lines, a gap, and its last.
 MAX_LINES = 6
-
-
-def printable(text: str) -> str:
-    return text.translate(_VISIBLE_CONTROLS)
 
 
 def _source_line(lines: list[str], line: int) -> str:
