@@ -191,3 +191,12 @@ def test_a_nav_is_read_except_its_menus():
     text = normalize(Source("x.html", "text/html", raw))
     assert text.text == "Our stem cell injections cure arthritis.\n\nWelcome."
     assert "CC102" in {f.code for f in check_text(raw, "text/html").result.findings}
+
+
+def test_a_stray_question_mark_after_the_full_stop_does_not_make_a_claim_a_question():
+    from tests.conftest import check_text
+
+    stray = check_text("Our stem cell injections cure knee arthritis. ?")
+    assert {"CC101", "CC102"} <= {f.code for f in stray.result.findings}
+    asked = check_text("Do our stem cell injections cure knee arthritis?")
+    assert not [f for f in asked.result.findings if f.scope == "claim"]
