@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
+from dataclasses import dataclass
 
 from spacy.tokens import Span
 
@@ -36,16 +37,28 @@ NAMES_WHAT_IS_TREATED = ("treat", "cure")
 CLAUSE_LABELS = ("PRODUCT", "CONDITION", "APPROVED", "PROCEDURE", "TREATMENT")
 
 
-def _clause_parts(parts: dict[str, list], breaks: list[int], anchor) -> dict[str, list]:
-    """``parts`` of a sentence narrowed to the clause holding ``anchor``, label by label."""
+def _by_clause(parts: dict[str, list], breaks: list[int]) -> dict[str, dict[int, list]]:
+    """The clause-scoped parts of a sentence grouped by clause, once per sentence: asking each
+    predicate to sort every part made a run-on sentence's time grow with its square."""
+    grouped: dict[str, dict[int, list]] = {}
+    for label in CLAUSE_LABELS:
+        for span in parts.get(label, []):
+            grouped.setdefault(label, {}).setdefault(bisect.bisect_right(breaks, span.start_char), []).append(span)
+    return grouped
+
+
+def _clause_parts(parts: dict[str, list], breaks: list[int], anchor,
+                  grouped: dict[str, dict[int, list]] | None = None) -> dict[str, list]:
+    """``parts`` of a sentence narrowed to the clause holding ``anchor``, label by label
+    (``grouped``: ``_by_clause(parts, breaks)``, computed here when not given)."""
     if not breaks:
         return parts
+    grouped = _by_clause(parts, breaks) if grouped is None else grouped
     clause = bisect.bisect_right(breaks, anchor.start_char)
     narrowed = dict(parts)
-    for label in CLAUSE_LABELS:
-        own = [s for s in parts.get(label, []) if bisect.bisect_right(breaks, s.start_char) == clause]
-        if own:
-            narrowed[label] = own
+    for label, clauses in grouped.items():
+        if clause in clauses:
+            narrowed[label] = clauses[clause]
     return narrowed
 
 
@@ -63,6 +76,33 @@ def _in_apposition(doc, head, span) -> bool:
     return (span.start > head.end + 1 and span.start - head.end <= 6 and doc[head.end].text == ","
             and doc[head.end + 1].lower_ in ("a", "an", "the")
             and not any(t.is_punct for t in doc[head.end + 1:span.start]))
+
+
+_NONE: list = []  # one empty list for every missing part, so that its identity is stable
+
+
+@dataclass(frozen=True)
+class _Shared:
+    conditions: tuple[str, ...]
+    condition_texts: tuple[str, ...]
+    procedures: tuple[str, ...]
+    sentence_products: tuple[str, ...]
+    start: int  # of the conditions
+    end: int
+
+
+def _shared(conditions: list, procedures: list, products: list, cache: dict) -> _Shared:
+    """The ids and texts every claim over these span lists lists, computed once for the lists
+    (``cache``: one document's, keyed by the lists' identity while the document holds them)."""
+    key = (id(conditions), id(procedures), id(products))
+    if key not in cache:
+        cache[key] = _Shared(tuple(dict.fromkeys(s.kb_id_ for s in conditions)),
+                             tuple(dict.fromkeys(s.text for s in conditions)),
+                             tuple(dict.fromkeys(s.kb_id_ for s in procedures)),
+                             tuple(dict.fromkeys(s.kb_id_ for s in products)),
+                             min((s.start_char for s in conditions), default=0),
+                             max((s.end_char for s in conditions), default=0))
+    return cache[key]
 
 
 def _nearest(spans, anchor):
@@ -111,13 +151,16 @@ class ClaimFinder:
                 breaks = self._markers(text, sentence, self.clause_breaks)
                 parts = _without_excluded(parts, self._markers(text, sentence, self.exclusions), breaks,
                                           sentence.end_char)
+                grouped = _by_clause(parts, breaks) if breaks else None
+                shared: dict = {}  # this sentence's span lists, by identity: they live until its end
                 for predicate in parts.get("PREDICATE", []):
-                    claims.append(self._claim(doc, text, sentence, predicate, _clause_parts(parts, breaks, predicate)))
+                    claims.append(self._claim(doc, text, sentence, predicate,
+                                              _clause_parts(parts, breaks, predicate, grouped), shared))
                 # A list of conditions is one claim, whatever separates its items ("MS; ALS; COPD").
                 if not parts.get("PREDICATE") and self._is_condition_list(sentence, parts.get("CONDITION", [])):
-                    claims.append(self._claim(doc, text, sentence, None, parts))
+                    claims.append(self._claim(doc, text, sentence, None, parts, shared))
                 elif not parts.get("PREDICATE") and self._implies_use(parts, breaks):
-                    claims.append(self._claim(doc, text, sentence, None, parts, IMPLIED_USE))
+                    claims.append(self._claim(doc, text, sentence, None, parts, shared, IMPLIED_USE))
         doc._.cc_claims = claims
         doc._.cc_topic = self._topic(spans)
         return doc
@@ -152,7 +195,8 @@ class ClaimFinder:
         covered = sum(len(c) for c in conditions)
         return covered >= 0.4 * len(words)
 
-    def _claim(self, doc, text, sentence, predicate, parts, implied: str = "condition-list") -> Claim:
+    def _claim(self, doc, text, sentence, predicate, parts, shared_cache: dict,
+               implied: str = "condition-list") -> Claim:
         """A claim anchored on ``predicate``; with no predicate, one ``implied`` by the sentence:
         a condition list, or a cell product named with a condition."""
         if predicate is None:
@@ -162,15 +206,15 @@ class ClaimFinder:
         # "Lantidra, a donor islet cell therapy, ...": a product named in apposition to a licensed
         # product describes that product; it is not a second, unlicensed one.
         products = [s for s in parts.get("PRODUCT", []) if not (s.start < predicate.end and predicate.start < s.end)
-                    and not any(_in_apposition(doc, a, s) for a in approved)]
+                    and not (approved and any(_in_apposition(doc, a, s) for a in approved))]
         product = _nearest(products, predicate)
         # A condition inside the predicate ("pain relief", "reverse aging") is the claim's condition too.
-        conditions = parts.get("CONDITION", [])
+        conditions = parts.get("CONDITION", _NONE)
         if product is not None and not any(s.start < predicate.start for s in approved):
             # A licensed product clears only claims about itself: one named after the claim
             # ("... treat type 1 diabetes, just like Lantidra") is a comparison, not the subject.
             approved = []
-        procedures = parts.get("PROCEDURE", [])
+        procedures = parts.get("PROCEDURE", _NONE)
         treatments = [s for s in parts.get("TREATMENT", []) if not (s.start < predicate.end and predicate.start < s.end)]
         other = _nearest(treatments, predicate) if product is None else None
         unlisted = None
@@ -178,21 +222,23 @@ class ClaimFinder:
                 and predicate.id_ not in (IMPLIED_USE, "condition-list"):
             term_starts = {s.start for spans in parts.values() for s in spans}
             unlisted = self._unlisted_condition(doc, predicate, sentence, term_starts)
-        members = [predicate, *conditions] + ([product] if product is not None else []) \
+        # What every claim of a clause shares is worked out once per clause (``_shared``): a
+        # run-on sentence's thousands of predicates each listing its thousands of conditions
+        # made the time grow with the square of its length.
+        shared = _shared(conditions, procedures, parts.get("PRODUCT", _NONE), shared_cache)
+        members = [predicate] + ([product] if product is not None else []) \
             + ([unlisted] if unlisted is not None else [])
-        start = min(s.start_char for s in members)
-        end = max(s.end_char for s in members)
+        start = min([s.start_char for s in members] + ([shared.start] if conditions else []))
+        end = max([s.end_char for s in members] + ([shared.end] if conditions else []))
         return Claim(
             start=start, end=end, document_text=text,
             predicate=predicate.kb_id_, predicate_text=predicate.text, predicate_pattern=predicate.id_,
             predicate_start=predicate.start_char, predicate_end=predicate.end_char,
             product=product.kb_id_ if product is not None else None,
             product_text=product.text if product is not None else None,
-            conditions=list(dict.fromkeys(s.kb_id_ for s in conditions)),
-            condition_texts=list(dict.fromkeys(s.text for s in conditions)),
+            conditions=list(shared.conditions), condition_texts=list(shared.condition_texts),
             approved_products=list(dict.fromkeys(s.kb_id_ for s in approved)),
-            procedures=list(dict.fromkeys(s.kb_id_ for s in procedures)),
-            sentence_products=list(dict.fromkeys(s.kb_id_ for s in parts.get("PRODUCT", []))),
+            procedures=list(shared.procedures), sentence_products=list(shared.sentence_products),
             other_treatment=other.text if other is not None else None,
             unlisted_condition=unlisted.text if unlisted is not None else None,
             sentence_start=sentence.start_char, sentence_end=sentence.end_char,
