@@ -85,6 +85,10 @@ DISCLOSURE = "<p>Risks include infection. This treatment is not FDA approved.</p
     '<section aria-hidden="true">{}</section>',
     '<div style="background-color: white"><div style="color:#FFF">{}</div></div>',  # same colour as behind it
     '<div style="background:#000 url(x.png)"><p style="color: rgb(0, 0, 0)">{}</p></div>',
+    '<div style="height:0;overflow:hidden">{}</div>',  # collapsed
+    '<div style="position:absolute; left:-9999px">{}</div>',  # off the screen
+    '<div style="text-indent: -9999px">{}</div>',
+    '<div style="width:1px;height:1px;overflow:hidden">{}</div>',  # the "visually hidden" pattern
 ])
 def test_a_disclaimer_no_reader_sees_discloses_nothing(hiding):
     visible = {f.code for f in check_text(AD + DISCLOSURE, "text/html").result.findings}
@@ -92,8 +96,9 @@ def test_a_disclaimer_no_reader_sees_discloses_nothing(hiding):
     assert "CC303" not in visible and {"CC303", "CC304"} <= hidden
 
 
-def test_a_one_pixel_image_alt_text_discloses_nothing():
-    pixel = '<img src="t.png" width="1" height="1" alt="Risks include infection. Not FDA approved.">'
+@pytest.mark.parametrize("size", ['width="1" height="1"', 'style="width:1px;height:1px"', 'style="width:0;height:0"'])
+def test_a_one_pixel_image_alt_text_discloses_nothing(size):
+    pixel = f'<img src="t.png" {size} alt="Risks include infection. Not FDA approved.">'
     assert "CC303" in {f.code for f in check_text(AD + pixel, "text/html").result.findings}
 
 

@@ -96,7 +96,40 @@ def _hidden(values: dict[str, str], style: dict[str, str], background: str | Non
     colour = _colour(style.get("color"))
     if colour is not None and colour == background:  # text the colour of what is behind it
         return True
-    return values.get("width", "").strip() in ("0", "1") and values.get("height", "").strip() in ("0", "1")
+    if values.get("width", "").strip() in ("0", "1") and values.get("height", "").strip() in ("0", "1"):
+        return True
+    return _hidden_by_layout(style)
+
+
+_LENGTH = re.compile(r"\s*(-?\d+(?:\.\d+)?)\s*(px|pt|em|rem|%)?\s*(?:!important)?\s*$", re.I)
+
+
+def _length(value: str | None) -> float | None:
+    """A CSS length in pixels-ish units (em and rem as 16px), or None when it is not one."""
+    match = _LENGTH.match(value or "")
+    if not match:
+        return None
+    number, unit = float(match.group(1)), (match.group(2) or "px").lower()
+    return number * 16 if unit in ("em", "rem") else None if unit == "%" else number
+
+
+def _hidden_by_layout(style: dict[str, str]) -> bool:
+    """Layout that keeps content from a reader: sized to a pixel or none (``width:1px;height:1px``),
+    collapsed with its overflow hidden (``height:0;overflow:hidden``), or placed far off the
+    screen (``position:absolute;left:-9999px``, ``text-indent:-9999px``): the "visually hidden"
+    patterns, which a screen reader reads and a customer never sees."""
+    width, height = _length(style.get("width")), _length(style.get("height"))
+    if width is not None and height is not None and width <= 1 and height <= 1:
+        return True
+    collapsed = [_length(style.get(name)) for name in ("height", "max-height", "width", "max-width")]
+    if "hidden" in style.get("overflow", "").lower() and any(v is not None and v <= 1 for v in collapsed):
+        return True
+    if style.get("position", "").strip().lower() in ("absolute", "fixed"):
+        offsets = [_length(style.get(name)) for name in ("left", "top", "right")]
+        if any(v is not None and v <= -1000 for v in offsets):
+            return True
+    indent = _length(style.get("text-indent"))
+    return indent is not None and indent <= -1000
 
 
 BLOCKS = {
