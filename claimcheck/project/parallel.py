@@ -103,10 +103,20 @@ def check_in_parallel(sources: list, pack: RulePack, problems: list[InputProblem
     build_pipeline(pack)  # before the fork, so that every worker has it
     _run = (sources, pack, options)
     chunks = [(start, min(start + CHUNK_SOURCES, len(sources))) for start in range(0, len(sources), CHUNK_SOURCES)]
+    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupts)
     try:
-        with multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupts) as pool:
-            outcomes = (outcome for chunk in pool.imap(_check_chunk, chunks) for outcome in chunk)
-            yield from _replayed(zip(sources, outcomes), problems, options, BATCH_SIZE)
+        outcomes = (outcome for chunk in pool.imap(_check_chunk, chunks) for outcome in chunk)
+        yield from _replayed(zip(sources, outcomes), problems, options, BATCH_SIZE)
+        pool.close()
+        pool.join()
+    except BaseException:
+        # Ctrl-C, or a reader gone: the workers are killed first, so that the pool's own
+        # shutdown never waits on a worker caught halfway through sending a result.
+        for process in list(getattr(pool, "_pool", [])):
+            if process.is_alive():
+                process.kill()
+        pool.terminate()
+        raise
     finally:
         _run = None
 
