@@ -197,6 +197,11 @@ def test_bad_pages_are_recorded_and_the_scan_completes(tmp_path):
     assert "https://w.example/2" not in rows
     assert "https://j.example/" in rows
     lines = [line for line in result.output.splitlines() if ": error: " in line]
+    # A library's message quoting the damaged bytes reaches neither the screen nor the store raw.
+    assert all(c.isprintable() for line in lines for c in line), lines
+    with sqlite3.connect(tmp_path / "r.sqlite") as connection:
+        stored = [row[0] for row in connection.execute("SELECT error FROM pages WHERE error_code = 'CC914'")]
+    assert stored and all(c.isprintable() for error in stored for c in error), stored
     assert any("a PDF document" in line for line in lines)
     assert any("over the 10 MB limit" in line for line in lines)
 

@@ -328,9 +328,16 @@ def read_warc(path: Path, max_bytes: int) -> Iterator[CrawledPage]:
                     where = start if last_good is None else last_good + 1
                     yield CrawledPage(url or f"{path}#offset={where}", site_of(url) if url else UNKNOWN_SITE,
                                       f"{path} after byte {where}", code=CORRUPT_RECORD, position=where,
-                                      error=f"corrupt WARC record ({type(exc).__name__}: {str(exc)[:200]}); "
+                                      error=f"corrupt WARC record ({type(exc).__name__}: {_readable(str(exc))}); "
                                             "skipped to the next readable record")
                 start = _next_record_start(handle, (start if last_good is None else last_good) + 1, gzipped)
+
+
+def _readable(text: str, limit: int = 200) -> str:
+    """A library's error message for a line and a database column: the raw bytes it may quote
+    (a gzip header read as text: "first line: \\x1f\\x8b...") written as escapes, then cut."""
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}"
+                   for c in text[:limit])
 
 
 def _unread_tail(handle, end: int) -> int | None:
