@@ -101,3 +101,15 @@ def test_an_unusable_baseline_is_one_clear_error(tmp_path):
 
 def test_normalized_text_ignores_markup_case_and_wrapping():
     assert normalize_claim_text("Our **stem cells**\n  CURE knees!") == normalize_claim_text("our stem cells cure knees")
+
+
+def test_a_page_of_baselined_findings_says_so_beside_its_grade(tmp_path):
+    from tests.clitools import invoke, write
+
+    ad = write(tmp_path / "a.md", "Our stem cells cure arthritis.\n\nOur stem cells heal back pain.\n")
+    baseline = tmp_path / "base.json"
+    assert invoke("baseline", ad, "-o", baseline).exit_code == 0
+    out = invoke("check", "--baseline", baseline, ad).output
+    grade_line = next(line for line in out.splitlines() if ": grade " in line)
+    assert grade_line.endswith("pass - no findings (5 suppressed by the baseline)"), grade_line
+    assert any(line.startswith("Grade: A-F from the score") and "Status: fail if" in line for line in out.splitlines())

@@ -120,14 +120,17 @@ def render(run) -> str:
             if finding.suppressed is None:
                 counts[finding.severity] = counts.get(finding.severity, 0) + 1
         detail = ", ".join(f"{n} {s}" for s, n in sorted(counts.items(), key=lambda kv: -SEVERITY_RANK[kv[0]]))
+        hidden = _suppressed(doc.findings)
         lines.append(f"{printable(doc.path)}: grade {_style(run, doc.grade, bold=True)} (score {doc.score}) "
                      + _style(run, doc.status, fg=STATUS_COLORS[doc.status], bold=True)
-                     + (f" - {detail}" if detail else " - no findings"))
+                     + (f" - {detail}" if detail else " - no findings") + (f" ({hidden})" if hidden else ""))
         if doc.findings:
             lines.append("")
     if run.quiet:
         return "".join(line + "\n" for line in lines)
     summary = run.summary()
+    if run.documents:
+        lines.append(LEGEND)
     over = sum(1 for d in run.documents for f in d.findings
                if f.suppressed is None and SEVERITY_RANK[f.severity] >= threshold)
     lines.append(
@@ -138,3 +141,24 @@ def render(run) -> str:
         + (f"; {summary['errors']} input error(s)" if summary["errors"] else ""))
     lines.extend(run.notes)
     return "\n".join(lines) + "\n"
+
+
+# Grade and status answer different questions; a reader meeting "grade B ... fail" needs both.
+LEGEND = ("Grade: A-F from the score (100 less each finding's weight: A from 90, B 75, C 60, D 40). "
+          "Status: fail if a critical or major finding remains, review if only minor ones, else pass.")
+
+
+def _suppressed(findings) -> str:
+    """What a grade line leaves out: "2 suppressed by the baseline, 1 by a comment"."""
+    kinds: dict[str, int] = {}
+    for finding in findings:
+        if finding.suppressed is not None:
+            kind = finding.suppressed.get("kind", "comment")
+            kinds[kind] = kinds.get(kind, 0) + 1
+    parts = [f"{n} {'by the baseline' if kind == 'baseline' else 'by a comment' if n == 1 else 'by comments'}"
+             for kind, n in sorted(kinds.items())]
+    if not parts:
+        return ""
+    if len(parts) == 1:
+        return f"{sum(kinds.values())} suppressed {parts[0].split(' ', 1)[1]}"
+    return f"{sum(kinds.values())} suppressed: " + ", ".join(parts)
