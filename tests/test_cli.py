@@ -185,6 +185,13 @@ def test_a_generic_product_opening_a_sentence_reads_lower_case_in_the_message(tm
     report, _ = check_json(str(ad))
     messages = [f["message"] for f in report["documents"][0]["findings"] if f["code"] == "CC101"]
     assert messages and all("promotes regenerative injections for" in m for m in messages)
+    # A kind of product, not only the catch-all wording; an acronym keeps its capitals.
+    ad = write(tmp_path / "kinds.md", "Amniotic stem cell injections are FDA approved for knee arthritis.\n\n"
+                                      "MSC injections cure knee arthritis.\n")
+    report, _ = check_json(str(ad))
+    messages = [f["message"] for f in report["documents"][0]["findings"]]
+    assert any("said of amniotic stem cell" in m for m in messages), messages
+    assert any(" MSC" in m for m in messages) and not any(" mSC" in m for m in messages), messages
 
 
 def test_a_transplant_cure_naming_no_condition_is_read_against_the_page(tmp_path):

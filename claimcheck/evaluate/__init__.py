@@ -54,12 +54,13 @@ def _severity(rule: Rule, hit: Hit) -> tuple[str, str | None]:
 
 
 def _as_quoted(claim, analysis: Analysis, kb) -> str:
-    """The product as the ad names it, for the middle of a message: "Regenerative injections"
-    opening a sentence reads "regenerative injections" (generic wording only; a brand keeps its case)."""
+    """The product as the ad names it, for the middle of a message: "Amniotic stem cells" opening
+    a sentence reads "amniotic stem cells". Every knowledge-base product is a kind of product,
+    not a brand (licensed brands are approved products, quoted as named); an acronym (MSCs,
+    SVF) keeps its capitals."""
     text = claim.product_text
     opens_sentence = analysis.text.text[claim.sentence_start:claim.sentence_end].lstrip().startswith(text)
-    if opens_sentence and kb.products.get(claim.product, {}).get("generic") and text[:1].isupper() \
-            and not text[1:2].isupper():
+    if opens_sentence and claim.product in kb.products and text[:1].isupper() and not text[1:2].isupper():
         return text[0].lower() + text[1:]
     return text
 
