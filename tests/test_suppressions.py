@@ -153,3 +153,11 @@ def test_an_off_without_on_runs_to_the_end_and_a_stray_on_is_invalid(tmp_path):
     assert {f["line"] for f in findings(report, suppressed=True) if f["code"] == "CC101"} == {7, 9}
     (stray,) = [f for f in findings(report) if f["code"] == "CC922"]
     assert stray["line"] == 3 and "ends no claimcheck-off range" in stray["message"]
+
+
+def test_another_linters_spelling_of_a_directive_is_invalid_with_the_right_one_named(tmp_path):
+    ad = write(tmp_path / "ad.md", page("<!-- claimcheck: off -->", VIOLATING_LINE))
+    report, _ = check_json(ad)
+    (invalid,) = [f for f in findings(report) if f["code"] == "CC922"]
+    assert "did you mean claimcheck-off?" in invalid["message"]
+    assert "CC101" in codes(report)  # and it suppresses nothing

@@ -34,6 +34,8 @@ from claimcheck.pack.rulepack import Rule
 
 DIRECTIVES = ("disable-next-line", "disable", "off", "on")
 _DIRECTIVE = re.compile(r"\s*claimcheck-(?P<name>[A-Za-z-]*)(?P<rest>.*)\Z", re.S)
+# A directive written as other linters write theirs ("claimcheck: off", "claimcheck disable ...").
+_OTHER_SPELLING = re.compile(r"\s*claimcheck\s*[:_ ]\s*(?P<name>disable-next-line|disable|off|on)\b", re.I)
 _REASON_SEPARATOR = re.compile(r"(?:^|\s)--(?:\s|$)")
 _CODE = re.compile(r"[A-Za-z]{2,4}[0-9]{3}|[a-z0-9]++(?:-[a-z0-9]++)*+")
 BUILT_IN = "(built in: claimcheck/project/suppress.py)"
@@ -131,6 +133,11 @@ def parse(comments, raw: str, known_codes: dict[str, str]) -> tuple[list[Directi
     for comment in comments:
         match = _DIRECTIVE.match(comment.text)
         if not match:
+            spelled = _OTHER_SPELLING.match(comment.text)
+            if spelled:  # "claimcheck: off", "claimcheck disable CC101": another tool's spelling
+                name = spelled.group("name").lower()
+                invalid.append(Invalid(f"'{' '.join(comment.text.split())[:40]}' is not a directive; "
+                                       f"did you mean claimcheck-{name}?", comment.start, comment.end))
             continue
         name = match.group("name").lower()
         if name not in DIRECTIVES:
