@@ -48,12 +48,11 @@ def _by_clause(parts: dict[str, list], breaks: list[int]) -> dict[str, dict[int,
 
 
 def _clause_parts(parts: dict[str, list], breaks: list[int], anchor,
-                  grouped: dict[str, dict[int, list]] | None = None) -> dict[str, list]:
+                  grouped: dict[str, dict[int, list]] | None) -> dict[str, list]:
     """``parts`` of a sentence narrowed to the clause holding ``anchor``, label by label
-    (``grouped``: ``_by_clause(parts, breaks)``, computed here when not given)."""
+    (``grouped``: ``_by_clause(parts, breaks)``, None when the sentence has no break)."""
     if not breaks:
         return parts
-    grouped = _by_clause(parts, breaks) if grouped is None else grouped
     clause = bisect.bisect_right(breaks, anchor.start_char)
     narrowed = dict(parts)
     for label, clauses in grouped.items():

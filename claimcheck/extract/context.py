@@ -265,9 +265,7 @@ def _subject_phrases(analysis: Analysis, discourse) -> None:
 
 def _denied_by_next_sentence(analysis: Analysis, denials: frozenset[str]) -> None:
     """'... donor cells "can't be rejected." That is not true.' The denial negates the claim."""
-    if not denials:
-        return
-    if not analysis.claims:
+    if not denials or not analysis.claims:
         return
     text = analysis.text.text
 

@@ -103,14 +103,11 @@ def input_size(path: Path) -> int:
     if path.is_file():
         return path.stat().st_size
     total = 0
-    for root, dirs, files in os.walk(path):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in files:
-            if _is_page_file(name):
-                try:
-                    total += os.stat(os.path.join(root, name)).st_size
-                except OSError:
-                    pass
+    for page in _page_paths(path):
+        try:
+            total += page.stat().st_size
+        except OSError:
+            pass
     return total
 
 
@@ -170,13 +167,18 @@ def open_input(path: Path):
 
 # -- mirror folders -------------------------------------------------------------
 
+def _page_paths(folder: Path) -> Iterator[Path]:
+    """A mirror folder's page files, in a stable order, hidden folders left out."""
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if _is_page_file(name):
+                yield Path(root) / name
+
+
 def _holds_a_page(folder: Path) -> bool:
     """Whether a mirror folder holds a page file (stops at the first)."""
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        if any(_is_page_file(name) for name in files):
-            return True
-    return False
+    return next(_page_paths(folder), None) is not None
 
 
 def _is_page_file(name: str) -> bool:
@@ -199,38 +201,32 @@ def mirror_url(site: str, parts: list[str], scheme: str) -> str:
 def read_mirror(folder: Path, max_bytes: int, scheme: str = "https") -> Iterator[CrawledPage]:
     root_name = folder.resolve().name
     position = 0
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        relative = Path(root).relative_to(folder).parts
-        for name in sorted(files):
-            if not _is_page_file(name):
+    for path in _page_paths(folder):
+        parts = [*path.relative_to(folder).parts]
+        if _looks_like_host(root_name):
+            site = root_name
+        else:
+            index = next((i for i, part in enumerate(parts[:-1]) if _looks_like_host(part)), None)
+            site, parts = (root_name, parts) if index is None else (parts[index], parts[index + 1:])
+        url = mirror_url(site.lower(), parts, scheme)
+        origin = str(path)
+        try:
+            status = path.stat()
+            if not stat.S_ISREG(status.st_mode):  # reading a FIFO or a device would block
+                yield cannot_open(path, OSError(errno.EINVAL, "not a regular file (a FIFO, socket or device)"),
+                                  url, site.lower())
                 continue
-            path = Path(root) / name
-            parts = [*relative, name]
-            if _looks_like_host(root_name):
-                site = root_name
-            else:
-                index = next((i for i, part in enumerate(parts[:-1]) if _looks_like_host(part)), None)
-                site, parts = (root_name, parts) if index is None else (parts[index], parts[index + 1:])
-            url = mirror_url(site.lower(), parts, scheme)
-            origin = str(path)
-            try:
-                status = path.stat()
-                if not stat.S_ISREG(status.st_mode):  # reading a FIFO or a device would block
-                    yield cannot_open(path, OSError(errno.EINVAL, "not a regular file (a FIFO, socket or device)"),
-                                      url, site.lower())
-                    continue
-                size = status.st_size
-                if size > max_bytes:
-                    position += size
-                    yield too_large(url, site.lower(), origin, size, max_bytes, position)
-                    continue
-                data = path.read_bytes()
-            except OSError as exc:
-                yield cannot_open(path, exc, url, site.lower())
+            size = status.st_size
+            if size > max_bytes:
+                position += size
+                yield too_large(url, site.lower(), origin, size, max_bytes, position)
                 continue
-            position += size
-            yield page_from_bytes(url, site.lower(), origin, data, "text/html", position=position)
+            data = path.read_bytes()
+        except OSError as exc:
+            yield cannot_open(path, exc, url, site.lower())
+            continue
+        position += size
+        yield page_from_bytes(url, site.lower(), origin, data, "text/html", position=position)
 
 
 # -- WARC -----------------------------------------------------------------------

@@ -34,6 +34,18 @@ class ExcludeSettings:
     respect_gitignore: bool | None = None
 
 
+def effective(command_line: ExcludeSettings, configuration: ExcludeSettings | None
+              ) -> tuple[tuple[str, ...], Path, bool]:
+    """(the ``exclude`` patterns in force and the folder they are relative to, whether
+    .gitignore files count): the command line's where it says, else the configuration's,
+    else the defaults."""
+    layers = [layer for layer in (command_line, configuration) if layer is not None]
+    chosen = next((layer for layer in layers if layer.exclude is not None), None)
+    exclude = (chosen.exclude, chosen.root) if chosen is not None else (DEFAULT_EXCLUDE, command_line.root)
+    respect = next((layer.respect_gitignore for layer in layers if layer.respect_gitignore is not None), True)
+    return exclude[0], exclude[1], respect
+
+
 @lru_cache(maxsize=256)
 def _spec(patterns: tuple[str, ...]):
     import pathspec
@@ -76,37 +88,22 @@ class Exclusion:
     configuration: Callable[[Path], ExcludeSettings | None] = lambda folder: None
     _roots: dict = field(default_factory=dict)
 
-    def _layers(self, folder: Path) -> tuple[ExcludeSettings, ExcludeSettings | None]:
-        return self.command_line, self.configuration(folder)
-
-    def respects_gitignore(self, folder: Path) -> bool:
-        cli, config = self._layers(folder)
-        for layer in (cli, config):
-            if layer is not None and layer.respect_gitignore is not None:
-                return layer.respect_gitignore
-        return True
-
     def excluded(self, path: Path, is_dir: bool) -> bool:
         path = path.absolute()
         folder = path.parent
-        cli, config = self._layers(folder)
-        if cli.exclude is not None:
-            base = (cli.exclude, cli.root)
-        elif config is not None and config.exclude is not None:
-            base = (config.exclude, config.root)
-        else:
-            base = (DEFAULT_EXCLUDE, cli.root)
+        cli, config = self.command_line, self.configuration(folder)
+        patterns, root, respect_gitignore = effective(cli, config)
         # Default patterns name folders by their own name wherever they are: match them
         # against the name alone, so a walk started inside a hidden folder still works.
-        if base[0] is DEFAULT_EXCLUDE:
+        if patterns is DEFAULT_EXCLUDE:
             if is_dir and _spec(DEFAULT_EXCLUDE).match_file(path.name + "/"):
                 return True
-        elif _matches(base[0], base[1], path, is_dir):
+        elif _matches(patterns, root, path, is_dir):
             return True
         for layer in (cli, config):
             if layer is not None and _matches(layer.extend_exclude, layer.root, path, is_dir):
                 return True
-        return self.respects_gitignore(folder) and self._ignored_by_git(path, is_dir)
+        return respect_gitignore and self._ignored_by_git(path, is_dir)
 
     def _ignored_by_git(self, path: Path, is_dir: bool) -> bool:
         folder = path.parent
@@ -128,11 +125,6 @@ class Exclusion:
             if result.include is not None:
                 ignored = bool(result.include)
         return ignored
-
-
-def exclusion_for(command_line: ExcludeSettings, configuration: Callable[[Path], ExcludeSettings | None] | None
-                  ) -> Exclusion:
-    return Exclusion(command_line, configuration or (lambda folder: None))
 
 
 def patterns(values: Iterable[str]) -> tuple[str, ...]:

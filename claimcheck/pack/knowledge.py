@@ -10,7 +10,6 @@ so that every kind answers them the same way.
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, field
 from pathlib import Path
 

@@ -239,7 +239,3 @@ class ConfigFinder:
             else:
                 self._by_folder[folder] = self.for_folder(folder.parent)
         return self._by_folder[folder]
-
-    def for_path(self, path: str) -> Config | None:
-        """The configuration of a checked file ('-' means standard input: the current folder)."""
-        return self.for_folder(Path.cwd() if path == "-" else Path(path).parent)

@@ -8,6 +8,7 @@ work (a bad configuration, an unknown selector, an unusable baseline) raise
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,30 +58,32 @@ class LintResult:
         return min(self.fail_on.values(), key=SEVERITY_RANK.__getitem__, default=DEFAULT_FAIL_ON)
 
 
-def _configs_for(sources, request: LintRequest) -> dict[str, Config | None]:
+def _configuration_lookup(request: LintRequest) -> Callable[[Path], Config | None]:
+    """The configuration that applies in a folder: none with --isolated, --config's everywhere
+    (read here, so that a typo in it is reported even when nothing is checked), else the
+    nearest one above the folder. One lookup serves the walk's exclusions and the files'
+    settings, so each configuration file is read once."""
     if request.isolated:
-        return {source.origin: None for source in sources}
+        return lambda folder: None
     if request.config_file:
-        config = load_config_file(Path(request.config_file))
-        return {source.origin: config for source in sources}
-    finder = ConfigFinder()
-    return {source.origin: finder.for_path(source.origin) for source in sources}
+        given = load_config_file(Path(request.config_file))
+        return lambda folder: given
+    return ConfigFinder().for_folder
 
 
-def exclusion_for_request(request: LintRequest):
-    """What folder walks leave out: the flags' patterns over the configuration's that applies
-    in each folder (none with --isolated; --config's everywhere)."""
+def _configs_for(sources, lookup: Callable[[Path], Config | None]) -> dict[str, Config | None]:
+    # '-' is standard input: the configuration of the current folder.
+    return {source.origin: lookup(Path.cwd() if source.origin == "-" else Path(source.origin).parent)
+            for source in sources}
+
+
+def _exclusion(request: LintRequest, lookup: Callable[[Path], Config | None]):
+    """What folder walks leave out: the flags' patterns over those of the configuration that
+    applies in each folder."""
     from claimcheck.load.exclusion import Exclusion
 
-    if request.isolated:
-        return Exclusion(request.command_line.exclude_settings())
-    if request.config_file:
-        given = load_config_file(Path(request.config_file)).exclude_settings()
-        return Exclusion(request.command_line.exclude_settings(), lambda folder: given)
-    finder = ConfigFinder()
-
     def configuration(folder: Path):
-        config = finder.for_folder(folder)
+        config = lookup(folder)
         return config.exclude_settings() if config is not None else None
     return Exclusion(request.command_line.exclude_settings(), configuration)
 
@@ -126,6 +129,7 @@ def prepare(request: LintRequest) -> Prepared:
     from claimcheck.project.suppress import META_RULES
 
     problems: list[InputProblem] = []
+    lookup = _configuration_lookup(request)
     # Sources are read first (cheap, no spaCy): each one's folder decides its
     # configuration, and the configurations decide which rule packs to load.
     if request.sources is not None:
@@ -133,10 +137,8 @@ def prepare(request: LintRequest) -> Prepared:
     else:
         sources = list(iter_sources(request.paths, problems, stdin_filename=request.stdin_filename,
                                     max_bytes=request.max_bytes, timeout=request.timeout,
-                                    exclusion=exclusion_for_request(request)))
-    configs = _configs_for(sources, request)
-    if request.config_file and not sources:  # still validate it: a typo must not pass silently
-        load_config_file(Path(request.config_file))
+                                    exclusion=_exclusion(request, lookup)))
+    configs = _configs_for(sources, lookup)
     in_play = [c for c in _unique(configs.values()) if c is not None]
     cli = request.command_line
     jurisdiction = _jurisdiction(cli, in_play)

@@ -8,17 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from claimcheck.load.exclusion import DEFAULT_EXCLUDE
+from claimcheck.load.exclusion import effective
 
 SHOWN_FILES = 10  # per group; the rest are counted
-
-
-def _layer_value(cli, config, name, default):
-    for layer in (cli, config):
-        value = getattr(layer, name, None) if layer is not None else None
-        if value not in (None, ()):
-            return value
-    return default
 
 
 def describe(prepared, request) -> str:
@@ -38,6 +30,8 @@ def describe(prepared, request) -> str:
         chosen, config, files = group["chosen"], group["config"], group["files"]
         severity = dict(config.severity if config else ())
         severity.update(cli.severity)
+        exclude, _, respect_gitignore = effective(cli.exclude_settings(),
+                                                  config.exclude_settings() if config else None)
         shown = files[:SHOWN_FILES] + ([f"... and {len(files) - SHOWN_FILES} more"] if len(files) > SHOWN_FILES
                                        else [])
         entries.append({
@@ -49,9 +43,9 @@ def describe(prepared, request) -> str:
             "severity": severity,
             "per-file-ignores": sorted({e.pattern for e in (config.per_file_ignores if config else ())}
                                        | {e.pattern for e in cli.per_file_ignores}),
-            "exclude": list(_layer_value(cli, config, "exclude", DEFAULT_EXCLUDE)),
+            "exclude": list(exclude),
             "extend-exclude": list(cli.extend_exclude) + list(config.extend_exclude if config else ()),
-            "respect-gitignore": _layer_value(cli, config, "respect_gitignore", True),
+            "respect-gitignore": respect_gitignore,
             "rule-paths": list(cli.rule_paths) + list(config.rule_paths if config else ()),
             "knowledge-base": list(cli.knowledge_base) + list(config.knowledge_base if config else ()),
         })

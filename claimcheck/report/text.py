@@ -149,16 +149,19 @@ LEGEND = ("Grade: A-F from the score (100 less each finding's weight: A from 90,
 
 
 def _suppressed(findings) -> str:
-    """What a grade line leaves out: "2 suppressed by the baseline, 1 by a comment"."""
+    """What a grade line leaves out: "5 suppressed by the baseline", or "3 suppressed: 2 by the
+    baseline, 1 by a comment"."""
     kinds: dict[str, int] = {}
     for finding in findings:
         if finding.suppressed is not None:
             kind = finding.suppressed.get("kind", "comment")
             kinds[kind] = kinds.get(kind, 0) + 1
-    parts = [f"{n} {'by the baseline' if kind == 'baseline' else 'by a comment' if n == 1 else 'by comments'}"
-             for kind, n in sorted(kinds.items())]
-    if not parts:
-        return ""
-    if len(parts) == 1:
-        return f"{sum(kinds.values())} suppressed {parts[0].split(' ', 1)[1]}"
-    return f"{sum(kinds.values())} suppressed: " + ", ".join(parts)
+
+    def how(kind: str, count: int) -> str:
+        return "by the baseline" if kind == "baseline" else "by a comment" if count == 1 else "by comments"
+
+    if len(kinds) == 1:
+        (kind, count), = kinds.items()
+        return f"{count} suppressed {how(kind, count)}"
+    return (f"{sum(kinds.values())} suppressed: " + ", ".join(f"{n} {how(k, n)}" for k, n in sorted(kinds.items()))
+            if kinds else "")

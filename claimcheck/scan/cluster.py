@@ -87,12 +87,11 @@ def _forked_workers(setup: tuple):
     processes can be forked: each then starts with spaCy imported and the pipeline built (the
     plugin finds it built), instead of a fresh interpreter importing and building everything,
     seconds of each worker's start on every scan. Elsewhere Dask's default (spawn) stays."""
-    import multiprocessing
-    import sys
-
     import dask
 
-    if not sys.platform.startswith("linux") or "fork" not in multiprocessing.get_all_start_methods():
+    from claimcheck.project.parallel import can_fork
+
+    if not can_fork():
         yield
         return
     prepare(setup)
