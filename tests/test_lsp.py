@@ -126,6 +126,8 @@ def test_diagnostics_hover_and_quick_fix_over_stdio(tmp_path):
             assert (unapproved.range.end.line, unapproved.range.end.character) == (2, utf16_length(prefix + CLAIM))
             assert unapproved.severity == types.DiagnosticSeverity.Error  # critical, above the default fail-on
             assert unapproved.source == "claimcheck"
+            # The built-in pack publishes its pages nowhere (no docs-url): no dead link; the hover has the docs.
+            assert unapproved.code_description is None
             cc101 = next(f for f in findings(report) if f["code"] == "CC101")
             assert unapproved.message.startswith(cc101["message"])
 
