@@ -194,6 +194,32 @@ def test_a_generic_product_opening_a_sentence_reads_lower_case_in_the_message(tm
     assert any(" MSC" in m for m in messages) and not any(" mSC" in m for m in messages), messages
 
 
+def test_a_message_quotes_the_claim_not_its_first_words(tmp_path):
+    """Issue 13: 'cells to', 'Therapy for' and 'injections for' were quoted; a message quotes
+    the claim from its predicate to its condition, on one line, and cuts a long one short."""
+    from tests.clitools import check_json, write
+    ad = write(tmp_path / "frag.md", "We use your own stem cells to regenerate cartilage in arthritic knees.\n\n"
+                                     "Stem Cell Therapy for knee arthritis and back pain.\n\n"
+                                     "Our stem cell injections for rotator cuff tears heal the tendon.\n\n"
+                                     "Patellar tendonitis (jumper's knee) and\nchronic knee pain after an old "
+                                     "sports injury heal with our stem cell injections.\n")
+    report, _ = check_json(str(ad))
+    quotes = {f["line"]: f["message"].split("' ")[0] + "'" for f in report["documents"][0]["findings"]
+              if f["code"] == "CC101"}
+    assert quotes[1] == "'cells to regenerate cartilage in arthritic knees'"
+    assert quotes[3] == "'Therapy for knee arthritis and back pain'"
+    assert quotes[5] == "'injections for rotator cuff tears'"
+    # A claim over two lines is quoted on one, its brackets closed.
+    assert "\n" not in quotes[7] and "(jumper's knee)" in quotes[7] and "sports injury" in quotes[7]
+    # A claim as long as a run-on sentence is cut at a word, with an ellipsis.
+    run_on = "Our stem cell injections heal " + ", ".join(["arthritis", "back pain", "COPD", "autism"] * 8) + "."
+    report, _ = check_json(str(write(tmp_path / "long.md", run_on + "\n")))
+    message = next(f["message"] for f in report["documents"][0]["findings"] if f["code"] == "CC101")
+    quoted = message[1:message.index("' ")]
+    assert quoted.startswith("stem cell injections heal arthritis") and quoted.endswith("…")
+    assert len(quoted) <= 91
+
+
 def test_a_transplant_cure_naming_no_condition_is_read_against_the_page(tmp_path):
     from tests.clitools import check_json, write
     program = ("# Blood and Marrow Transplant Program\n\nWe treat leukemia, lymphoma and sickle cell disease "

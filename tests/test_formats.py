@@ -55,7 +55,8 @@ def test_sarif_is_valid_against_the_official_schema(inputs):
     for result in run["results"]:
         rule = rules[result["ruleIndex"]]
         assert rule["id"] == result["ruleId"]
-        assert rule["helpUri"].endswith(f"/{rule['id']}-{rule['name']}.md")
+        # No pack names a docs-url: the rule's help travels in the log, and no link is made.
+        assert "helpUri" not in rule and "Full documentation" not in rule["help"]["markdown"]
         assert rule["help"]["text"] and rule["help"]["markdown"]
         expected = {"critical": "error", "major": "error", "minor": "warning", "info": "note"}
         assert result["level"] == expected[result["properties"]["severity"]]
@@ -126,9 +127,43 @@ def test_markdown_summary_for_a_pull_request(inputs):
     reported = findings(report)
     assert text.startswith(f"## claimcheck: {len(reported)} finding")
     assert "| Document | Grade | Score | Status | Findings |" in text
-    for finding in reported:
-        assert f"| {finding['line']}:{finding['column']} | [{finding['code']}](" in text
+    for finding in reported:  # no docs-url: the code, never a dead link
+        assert f"| {finding['line']}:{finding['column']} | {finding['code']} {finding['name']} |" in text
+    assert "](" not in text
     assert "Not listed: 2 suppressed by comments." in text
+
+
+def test_rule_links_go_where_the_pack_publishes_its_pages_and_nowhere_else(tmp_path):
+    """Issue 13: SARIF, Markdown and the language server linked every rule to
+    claimcheck.invalid, and the HTML report to a path relative to itself, dead once the
+    report is forwarded. A pack's pack.yaml docs-url is where its pages are; a pack without
+    one gets no link: SARIF carries the help text, and the HTML report the rule's
+    documentation, inside the page, which its links point to."""
+    import re
+
+    from tests.clitools import write_rule_pack
+    pack = write_rule_pack(tmp_path / "house", "HSE101", "ftc-endorsement-guides-2023")
+    write(pack / "pack.yaml", "name: house rules\ndocs-url: https://compliance.example/rules/\n")
+    ad = write(tmp_path / "ad.md", "After her stem cell injection, she was back on the golf course in three weeks.\n\n"
+                                   "Our stem cell injections cure knee arthritis.\n")
+    paths = ["--rule-path", pack, ad]
+    log = json.loads(render("sarif", paths))
+    rules = {rule["id"]: rule for rule in log["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["HSE101"]["helpUri"] == "https://compliance.example/rules/HSE101-house-patient-story.md"
+    assert rules["HSE101"]["help"]["markdown"].endswith(
+        "Full documentation: https://compliance.example/rules/HSE101-house-patient-story.md")
+    assert "helpUri" not in rules["CC101"] and rules["CC101"]["help"]["text"]
+    assert "informationUri" in log["runs"][0]["tool"]["driver"]  # one pack publishes: its index
+    markdown = render("markdown", paths)
+    assert "[HSE101](https://compliance.example/rules/HSE101-house-patient-story.md)" in markdown
+    assert "| CC101 unapproved-use |" in markdown
+    html = render("html", paths)
+    assert 'href="https://compliance.example/rules/HSE101-house-patient-story.md"' in html
+    # Every other link to a rule is an anchor of the report that exists in it, with the rule's text.
+    anchors = set(re.findall(r'href="#(rule-[A-Z0-9]+)"', html))
+    assert "rule-CC101" in anchors and all(f'id="{anchor}"' in html for anchor in anchors)
+    assert "Flags a cell product" in html  # CC101's documentation, in the report itself
+    assert "docs/rules/" not in html and "claimcheck.invalid" not in html
 
 
 def test_output_option_writes_the_report_to_a_file(inputs, tmp_path):

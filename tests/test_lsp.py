@@ -126,6 +126,8 @@ def test_diagnostics_hover_and_quick_fix_over_stdio(tmp_path):
             assert (unapproved.range.end.line, unapproved.range.end.character) == (2, utf16_length(prefix + CLAIM))
             assert unapproved.severity == types.DiagnosticSeverity.Error  # critical, above the default fail-on
             assert unapproved.source == "claimcheck"
+            # The built-in pack publishes its pages nowhere (no docs-url): no dead link; the hover has the docs.
+            assert unapproved.code_description is None
             cc101 = next(f for f in findings(report) if f["code"] == "CC101")
             assert unapproved.message.startswith(cc101["message"])
 
@@ -169,6 +171,50 @@ def test_diagnostics_hover_and_quick_fix_over_stdio(tmp_path):
         finally:
             await session.stop()
         assert session.client._server.returncode == 0
+
+    asyncio.run(asyncio.wait_for(scenario(), 5 * WAIT))
+
+
+HTML_AD = ("<!DOCTYPE html>\n<html><head><title>Knee care</title><style>p { color: red }</style></head>\n<body>\n"
+           "<h1>Knee care &amp; recovery</h1>\n"
+           "<p>\N{LEG} Our stem cell injections <b>cure</b> knee arthritis &mdash; and\n"
+           "our cord tissue cells regrow cartilage.</p>\n"
+           f"<p>{RISKS_LINE}</p>\n</body></html>\n")
+TEXT_AD = (f"Knee care\r\n\r\n{CLAIM_LINE}\r\n\r\n{RISKS_LINE} "
+           "<!-- claimcheck-disable-next-line CC101 -- approved by medical review, ticket MR-7 -->\r\n"
+           "Our stem cell injections cure hip arthritis.\r\n")
+
+
+@pytest.mark.parametrize("name, language_id, text", [("knee.html", "html", HTML_AD),
+                                                     ("knee.txt", "plaintext", TEXT_AD)])
+def test_html_and_plain_text_diagnostics_sit_where_check_puts_the_findings(tmp_path, name, language_id, text):
+    """The server reads HTML (markup, entities, a claim over two lines) and plain text (CRLF line
+    ends, an inline suppression comment) as ``check`` reads the saved file: the same findings,
+    each diagnostic's range the finding's start and end in UTF-16 positions."""
+    ad = tmp_path / name
+    ad.write_bytes(text.encode("utf-8"))
+    uri = from_fs_path(str(ad))
+    report, _ = check_json(ad)
+    positions = PositionMap(text)
+    expected = sorted((f["code"], positions.position(f["start"]), positions.position(f["end"]))
+                      for f in findings(report))
+    assert {"CC101", "CC102"} <= {code for code, *_ in expected}
+    if language_id == "html":
+        assert any(start[0] != end[0] for _, start, end in expected)  # a finding over two lines
+    else:
+        assert [f["line"] for f in findings(report, suppressed=True) if f["code"] == "CC101"] == [6]
+
+    async def scenario():
+        session = Session()
+        try:
+            await session.start(tmp_path)
+            session.client.text_document_did_open(types.DidOpenTextDocumentParams(
+                types.TextDocumentItem(uri=uri, language_id=language_id, version=1, text=text)))
+            diagnostics = await session.diagnostics(uri, 1)
+            assert sorted((d.code, (d.range.start.line, d.range.start.character),
+                           (d.range.end.line, d.range.end.character)) for d in diagnostics) == expected
+        finally:
+            await session.stop()
 
     asyncio.run(asyncio.wait_for(scenario(), 5 * WAIT))
 

@@ -124,6 +124,26 @@ def test_plain_text_uses_the_same_comment_on_a_line_of_its_own(tmp_path):
                    if not f["code"].startswith("CC92"))  # the comment itself is never linted
 
 
+def test_plain_text_reads_a_comment_at_the_end_of_a_line_as_markdown_does(tmp_path):
+    """Issue 13: the same bytes were honoured in .md and ignored in silence in .txt. A directive
+    after the text, as ruff's noqa and eslint's comments are written, works in both; its
+    words are not linted, and an invalid one is reported as in Markdown."""
+    lines = (f"{RISKS_LINE} <!-- claimcheck-disable-next-line CC101,CC102 -- {REASON} -->\n"
+             f"{VIOLATING_LINE}\n\n{VIOLATING_LINE} <!-- claimcheck-disable-nextline CC101 -- cure approved -->\n"
+             "Book your consultation.\n")
+    results = {}
+    for suffix in ("md", "txt"):
+        report, _ = check_json(write(tmp_path / f"ad.{suffix}", lines))
+        results[suffix] = sorted((f["line"], f["code"], bool(f.get("suppressed"))) for f in findings(report, suppressed=None))
+        assert {(2, "CC101", True), (2, "CC102", True)} <= set(results[suffix])
+        (invalid,) = [f for f in findings(report) if f["code"] == "CC922"]
+        assert invalid["line"] == 4 and "did you mean claimcheck-disable-next-line" in invalid["message"]
+        # The comment's own words ("cure approved") are not a claim on line 4.
+        assert not any("claimcheck" in f["text"] for f in findings(report, suppressed=None)
+                       if not f["code"].startswith("CC92"))
+    assert results["txt"] == results["md"]
+
+
 def test_text_report_marks_suppressed_findings_with_their_reason(tmp_path):
     ad = write(tmp_path / "ad.md", page(f"<!-- claimcheck-disable-next-line CC101 -- {REASON} -->", VIOLATING_LINE))
     result = invoke("check", "--no-color", ad)

@@ -65,6 +65,41 @@ def _as_quoted(claim, analysis: Analysis, kb) -> str:
     return text
 
 
+# A claim quoted in a message is cut to this many characters: a run-on sentence's claim
+# can span a paragraph, and a message is read on one line.
+QUOTE_LIMIT = 90
+# What is trimmed from a quoted claim's ends: spacing and punctuation the span may start
+# or end on ("knees." or a list's "- "), which are not the claim's words.
+_QUOTE_TRIM = " \t\r\n.,;:!?-–—*\"'“”‘’[]"
+
+
+def claim_quote(claim, analysis: Analysis, limit: int = QUOTE_LIMIT) -> str:
+    """The claim as the ad words it, for a message's ``{quote}``: the normalized text from the
+    first to the last of its predicate, product and conditions (the claim's span), kept inside
+    its sentence, on one line, trimmed, and cut at a word with an ellipsis past ``limit``. Not
+    the predicate alone: 'Therapy for' or 'cells to' tells a reader nothing."""
+    document = analysis.text.text
+    start = max(claim.start, claim.sentence_start)
+    stop = claim.sentence_end if claim.sentence_end > start else len(document)
+    end = min(claim.end, stop)
+    # A span can end inside a word ("pain" of "pain-free") or before the bracket that closes
+    # one it opened ("(jumper's knee"): the quote runs to the word's and the bracket's end.
+    while end < stop and (document[end].isalnum() or document[end] in "-'’" and end + 1 < stop
+                          and document[end + 1].isalnum()):
+        end += 1
+    if document.count("(", start, end) > document.count(")", start, end) and document[end:end + 1] == ")":
+        end += 1
+    text = " ".join(document[start:end].split()).strip(_QUOTE_TRIM)
+    while text.endswith("(") or text.endswith(")") and text.count(")") > text.count("("):
+        text = text[:-1].rstrip(_QUOTE_TRIM)
+    if len(text) > limit:
+        cut = text.rfind(" ", 0, limit)
+        text = text[:cut if cut > limit // 2 else limit].rstrip(_QUOTE_TRIM) + "…"
+    if text.count("(") > text.count(")"):
+        text += ("" if text.endswith("…") else "…") + ")"
+    return text
+
+
 def _finding(rule: Rule, hit: Hit, analysis: Analysis, raw: str, lines: LineIndex, pack: RulePack) -> Finding:
     kb = pack.kb
     claim = hit.claim
@@ -77,6 +112,7 @@ def _finding(rule: Rule, hit: Hit, analysis: Analysis, raw: str, lines: LineInde
     fields = {
         "product": product,
         "predicate": claim.predicate_text if claim else "",
+        "quote": claim_quote(claim, analysis) if claim else raw[start:end],
         "text": raw[start:end],
         "condition": "", "conditions": "",
         **hit.fields,

@@ -139,7 +139,9 @@ class ClaimcheckServer(LanguageServer):
         description = None
         if item.rule is not None and getattr(item.rule, "kind", "") != "suppression":
             from claimcheck.pack.docs import help_uri
-            description = types.CodeDescription(href=help_uri(item.rule))
+            # No page published: no link (the hover carries the rule's documentation).
+            href = help_uri(item.rule)
+            description = types.CodeDescription(href=href) if href else None
         return types.Diagnostic(
             range=checked.range(finding.start, finding.end), message=f"{finding.message} ({finding.severity})",
             severity=severity, code=finding.code, code_description=description, source=SOURCE)

@@ -1,5 +1,8 @@
 """Rule documentation as Markdown: one page per rule plus an index
-(``claimcheck docs``), and the help text SARIF carries for each rule.
+(``claimcheck docs``), the help text SARIF and the language server carry for
+each rule, and where a rule's page is published (``help_uri``): its pack's
+``docs-url`` (pack.yaml), or nowhere. A link to a host that does not exist is
+worse than none, so with no ``docs-url`` every report carries the text instead.
 
 Output is deterministic (sorted, no dates, no absolute paths) so that the
 generated pages can be committed and a test can tell when they are stale.
@@ -11,10 +14,6 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-
-# Where the generated pages are published; SARIF's helpUri points here. The
-# project has no public home yet: set this when it has one.
-DOCS_BASE_URL = "https://claimcheck.invalid/docs/rules/"
 
 FAMILIES = (
     ("CC1", "Efficacy and indication"),
@@ -30,8 +29,17 @@ def page_name(rule) -> str:
     return f"{rule.code}-{rule.name}.md"
 
 
-def help_uri(rule) -> str:
-    return DOCS_BASE_URL + page_name(rule)
+def help_uri(rule) -> str | None:
+    """The URL of the rule's published page, or None when its pack names no ``docs-url``
+    (the suppression meta-rules and third-party rule objects have none)."""
+    base = getattr(rule, "docs_url", None)
+    return base + page_name(rule) if base else None
+
+
+def index_uri(rules) -> str | None:
+    """The published index of the rules, when every rule with a page shares one ``docs-url``."""
+    bases = {rule.docs_url for rule in rules if getattr(rule, "docs_url", None)}
+    return next(iter(bases)) + "index.md" if len(bases) == 1 else None
 
 
 def _one_line(text: str) -> str:
@@ -70,8 +78,7 @@ def help_markdown(rule) -> str:
         "**Why it matters.** " + _one_line(docs["why"]),
         "**Example.**\n\n" + _quote(docs["example"]),
         "**Use instead.**\n\n" + _quote(docs["use_instead"]),
-        f"Full documentation: {help_uri(rule)}",
-    ])
+    ] + ([f"Full documentation: {help_uri(rule)}"] if help_uri(rule) else []))
 
 
 def _quote(text: str) -> str:

@@ -7,7 +7,8 @@ Layout of a pack directory (the built-in one is ``rules/``)::
     lexicon/*.yaml    predicate, disclosure and promotion phrases
     cues/*.yaml       modality cues, ConText-style
     checks/**/CCnnn-name.yaml   one rule per file, its fixture CCnnn-name.md beside it
-    pack.yaml         the manifest (optional; schemas/pack.schema.json): name, jurisdiction
+    pack.yaml         the manifest (optional; schemas/pack.schema.json): name, jurisdiction,
+                      docs-url (where its rule pages are published)
 
 A jurisdiction is a pack folder whose manifest names it. The run's jurisdiction (US unless
 ``--jurisdiction`` or the configuration says otherwise) decides which packs' knowledge base
@@ -58,6 +59,9 @@ class Rule:
     parameters: dict = field(default_factory=dict)
     enabled: bool = True
     check: object = None  # compiled by the kind
+    # Where this rule's pack publishes its rule pages (pack.yaml ``docs-url``); None: nowhere,
+    # so reports make no link to them (pack/docs.py ``help_uri``).
+    docs_url: str | None = None
 
     @property
     def fixtures(self) -> list[Path]:
@@ -294,6 +298,7 @@ def _read_pack(directories: tuple[str, ...], extra_kb: tuple[str, ...], jurisdic
     problems: list[InputProblem] = []
     parts = {"kb": [], "lexicon": [], "cues": [], "checks": []}
     jurisdictions: dict[str, list[str]] = {}
+    docs_urls: dict[Path, str] = {}  # rule file -> its pack's docs-url
     for directory in directories:
         path = Path(directory)
         if not path.is_dir():
@@ -308,6 +313,8 @@ def _read_pack(directories: tuple[str, ...], extra_kb: tuple[str, ...], jurisdic
             if own and own != jurisdiction and key in ("kb", "checks"):
                 continue  # another jurisdiction's law
             parts[key].extend(found)
+            if key == "checks" and manifest.get("docs-url"):
+                docs_urls.update(dict.fromkeys(found, manifest["docs-url"]))
     kb_files = parts["kb"] + [Path(p) for p in extra_kb]
     kb, kb_problems = load_knowledge_base(kb_files)
     kb.extra_files = list(extra_kb)
@@ -364,6 +371,7 @@ def _read_pack(directories: tuple[str, ...], extra_kb: tuple[str, ...], jurisdic
         problems.extend(found)
         if rule is None:
             continue
+        rule.docs_url = docs_urls.get(path)
         if rule.code in seen:
             problems.append(InputProblem(str(path), BAD_RULE, f"code {rule.code} is already used by {seen[rule.code]}",
                                          line=line_of(path, ["code"])))

@@ -167,7 +167,7 @@ def prepare(request: LintRequest) -> Prepared:
 
 def lint(request: LintRequest) -> LintResult:
     from claimcheck.project.runner import CheckOptions, check_sources
-    from claimcheck.project.suppress import apply_suppressions, code_index
+    from claimcheck.project.suppress import apply_suppressions, code_index, plain_text_directives
 
     prepared = prepare(request)
     problems, sources, pack, file_rules, baseline = (prepared.problems, prepared.sources, prepared.pack,
@@ -178,8 +178,9 @@ def lint(request: LintRequest) -> LintResult:
     def suppress(checked) -> None:
         chosen = file_rules[checked.source.origin]
         kept = chosen.drop_unreported(checked.result.findings)
-        meta = apply_suppressions(kept, checked.text.comments, checked.source.raw, known_codes, chosen.meta,
-                                  chosen.reported)
+        comments, raw = checked.text.comments, checked.source.raw
+        inline = plain_text_directives(raw, comments) if checked.source.media_type == "text/plain" else ()
+        meta = apply_suppressions(kept, comments, raw, known_codes, chosen.meta, chosen.reported, inline)
         checked.result.findings = sorted(kept + meta, key=lambda f: (f.start, f.code))
 
     steps = [suppress] + ([baseline.apply] if baseline else []) + list(request.postprocess)

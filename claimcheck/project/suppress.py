@@ -1,6 +1,6 @@
 """Suppression comments, and the three meta-rules that keep them honest.
 
-In Markdown and HTML (and, on a line of its own, in plain text)::
+In Markdown, HTML and plain text (on a line of its own or at the end of one)::
 
     <!-- claimcheck-disable-next-line CC101,CC102 -- approved by legal, ticket 123 -->
     <!-- claimcheck-disable CC303 -- risks are on the linked page -->
@@ -20,6 +20,11 @@ semgrep's users asked after sloppy matching silently suppressed findings:
 * CC922 a ``claimcheck-...`` comment that is not a valid directive (a typo in
   the directive, no code, an unknown code): it suppresses nothing.
 
+Plain text has no comments of its own: the normalizer records a ``<!-- ... -->`` line as a
+comment, and ``plain_text_directives`` finds one written inside a line, as ruff's ``# noqa``
+and eslint's ``// eslint-disable-next-line`` are written after code. Those words are not the
+ad's, so findings on them are dropped (``apply_suppressions``' ``own_words``).
+
 These meta-rules have no YAML file: they are about the comments, not claims.
 They can be selected, ignored and given a severity like any rule.
 """
@@ -29,7 +34,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from claimcheck.model import Finding, LineIndex
+from claimcheck.model import Comment, Finding, LineIndex
 from claimcheck.pack.rulepack import Rule
 
 DIRECTIVES = ("disable-next-line", "disable", "off", "on")
@@ -96,6 +101,18 @@ class Invalid:
     problem: str
     start: int
     end: int
+
+
+# A claimcheck directive written inside a line of plain text, in the Markdown comment syntax.
+_INLINE_DIRECTIVE = re.compile(r"<!--(?P<text>\s*claimcheck[^\n]*?)-->")
+
+
+def plain_text_directives(raw: str, comments) -> list[Comment]:
+    """The ``<!-- claimcheck... -->`` comments inside the lines of a plain-text file that its
+    normalizer did not record (it records a comment only on a line of its own)."""
+    recorded = {comment.start for comment in comments}
+    return [Comment(match.start(), match.end(), match.group("text")) for match in _INLINE_DIRECTIVE.finditer(raw)
+            if match.start() not in recorded]
 
 
 def _target_line(lines: list[str], after_line: int) -> int | None:
@@ -216,11 +233,17 @@ def _meta_finding(rule: Rule, start: int, end: int, raw: str, index: LineIndex, 
 
 
 def apply_suppressions(findings: list[Finding], comments, raw: str, known_codes: dict[str, str],
-                       meta: dict[str, Rule], enabled: set[str]) -> list[Finding]:
+                       meta: dict[str, Rule], enabled: set[str], own_words=()) -> list[Finding]:
     """Mark suppressed findings and return the meta-findings (CC920-CC922) that
     are on. ``known_codes`` maps every code and rule name to its code, ``meta``
     the meta-rules that are on (with any severity override), ``enabled`` the
-    codes that ran on this file."""
+    codes that ran on this file. ``own_words`` are comments that were linted as text
+    (``plain_text_directives``): they are read as directives too, and a finding inside one
+    is removed from ``findings``, being about the comment, not the ad."""
+    if own_words:
+        findings[:] = [f for f in findings
+                       if not any(c.start <= f.start and f.end <= c.end for c in own_words)]
+        comments = sorted([*comments, *own_words], key=lambda c: c.start)
     directives, invalid = parse(comments, raw, known_codes)
     # The narrower directive takes the credit, so that a file-wide disable
     # that only repeats next-line ones is reported as unused.

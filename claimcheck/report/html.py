@@ -20,6 +20,10 @@ Design choices:
   severe; a numbered tag opens each finding's span and links to its explanation.
   Document-level findings (a missing risk disclosure) are tagged at the claim that
   triggered them and underlined, not filled.
+* **Rule documentation travels with the report.** Each rule cited is documented in the
+  report itself ("Rules cited", one anchor per rule), and a finding's "Rule documentation"
+  link goes there, unless the rule's pack publishes its pages (pack.yaml ``docs-url``):
+  then to that absolute URL. A path relative to the report would break once it is forwarded.
 * **Prints cleanly**: a print stylesheet drops the two-column layout and the shadows,
   keeps highlight colours, and avoids breaking a finding across pages.
 
@@ -41,7 +45,6 @@ from claimcheck import __version__
 from claimcheck.model import SEVERITIES, SEVERITY_RANK, DocumentResult, Finding, Source, location_label
 
 TEMPLATES = Path(__file__).with_name("templates")
-RULE_DOCS = "docs/rules/{code}-{name}.md"  # the pages `claimcheck docs` writes, relative to the report
 GRADES = ("A", "B", "C", "D", "F")
 KIND_LABELS = {".md": "Markdown", ".markdown": "Markdown", ".html": "HTML page", ".htm": "HTML page",
                ".xhtml": "HTML page", ".txt": "Plain text", ".docx": "Word document", ".pdf": "PDF"}
@@ -58,8 +61,8 @@ def _environment():
         undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True,
     )
-    env.globals.update(SEVERITIES=SEVERITIES, GRADES=GRADES, safe_url=safe_url,
-                       rule_docs_url=lambda code, name: RULE_DOCS.format(code=code, name=name))
+    from claimcheck.pack.docs import help_uri
+    env.globals.update(SEVERITIES=SEVERITIES, GRADES=GRADES, safe_url=safe_url, rule_page_url=help_uri)
     env.filters["thousands"] = lambda n: f"{n:,}"
     return env
 
@@ -339,6 +342,13 @@ def rules_cited(rules, codes: set[str]) -> list:
     return sorted((r for r in rules if r.code in codes), key=lambda r: r.code)
 
 
+def rule_links(cited) -> dict[str, str]:
+    """Code -> where a finding's "Rule documentation" goes: the rule's published page, or its
+    entry in the report's own "Rules cited" section."""
+    from claimcheck.pack.docs import help_uri
+    return {rule.code: help_uri(rule) or f"#rule-{rule.code}" for rule in cited}
+
+
 # -- entry points ---------------------------------------------------------------------------
 def render(run) -> str:
     """The ``check`` report."""
@@ -348,11 +358,12 @@ def render(run) -> str:
     for doc in run.documents:
         grades[doc.grade] = grades.get(doc.grade, 0) + 1
     codes = {f.code for d in run.documents for f in d.findings}
+    cited = rules_cited(run.rules, codes)
     return render_template(
         "check.html.j2", documents=documents, summary=run.summary(), problems=run.problems,
         notes=run.notes, fail_on=run.fail_on, grade_chart=grade_chart(grades),
         category_chart=category_chart(categories_of(run.documents)),
-        rules=rules_cited(run.rules, codes))
+        rules=cited, rule_links=rule_links(cited))
 
 
 def render_scan(scan) -> str:
@@ -360,7 +371,8 @@ def render_scan(scan) -> str:
     codes = {f.code for site in scan.sites for page in site.shown for f in page.result.findings}
     from claimcheck.pack.rulepack import load_pack
 
+    cited = rules_cited(load_pack().rules, codes)
     return render_template(
         "scan.html.j2", scan=scan, grade_chart=grade_chart(scan.site_grades),
         status_chart=status_chart(scan.totals),
-        category_chart=category_chart(scan.by_category), rules=rules_cited(load_pack().rules, codes))
+        category_chart=category_chart(scan.by_category), rules=cited, rule_links=rule_links(cited))

@@ -1,7 +1,8 @@
 """``--format markdown``: a summary for a pull-request comment (GitHub flavour).
 
 A table of documents (grade, score, status, counts), then per document a table
-of the reported findings with a link to each rule's page. Suppressed and
+of the reported findings with a link to each rule's page where its pack publishes one
+(pack.yaml ``docs-url``; otherwise the code alone, never a dead link). Suppressed and
 baselined findings are counted, not listed (the JSON output lists them). The
 listing stops at ``MAX_ROWS`` findings: a comment on GitHub holds 65,536
 characters at most.
@@ -34,7 +35,7 @@ def _rule_link(finding, links: dict) -> str:
 def render(run) -> str:
     reported = run.reported()
     summary = run.summary()
-    links = {rule.code: help_uri(rule) for rule in run.rules}
+    links = {rule.code: help_uri(rule) for rule in run.rules if help_uri(rule)}
     title = (f"## claimcheck: {len(reported)} finding{'s' if len(reported) != 1 else ''} "
              f"in {summary['documents']} document{'s' if summary['documents'] != 1 else ''}")
     lines = [title, ""]

@@ -1,7 +1,9 @@
 """``--format sarif``: SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
 
-* ``tool.driver.rules`` describes every rule of the run, with its help text,
-  a ``helpUri`` to its documentation page and a default level.
+* ``tool.driver.rules`` describes every rule of the run, with its help text
+  (``help.text`` and ``help.markdown``, so a viewer shows the documentation with no
+  page to fetch), a ``helpUri`` to its published page when its pack names one
+  (``docs-url``), and a default level.
 * Levels: critical and major -> ``error``, minor -> ``warning``, info -> ``note``.
 * Each result carries ``partialFingerprints`` (code + normalized claim text,
   the baseline's key) so that viewers track a finding when lines move.
@@ -22,7 +24,7 @@ from urllib.parse import quote
 from claimcheck import __version__
 from claimcheck.report import dumps_json
 from claimcheck.project.baseline import fingerprint
-from claimcheck.pack.docs import DOCS_BASE_URL, help_markdown, help_text, help_uri, summary
+from claimcheck.pack.docs import help_markdown, help_text, help_uri, index_uri, summary
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"critical": "error", "major": "error", "minor": "warning", "info": "note"}
@@ -37,17 +39,19 @@ def artifact_location(path: str) -> dict:
 
 
 def rule_descriptor(rule) -> dict:
-    return {
+    descriptor = {
         "id": rule.code,
         "name": rule.name,
         "shortDescription": {"text": summary(rule)},
         "fullDescription": {"text": " ".join(rule.docs["why"].split())},
         "help": {"text": help_text(rule), "markdown": help_markdown(rule)},
-        "helpUri": help_uri(rule),
         "defaultConfiguration": {"level": LEVELS[rule.severity]},
         "properties": {"category": rule.category, "severity": rule.severity, "scope": rule.scope,
                        "tags": ["claimcheck", rule.category]},
     }
+    if help_uri(rule):
+        descriptor["helpUri"] = help_uri(rule)
+    return descriptor
 
 
 def _region(finding) -> dict:
@@ -108,12 +112,14 @@ def as_dict(run) -> dict:
     invocation = {"executionSuccessful": not any(p.fatal for p in run.problems)}
     if run.problems:
         invocation["toolExecutionNotifications"] = [_notification(p) for p in run.problems]
+    driver = {"name": "claimcheck", "version": __version__, "semanticVersion": __version__}
+    if index_uri(rules):
+        driver["informationUri"] = index_uri(rules)
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": {"name": "claimcheck", "version": __version__, "semanticVersion": __version__,
-                                "informationUri": DOCS_BASE_URL + "index.md", "rules": [rule_descriptor(r) for r in rules]}},
+            "tool": {"driver": {**driver, "rules": [rule_descriptor(r) for r in rules]}},
             "invocations": [invocation],
             "originalUriBaseIds": {SOURCE_ROOT: {"uri": Path.cwd().as_uri().rstrip("/") + "/"}},
             "columnKind": "unicodeCodePoints",
