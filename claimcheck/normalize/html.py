@@ -1,7 +1,8 @@
 """HTML: what a reader sees, with offsets into the raw markup.
 
 Uses the standard library's ``html.parser`` with ``convert_charrefs=False`` so
-that every text run and every entity arrives with its own position. Never
+that every text run and every entity arrives with its own position, through
+``linear_html.py``, which keeps it linear on markup that never closes. Never
 linted: script, style, template, math, iframe and the document head
 (except the title and the meta and Open Graph descriptions, which searchers
 and patients read as ad copy). Comments are recorded for suppressions. Block
@@ -19,10 +20,10 @@ from __future__ import annotations
 
 import html
 import re
-from html.parser import HTMLParser
 
 from claimcheck.model import NormalizedText
 from claimcheck.normalize.builder import TextBuilder
+from claimcheck.normalize.linear_html import LinearHTMLParser
 from claimcheck.normalize.link_lists import LinkMarkingBuilder, without_menus
 
 SKIPPED = {"script", "style", "template", "svg", "math", "iframe", "object", "canvas", "head"}
@@ -167,11 +168,9 @@ def _attribute_span(tag_text: str, name: str) -> tuple[int, int] | None:
     return match.start(group), match.end(group)
 
 
-class _VisibleText(HTMLParser):
+class _VisibleText(LinearHTMLParser):
     def __init__(self, raw: str, builder: TextBuilder, base: int = 0):
-        super().__init__(convert_charrefs=False)
-        self.raw = raw
-        self.base = base
+        super().__init__(raw, base)
         self.builder = builder
         self.skipping: list[str] = []
         # Open elements: name, whether it hides its content, its background (inline, or inherited).
@@ -185,11 +184,6 @@ class _VisibleText(HTMLParser):
         self.marking = isinstance(builder, LinkMarkingBuilder)
         self.link_depth = 0
         self.nav_depth = 0
-        self._line_starts = [0] + [m.end() for m in re.finditer("\n", raw)]
-
-    def _offset(self) -> int:
-        line, column = self.getpos()
-        return self.base + self._line_starts[line - 1] + column
 
     # -- tags ----------------------------------------------------------------
     def handle_starttag(self, tag, attrs):
@@ -390,6 +384,7 @@ class _VisibleText(HTMLParser):
 
     def handle_data(self, data):
         if self._visible():
+            data = self.source_text(data)
             self.builder.add(data, self._offset())
             if self.marking:
                 if self.link_depth:
@@ -430,9 +425,7 @@ VisibleTextParser = _VisibleText
 
 def parse_into(builder: TextBuilder, raw: str, base: int = 0) -> None:
     """Feed an HTML fragment that starts at raw offset ``base`` into ``builder``."""
-    parser = _VisibleText(raw, builder, base)
-    parser.feed(raw)
-    parser.close()
+    _VisibleText(raw, builder, base).parse()
 
 
 def normalize_html(raw: str) -> NormalizedText:
