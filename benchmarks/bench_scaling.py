@@ -1,10 +1,12 @@
 """Time and peak memory of ``claimcheck check`` against document size: is every stage linear?
 
-Three kinds of text, each at 10 KB, 100 KB, 1 MB and 5 MB (one file per run):
+Three kinds of text (and hostile markup on request), each at 10 KB, 100 KB, 1 MB and 5 MB (one file per run):
 
 * prose: informing pages of the corpus (hospitals, news, research...) in paragraphs;
 * ad copy: selling pages of the corpus, dense with claims, in paragraphs;
-* one long sentence: the corpus's claim sentences joined by commas, no full stop, no line break.
+* one long sentence: the corpus's claim sentences joined by commas, no full stop, no line break;
+* (not by default: ``--kinds comments``) hostile markup: a run of ``<!--`` that never closes,
+  then a line of ad copy, which the HTML parser once read in time in the square of its length.
 
 For each it prints the seconds (start-up excluded: the command runs in a process that has
 already checked a five-line file, and only the second check is timed), the ratio to the
@@ -53,6 +55,8 @@ def make_text(kind: str, kilobytes: int) -> str:
     if kind == "sentence":
         claims = [c["text"].rstrip(".!? ").replace("\n", " ") for p in pages for c in p["claims"]]
         return _fill(claims, ", and ", kilobytes) + ".\n"
+    if kind == "comments":
+        return "<!--" * (kilobytes * 250) + "\nOur stem cell injections cure knee arthritis.\n"
     raise ValueError(kind)
 
 

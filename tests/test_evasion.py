@@ -88,6 +88,7 @@ DISCLOSURE = "<p>Risks include infection. This treatment is not FDA approved.</p
     '<div style="height:0;overflow:hidden">{}</div>',  # collapsed
     '<div style="position:absolute; left:-9999px">{}</div>',  # off the screen
     '<div style="text-indent: -9999px">{}</div>',
+    '<div style="position:absolute;clip:rect(1px,1px,1px,1px)">{}</div>',  # clipped to nothing
     '<div style="width:1px;height:1px;overflow:hidden">{}</div>',  # the "visually hidden" pattern
 ])
 def test_a_disclaimer_no_reader_sees_discloses_nothing(hiding):
@@ -100,6 +101,65 @@ def test_a_disclaimer_no_reader_sees_discloses_nothing(hiding):
 def test_a_one_pixel_image_alt_text_discloses_nothing(size):
     pixel = f'<img src="t.png" {size} alt="Risks include infection. Not FDA approved.">'
     assert "CC303" in {f.code for f in check_text(AD + pixel, "text/html").result.findings}
+
+
+@pytest.mark.parametrize("sheet, element", [
+    (".dis{display:none}", '<p class="dis">{}</p>'),
+    ("#x { visibility: hidden }", '<div id="x">{}</div>'),
+    ("p.d{font-size:0}", '<p class="a d">{}</p>'),
+    ("h2, .dis{font-size:0px !important}", '<div class="dis">{}</div>'),
+    (".o{position:absolute;left:-9999px}", '<div class="o">{}</div>'),  # off the screen
+    (".o{height:0;overflow:hidden}", '<div class="o">{}</div>'),  # collapsed
+    (".sr-only{position:absolute;width:1px;height:1px;clip:rect(0,0,0,0)}", '<div class="sr-only">{}</div>'),
+    (".o{position:absolute;clip:rect(0 0 0 0)}", '<div class="o">{}</div>'),  # clipped to nothing
+    (".o{clip-path:inset(50%)}", '<div class="o">{}</div>'),
+    ("@media screen{.o{opacity:0}}", '<div class="o">{}</div>'),  # every screen
+    ("section{display:none}", '<section>{}</section>'),
+    (".o{width:1px} .p{height:1px}", '<div class="o p">{}</div>'),  # two rules, one element
+])
+def test_a_disclaimer_hidden_by_the_pages_style_rules_discloses_nothing(sheet, element):
+    # The <style> block before the ad or after the disclaimer: a browser applies it either way.
+    for page in (f"<style>{sheet}</style>" + AD + element.format(DISCLOSURE),
+                 AD + element.format(DISCLOSURE) + f"<style>{sheet}</style>"):
+        findings = check_text(page, "text/html").result.findings
+        assert {"CC303", "CC304"} <= {f.code for f in findings}, page
+
+
+def test_a_one_pixel_image_by_its_class_or_its_style_hides_its_alt_text():
+    alt = 'alt="Risks include infection. This treatment is not FDA approved."'
+    for page in (AD + f'<img src="x.png" style="width:1px;height:1px" {alt}>',
+                 "<style>img.px{width:1px;height:1px}</style>" + AD + f'<img class="px" src="x.png" {alt}>'):
+        assert {"CC303", "CC304"} <= {f.code for f in check_text(page, "text/html").result.findings}, page
+
+
+def test_a_style_block_hides_html_blocks_of_a_markdown_file():
+    text = ("# Knee clinic\n\nOur stem cell injections heal arthritic knees.\n\n<style>.dis{display:none}</style>\n\n"
+            '<p class="dis">Risks include infection. This treatment is not FDA approved.</p>\n')
+    assert {"CC303", "CC304"} <= {f.code for f in check_text(text, "text/markdown").result.findings}
+
+
+@pytest.mark.parametrize("sheet, element", [
+    (".dis{display:none} .dis{display:block}", '<p class="dis">{}</p>'),  # a later rule shows it
+    (".dis{display:none} #s{display:block}", '<p class="dis" id="s">{}</p>'),  # a more specific one does
+    (".dis{display:none}", '<p class="dis" style="display:block">{}</p>'),  # and the inline style does
+    (".dis{display:none} @media (max-width:600px){.dis{display:block}}", '<p class="dis">{}</p>'),  # on phones
+    ("@media print{.dis{display:none}}", '<p class="dis">{}</p>'),  # printed only
+    (".dis{display:none}", '<p class="other">{}</p>'),  # not this element
+    ("nav .dis{display:none}", '<p class="dis">{}</p>'),  # a selector that is not simple is not read
+    (".o{position:relative;clip:rect(0 0 0 0)}", '<div class="o">{}</div>'),  # clip needs a position
+])
+def test_style_rules_that_do_not_hide_the_disclaimer_leave_it_disclosing(sheet, element):
+    page = f"<style>{sheet}</style>" + AD + element.format(DISCLOSURE)
+    assert "CC303" not in {f.code for f in check_text(page, "text/html").result.findings}, page
+
+
+@pytest.mark.parametrize("markup", [
+    "<!-- <style>.dis{display:none}</style> -->",  # a comment
+    '<script>var css = "<style>.dis{display:none}</style>";</script>',  # a script's string
+])
+def test_a_style_element_the_parser_does_not_read_hides_nothing(markup):
+    page = markup + AD + '<p class="dis">Risks include infection. This treatment is not FDA approved.</p>'
+    assert "CC303" not in {f.code for f in check_text(page, "text/html").result.findings}
 
 
 def test_a_claim_in_hidden_text_is_still_read_and_is_a_finding_of_its_own():

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from claimcheck.errors import UNREADABLE
 from claimcheck.load.limits import DEFAULT_TIMEOUT_SECONDS
 from claimcheck.commands.common import (EXIT_ERROR, EXIT_OK, jurisdiction_option, load_pack_or_exit, model_option,
                                         no_builtin_pack_option, print_problems, rule_path_option)
@@ -80,6 +81,13 @@ class Progress:
             self.bar.write(line, file=sys.stderr)
         else:
             click.echo(line, err=True)
+
+    def abandon(self) -> None:
+        """Take the bar off the terminal: the scan stops before it began, and only its error shows."""
+        if self.bar is not None:
+            self.bar.leave = False
+            self.bar.close()
+            self.bar = None
 
     def close(self) -> None:
         if self.bar is not None:
@@ -202,8 +210,11 @@ def scan_command(inputs, db_path, out_dir, task_size, workers, max_page_size, sc
                            on_tasks=progress.tasks_done,
                            on_message=progress.write if not quiet else lambda line: None)
     except StoreError as exc:
-        progress.close()
-        click.echo(f"{exc} [CC904]", err=True)
+        if progress.done_pages:
+            progress.close()
+        else:
+            progress.abandon()
+        click.echo(f"{exc} [{UNREADABLE}]", err=True)
         sys.exit(EXIT_ERROR)
     except ClusterError as exc:
         progress.close()
@@ -238,7 +249,7 @@ def _partitioned(usable: list[Path], out_dir: Path, options, task_bytes: int | N
                            "(status = 'error')")
 
     def on_failed(task, why: str) -> None:
-        progress.write(f"{task.path}: error: task {task.name} not written: {why} [CC904]")
+        progress.write(f"{task.path}: error: task {task.name} not written: {why} [{UNREADABLE}]")
 
     try:
         summary = run_partitioned_scan(usable, out_dir, options, task_bytes, on_task=on_task,

@@ -1,7 +1,8 @@
 """HTML: what a reader sees, with offsets into the raw markup.
 
 Uses the standard library's ``html.parser`` with ``convert_charrefs=False`` so
-that every text run and every entity arrives with its own position. Never
+that every text run and every entity arrives with its own position, through
+``linear_html.py``, which keeps it linear on markup that never closes. Never
 linted: script, style, template, math, iframe and the document head
 (except the title and the meta and Open Graph descriptions, which searchers
 and patients read as ad copy). Comments are recorded for suppressions. Block
@@ -11,19 +12,21 @@ text, the ``<text>`` of an inline SVG, and, each as a block of its own placed
 after the block it appears in (so that it cannot split a sentence), ``title``
 attributes (tooltips; one that repeats the words right after it is skipped) and
 the labels of ``<input type=button|submit|reset>``. Text a reader cannot see
-(``display:none``, same colour as its background ...) is read into blocks of
-kind ``hidden``. A ``<nav>`` is read too, except its lists of links
-(``link_lists.py``): a menu is not ad copy, a paragraph of claims in a nav is.
+(``display:none``, same colour as its background ..., set inline or by a class or id
+rule of the page's ``<style>``: ``stylesheet.py``) is read into blocks of kind
+``hidden``. A ``<nav>`` is read too, except its lists of links (``link_lists.py``):
+a menu is not ad copy, a paragraph of claims in a nav is.
 """
 from __future__ import annotations
 
 import html
 import re
-from html.parser import HTMLParser
 
 from claimcheck.model import NormalizedText
 from claimcheck.normalize.builder import TextBuilder
+from claimcheck.normalize.linear_html import LinearHTMLParser
 from claimcheck.normalize.link_lists import LinkMarkingBuilder, without_menus
+from claimcheck.normalize.stylesheet import Stylesheet, page_stylesheet
 
 SKIPPED = {"script", "style", "template", "svg", "math", "iframe", "object", "canvas", "head"}
 # Inside a skipped <svg>, the elements whose text is drawn: read, each a block.
@@ -128,8 +131,37 @@ def _hidden_by_layout(style: dict[str, str]) -> bool:
         offsets = [_length(style.get(name)) for name in ("left", "top", "right")]
         if any(v is not None and v <= -1000 for v in offsets):
             return True
+    if _clipped_away(style):
+        return True
     indent = _length(style.get("text-indent"))
     return indent is not None and indent <= -1000
+
+
+_RECT = re.compile(r"\s*rect\(([^)]*)\)", re.I)
+_INSET = re.compile(r"\s*inset\(\s*(\d+(?:\.\d+)?)%", re.I)
+
+
+def _clipped_away(style: dict[str, str]) -> bool:
+    """Clipped to nothing: ``clip: rect(0 0 0 0)`` (or to a pixel) on a positioned element, as
+    the "visually hidden" patterns do, or ``clip-path: inset(50%)``."""
+    inset = _INSET.match(style.get("clip-path", ""))
+    if inset and float(inset.group(1)) >= 50:
+        return True
+    rect = _RECT.match(style.get("clip", ""))
+    if not rect or style.get("position", "").strip().lower() not in ("absolute", "fixed"):
+        return False
+    sides = [_length(side) for side in re.split(r"[\s,]+", rect.group(1).strip())]
+    if len(sides) != 4 or None in sides:
+        return False
+    top, right, bottom, left = sides
+    return bottom - top <= 1 or right - left <= 1
+
+
+def _hidden_by_sheet(declarations: dict[str, str]) -> bool:
+    """Do these declarations (a page's ``<style>`` rules for an element, its inline style over
+    them) hide it? The same tests as an inline style's."""
+    return bool(_HIDING_STYLE.search(";".join(f"{name}:{value}" for name, value in declarations.items()))) \
+        or _hidden_by_layout(declarations)
 
 
 BLOCKS = {
@@ -167,12 +199,12 @@ def _attribute_span(tag_text: str, name: str) -> tuple[int, int] | None:
     return match.start(group), match.end(group)
 
 
-class _VisibleText(HTMLParser):
-    def __init__(self, raw: str, builder: TextBuilder, base: int = 0):
-        super().__init__(convert_charrefs=False)
-        self.raw = raw
-        self.base = base
+class _VisibleText(LinearHTMLParser):
+    def __init__(self, raw: str, builder: TextBuilder, base: int = 0, stylesheet: Stylesheet | None = None):
+        super().__init__(raw, base)
         self.builder = builder
+        # The page's <style> rules that can hide (a Markdown file's, for each of its HTML blocks).
+        self.stylesheet = stylesheet if stylesheet is not None else page_stylesheet(raw)
         self.skipping: list[str] = []
         # Open elements: name, whether it hides its content, its background (inline, or inherited).
         self.open: list[tuple[str, bool, str | None]] = []
@@ -185,11 +217,6 @@ class _VisibleText(HTMLParser):
         self.marking = isinstance(builder, LinkMarkingBuilder)
         self.link_depth = 0
         self.nav_depth = 0
-        self._line_starts = [0] + [m.end() for m in re.finditer("\n", raw)]
-
-    def _offset(self) -> int:
-        line, column = self.getpos()
-        return self.base + self._line_starts[line - 1] + column
 
     # -- tags ----------------------------------------------------------------
     def handle_starttag(self, tag, attrs):
@@ -201,6 +228,9 @@ class _VisibleText(HTMLParser):
         background = _colour(style.get("background-color") or style.get("background")) \
             or (self.open[-1][2] if self.open else None)
         hides = _hidden(values, style, background)
+        if not hides and self.stylesheet is not None:
+            declared = self.stylesheet.declarations(tag, values)
+            hides = bool(declared) and _hidden_by_sheet({**declared, **style})
         if tag in SKIPPED:
             self.skipping.append(tag)
             self.svg_hides = hides or self.hiding_open > 0
@@ -390,6 +420,7 @@ class _VisibleText(HTMLParser):
 
     def handle_data(self, data):
         if self._visible():
+            data = self.source_text(data)
             self.builder.add(data, self._offset())
             if self.marking:
                 if self.link_depth:
@@ -428,11 +459,10 @@ class _VisibleText(HTMLParser):
 VisibleTextParser = _VisibleText
 
 
-def parse_into(builder: TextBuilder, raw: str, base: int = 0) -> None:
-    """Feed an HTML fragment that starts at raw offset ``base`` into ``builder``."""
-    parser = _VisibleText(raw, builder, base)
-    parser.feed(raw)
-    parser.close()
+def parse_into(builder: TextBuilder, raw: str, base: int = 0, stylesheet: Stylesheet | None = None) -> None:
+    """Feed an HTML fragment that starts at raw offset ``base`` into ``builder``, hidden text
+    decided with ``stylesheet`` (by default the fragment's own ``<style>`` rules)."""
+    _VisibleText(raw, builder, base, stylesheet).parse()
 
 
 def normalize_html(raw: str) -> NormalizedText:

@@ -58,9 +58,7 @@ def _parse(raw: str) -> tuple[NormalizedText, list[tuple[int, int, bool]] | None
     """The whole page as the normalizer reads it, and each block's link marks
     (None if they do not line up with the blocks: never expected)."""
     builder = LinkMarkingBuilder()
-    parser = VisibleTextParser(raw, builder)
-    parser.feed(raw)
-    parser.close()
+    VisibleTextParser(raw, builder).parse()
     full = builder.build(len(raw))
     return full, (builder.marks if len(builder.marks) == len(full.blocks) else None)
 

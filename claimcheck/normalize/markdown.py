@@ -17,6 +17,7 @@ from markdown_it import MarkdownIt
 from claimcheck.model import NormalizedText
 from claimcheck.normalize.builder import TextBuilder
 from claimcheck.normalize.html import WORD_INTERNAL, parse_into
+from claimcheck.normalize.stylesheet import page_stylesheet
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _TAG_NAME = re.compile(r"</?([A-Za-z][A-Za-z0-9-]*)")
@@ -100,6 +101,7 @@ def normalize_markdown(raw: str) -> NormalizedText:
         # Keep line numbers: blank out the front matter instead of cutting it.
         source = "\n" * front.group().count("\n") + raw[front.end():]
     walker = _Walker(raw, builder)
+    stylesheet = page_stylesheet(raw)  # a <style> block's rules reach the HTML blocks after it too
     block_kind = ["paragraph"]
     heading_level = 0
     covered, deepest = 0, 0  # the last line a leaf block came from; the deepest nesting seen
@@ -131,7 +133,7 @@ def normalize_markdown(raw: str) -> NormalizedText:
             builder.end_block()
             start = walker.line_offset(token.map[0])
             end = walker.line_offset(token.map[1]) if token.map[1] < len(walker.line_starts) else len(raw)
-            parse_into(builder, raw[start:end], base=start)
+            parse_into(builder, raw[start:end], base=start, stylesheet=stylesheet)
             builder.end_block()
             walker.cursor = max(walker.cursor, end)
         elif kind in ("fence", "code_block", "hr"):

@@ -18,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from limits_inputs import (ROOT, VIOLATING, gzip_bomb_jsonl, gzip_bomb_record, html_page, jsonl_line,  # noqa: E402
                            run_limited, warc_record, zeros_deflate)
 
+from claimcheck.errors import UNREADABLE  # noqa: E402
 from tests.clitools import invoke  # noqa: E402
 
 MEMORY_CEILING_MB = 300
@@ -171,6 +172,26 @@ def test_a_damaged_store_is_one_line_for_scan_report_and_export(tmp_path, damage
         assert result.exit_code == 2 and len(lines) == 1 and str(db) in lines[0], (command, result.stderr)
         failed.append(command[0])
     assert "scan" in failed  # every rerun looks its pages up, so it meets the damage
+
+
+def test_a_store_damaged_where_the_scan_does_not_look_is_refused_and_left_as_it_was(tmp_path):
+    # The reproduction: the last pages of the file overwritten, then a scan of a new
+    # URL, which looks up nothing there, used to add to the store and exit 0.
+    jsonl = tmp_path / "pages.jsonl"
+    jsonl.write_bytes(jsonl_line("https://a.example/", f"<p>{VIOLATING}</p>"))
+    db = tmp_path / "results.sqlite"
+    assert scan(jsonl, "--db", db).exit_code == 0
+    with sqlite3.connect(db) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    data = bytearray(db.read_bytes())
+    data[-8192:-8192 + 201] = b"\x0d" + os.urandom(200)
+    db.write_bytes(bytes(data))
+    jsonl.write_bytes(jsonl_line("https://b.example/", f"<p>{VIOLATING}</p>"))
+    result = scan(jsonl, "--db", db)
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert result.exit_code == 2 and len(lines) == 1, result.stderr
+    assert str(db) in lines[0] and "damaged" in lines[0] and lines[0].endswith(f"[{UNREADABLE}]")
+    assert db.read_bytes() == bytes(data)  # nothing written over what was stored
 
 
 def test_no_worker_outlives_a_scan_killed_with_sigkill(tmp_path):

@@ -1,5 +1,6 @@
 """Text written to make a matcher backtrack or a tokenizer go quadratic: a suppression
-comment over a line of empty comments, runs of punctuation or emoji with no space, and
+comment over a line of empty comments, runs of punctuation or emoji with no space, runs
+of markup that never closes (``<!--``, ``<a b``, ``<![CDATA[``) for the HTML parser, and
 regular expressions (claimcheck's own and a rule pack's) that nest unbounded repeats.
 
 Each attack is run in a child process with a generous time limit: a hang guard, not a
@@ -13,14 +14,19 @@ import re
 import subprocess
 import sys
 import textwrap
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from limits_inputs import ROOT, VIOLATING  # noqa: E402
 
 import claimcheck  # noqa: E402
+from claimcheck.normalize.html import VisibleTextParser  # noqa: E402
+from claimcheck.normalize.link_lists import LinkMarkingBuilder  # noqa: E402
 from claimcheck.pack.regex_safety import regex_problem  # noqa: E402
 from claimcheck.project.suppress import _only_comments  # noqa: E402
 from tests.clitools import invoke  # noqa: E402
@@ -68,6 +74,86 @@ def test_a_suppression_over_a_line_of_empty_comments_is_parsed_in_time(tmp_path)
     cure = [f for f in findings if f["code"] == "CC101"]
     # The directive reaches that line: the line has text besides its comments.
     assert cure and all(f.get("suppressed") for f in cure)
+
+
+# Each took minutes before the HTML parser stopped searching the rest of the document at
+# every construct that never closes (``normalize/linear_html.py``); a few seconds now.
+UNCLOSED_MARKUP = {
+    # the issue's reproduction: the comment never ends, the claim is read as text after it
+    "comments.md": ("<!--" * 250_000 + "\n" + VIOLATING + "\n", (2, 5)),
+    # a ">" after each one: the comment's end is searched for, in vain, from each
+    "comments-with-gt.html": ("<!--x>" * 120_000 + "\n<p>" + VIOLATING + "</p>\n", (2, 8)),
+    "cdata-sections.html": ("<![CDATA[x]> ]" * 60_000 + "\n<p>" + VIOLATING + "</p>\n", (2, 8)),
+    # after the page's last ">": tags that cannot end
+    "open-tags.html": ("<p>" + VIOLATING + "</p>\n" + "<a b" * 50_000 + "\n", (1, 8)),
+}
+
+
+@pytest.mark.parametrize("name", UNCLOSED_MARKUP)
+def test_markup_that_never_closes_is_read_in_time_with_its_positions(name, tmp_path):
+    text, (line, column) = UNCLOSED_MARKUP[name]
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    report, _ = _check_in_child(path)
+    cure = [f for f in report["documents"][0]["findings"] if f["code"] == "CC101"]
+    assert cure and (cure[0]["line"], cure[0]["column"]) == (line, column)
+    assert text[cure[0]["start"]:cure[0]["end"]].startswith("stem cell injections cure")
+
+
+class _StandardParser(VisibleTextParser):
+    """The same reader fed as the standard library's parser is fed by itself: the reference."""
+    parse_comment = HTMLParser.parse_comment
+    parse_marked_section = HTMLParser.parse_marked_section
+
+    def parse(self):
+        self.feed(self.raw)
+        self.close()
+
+
+def _read(parser_class, raw: str):
+    builder = LinkMarkingBuilder()
+    try:
+        parser_class(raw, builder).parse()
+    except AssertionError as exc:  # html.parser's answer to "<![foo[": the same from both
+        return type(exc)
+    normalized = builder.build(len(raw))
+    return (normalized.text, list(normalized.raw_offsets), normalized.blocks, normalized.comments,
+            normalized.replaced_ends, builder.marks)
+
+
+MARKUP_PIECES = ["<!--", "-->", "--", ">", "<", "<![CDATA[", "<![if ", "]]>", "]>", "]", "<a", "<p", " b=", '"', "'",
+                 "</", "</p>", "<?", "<!x", "<!doctype", "&amp;", "&#", "&#65;", ";", "&", "\n", " ", "x",
+                 "<script>", "</script>", '<span style="display:none">', "</span>", VIOLATING]
+markup = st.lists(st.sampled_from(MARKUP_PIECES), max_size=60).map("".join)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(markup)
+def test_the_linear_parser_reads_what_the_standard_parser_reads(raw):
+    # Ending in ">" leaves no tail to mask: only the remembered unclosed comments and
+    # sections differ from the standard parser, and they must not change a thing.
+    raw += ">"
+    assert _read(VisibleTextParser, raw) == _read(_StandardParser, raw)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(markup, st.lists(st.sampled_from([p for p in MARKUP_PIECES if ">" not in p and "&" not in p]),
+                        min_size=1, max_size=30).map("".join))
+def test_text_after_the_last_gt_is_read_as_the_standard_parser_reads_it(head, tail):
+    # The masked tail's text is the standard parser's, character references apart (none here),
+    # every character at the same offset. Only where a run of spaces stands (the standard
+    # parser hands the text over in more pieces) may the one space kept stand for another.
+    raw = head + ">" + tail
+    standard = _read(_StandardParser, raw)
+    if standard is AssertionError:  # a "<![" it cannot read; the linear one reads it as text
+        return
+    linear = _read(VisibleTextParser, raw)
+
+    def characters(read):
+        return read[0], [offset for char, offset in zip(read[0], read[1]) if not char.isspace()]
+    assert characters(linear) == characters(standard)
 
 
 @pytest.mark.parametrize("line, only_comments", [
