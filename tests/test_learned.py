@@ -180,7 +180,8 @@ def test_the_scorer_reads_what_the_classifiers_were_trained_on_with_the_same_sco
     "acl", symbol 451) and a sentence with a claim (feature words)."""
     from spacy.tokens import Doc
 
-    from claimcheck.extract.learned import SHIPPED_MODEL, ClassifierKeys, classifier_inputs, load_model
+    from claimcheck.extract.learned import (SHIPPED_MODEL, VOICE_WORDS, ClassifierKeys, classifier_inputs,
+                                            load_model)
     from claimcheck.extract.pipeline import build_pipeline, make_doc
     from claimcheck.pack.rulepack import load_pack
 
@@ -199,11 +200,45 @@ def test_the_scorer_reads_what_the_classifiers_were_trained_on_with_the_same_sco
     (keys, counts, lengths), (page_keys, _, _) = ClassifierKeys()(doc)
     assert len(lengths) == len(sentence_words) == 5
     assert 451 in keys.tolist()  # "acl", by its symbol id as a Doc of the word would have it
-    _, sentences, pages = load_model(str(SHIPPED_MODEL))
-    expected = sentences.model.predict([Doc(nlp.vocab, words=words) for words in sentence_words])
-    assert numpy.array_equal(doc._.cc_learned.scores, expected)
+    meta, sentences, pages = load_model(str(SHIPPED_MODEL))
     expected_page = pages.model.predict([Doc(nlp.vocab, words=page_words)])[0]
     assert doc._.cc_learned.page == {label: round(float(v), 4) for label, v in zip(pages.labels, expected_page)}
+    # The shipped sentence classifier also reads the page's voice, as the page classifier scored it.
+    assert meta["page_voice"]
+    voice = VOICE_WORDS[float(expected_page[pages.labels.index("SELLS")]) >= meta["thresholds"]["sells"]]
+    expected = sentences.model.predict([Doc(nlp.vocab, words=words + [voice]) for words in sentence_words])
+    assert numpy.array_equal(doc._.cc_learned.scores, expected)
+    without_voice = sentences.model.predict([Doc(nlp.vocab, words=words) for words in sentence_words])
+    assert not numpy.array_equal(doc._.cc_learned.scores, without_voice)
     assert sorted(page_keys.tolist()) == sorted(set(Doc(nlp.vocab, words=page_words).to_array("ORTH").tolist()))
     assert counts.sum() == sum(len(words) for words in sentence_words)
 
+
+
+def test_a_model_trained_before_the_page_voice_is_scored_without_it(tmp_path):
+    """A model folder whose meta.json does not say ``page_voice`` (written before the
+    sentence classifier read its page's voice) keeps the scores it was trained to give."""
+    import shutil
+
+    from spacy.tokens import Doc
+
+    from claimcheck.extract.learned import SHIPPED_MODEL, classifier_inputs, load_model, selected_model
+    from claimcheck.extract.pipeline import build_pipeline, make_doc
+    from claimcheck.pack.rulepack import load_pack
+
+    old = tmp_path / "old-model"
+    shutil.copytree(SHIPPED_MODEL, old)
+    meta = json.loads((old / "meta.json").read_text())
+    del meta["page_voice"]
+    (old / "meta.json").write_text(json.dumps(meta))
+    before = selected_model()
+    select_model(old)
+    try:
+        nlp = build_pipeline(load_pack())
+    finally:
+        select_model(before)
+    doc = nlp(make_doc(nlp, "Our stem cell injections heal torn knee cartilage in weeks.\n\nBook a visit."))
+    _, sentence_words, _ = classifier_inputs(doc)
+    _, sentences, _ = load_model(str(old))
+    expected = sentences.model.predict([Doc(nlp.vocab, words=words) for words in sentence_words])
+    assert numpy.array_equal(doc._.cc_learned.scores, expected)
