@@ -265,3 +265,16 @@ def test_a_stray_question_mark_after_the_full_stop_does_not_make_a_claim_a_quest
     assert {"CC101", "CC102"} <= {f.code for f in stray.result.findings}
     asked = check_text("Do our stem cell injections cure knee arthritis?")
     assert not [f for f in asked.result.findings if f.scope == "claim"]
+
+
+@pytest.mark.parametrize("stray", ["<![foo[ x", "<![ x", "<![CDATAx[ y"])
+def test_a_stray_marked_section_does_not_leave_the_page_unchecked(stray):
+    """The standard parser raises on an unknown marked-section keyword and gave up on the whole
+    page ("cannot parse", no findings): one stray "<![" hid every claim. It is read as a
+    browser reads it, a bogus comment to the next ">", and the claims around it are found."""
+    html = (f"<html><body><p>Our stem cell injections cure knee arthritis.</p>{stray} "
+            "<p>Our stem cells regrow hip cartilage.</p></body></html>")
+    checked = check_text(html, "text/html")
+    found = {(f.code, checked.source.raw[f.start:f.end]) for f in checked.result.findings}
+    assert ("CC102", "stem cell injections cure knee arthritis") in found
+    assert any(text.startswith("stem cells regrow") for code, text in found if code == "CC103")

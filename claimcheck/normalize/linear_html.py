@@ -88,7 +88,17 @@ class LinearHTMLParser(HTMLParser):
         known = self._unclosed_sections.get(keyword) if keyword else None
         if known is not None and known[0] is self.rawdata and i >= known[1]:
             return -1
-        end = super().parse_marked_section(i, report)
+        position = self.getpos()
+        try:
+            end = super().parse_marked_section(i, report)
+        except AssertionError:
+            # An unknown keyword ("<![foo[", "<![ x"): the standard parser gives up on the
+            # whole document, which would leave a page unchecked for one stray "<![". A
+            # browser reads it as a bogus comment to the next ">", and so do we. (Before
+            # raising on a missing name, the parser has moved its position past "<![".)
+            self.lineno, self.offset = position
+            close = self.rawdata.find(">", i + 3)
+            return -1 if close < 0 else close + 1
         if end < 0 and keyword:
             self._unclosed_sections[keyword] = (self.rawdata, i)
         return end
