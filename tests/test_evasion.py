@@ -278,3 +278,19 @@ def test_a_stray_marked_section_does_not_leave_the_page_unchecked(stray):
     found = {(f.code, checked.source.raw[f.start:f.end]) for f in checked.result.findings}
     assert ("CC102", "stem cell injections cure knee arthritis") in found
     assert any(text.startswith("stem cells regrow") for code, text in found if code == "CC103")
+
+
+def test_stray_character_references_do_not_turn_the_rest_of_the_page_into_shown_text():
+    """An '&#' that starts no character reference ('&#;', '&#x;') stopped the standard parser;
+    at the second, it handed the rest of the page over as text, tags and all, so a disclaimer
+    hidden with display:none counted as disclosure (no CC303)."""
+    html = ("<html><body><p>Our stem cell injections heal arthritic knees.</p>"
+            "<p>Price &#; list &#x; here, &#12a; too.</p>"
+            '<div style="display:none">Risks include infection.</div>'
+            "<p>Our stem cells regrow hip cartilage.</p></body></html>")
+    checked = check_text(html, "text/html")
+    found = {(f.code, checked.source.raw[f.start:f.end]) for f in checked.result.findings}
+    assert "CC303" in {code for code, _ in found}
+    assert any(code == "CC103" and text.startswith("stem cells regrow") for code, text in found)
+    assert "Price &#; list &#x; here, &#12a; too." in checked.text.text
+    assert "<div" not in checked.text.text and "display:none" not in checked.text.text

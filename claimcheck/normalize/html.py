@@ -220,6 +220,7 @@ class _VisibleText(LinearHTMLParser):
 
     # -- tags ----------------------------------------------------------------
     def handle_starttag(self, tag, attrs):
+        attrs = [(name, self.unmasked(value) if value else value) for name, value in attrs]
         if self.skipping:
             self._skipped_starttag(tag, attrs)
             return
@@ -445,7 +446,7 @@ class _VisibleText(LinearHTMLParser):
 
     def handle_comment(self, data):
         start = self._offset()
-        self.builder.comment(start, start + len(data) + 7, data)
+        self.builder.comment(start, start + len(data) + 7, self.unmasked(data))
 
     def handle_pi(self, data):
         pass

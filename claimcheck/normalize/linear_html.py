@@ -16,6 +16,10 @@ to one:
   reads it as text at once; every piece of text keeps its position, and
   ``source_text`` gives back the characters the document has there.
 
+* an ``&#`` that starts no character reference has its ``#`` masked, so the parser reads
+  it as text and goes on (the standard parser, at the second such ``&#``, hands the rest of
+  the document over as text, tags and all, and hidden text would read as shown).
+
 On a document whose tail has no ``<`` (every ordinary page) the parser sees exactly
 the document and calls the same handlers with the same arguments. In a tail that has
 one (a page cut inside a tag, a run of unclosed comments) the text read is the same,
@@ -25,12 +29,27 @@ except that character references there are decoded, as in the rest of the text
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
+from html.parser import HTMLParser, charref
 
 # Stands for a "<" after the document's last ">": plain text to the parser's every pattern,
 # as "<" is in attribute names and values (neither a space, a quote, "/", "=", ">", NUL nor a letter).
 _MASK = "\x01"
 _SECTION_NAME = re.compile(r"[a-zA-Z][-_.a-zA-Z0-9]*")
+# Stands for the "#" of an "&#" that starts no character reference ("&#;", "&#x;", "&#12a;").
+# The standard parser stops at such an "&#" when a ";" follows anywhere; at the second
+# one, while closing, it hands the whole rest of the document over as text, tags and
+# all, so text a page hides (a display:none disclaimer) would read as shown.
+_HASH_MASK = "\x02"
+_AMP_HASH = re.compile("&#")
+
+
+def mask_stray_references(text: str) -> str:
+    """``text`` with the ``#`` of each ``&#`` that starts no character reference masked (same
+    length, same offsets). Only where the mask cannot be confused with the document's own
+    characters, so that ``unmasked`` and ``source_text`` give back exactly what it has."""
+    if "&#" not in text or _HASH_MASK in text:
+        return text
+    return _AMP_HASH.sub(lambda m: m[0] if charref.match(text, m.start()) else "&" + _HASH_MASK, text)
 
 
 class LinearHTMLParser(HTMLParser):
@@ -50,12 +69,12 @@ class LinearHTMLParser(HTMLParser):
 
     def parse(self) -> None:
         """Parse the whole document."""
-        last_close = self.raw.rfind(">")
-        if "<" in self.raw[last_close + 1:]:
+        text = mask_stray_references(self.raw)
+        last_close = text.rfind(">")
+        if "<" in text[last_close + 1:]:
             self._masked_from = last_close + 1
-            self.feed(self.raw[:last_close + 1] + self.raw[last_close + 1:].replace("<", _MASK))
-        else:
-            self.feed(self.raw)
+            text = text[:last_close + 1] + text[last_close + 1:].replace("<", _MASK)
+        self.feed(text)
         self.close()
 
     def _offset(self) -> int:
@@ -67,9 +86,15 @@ class LinearHTMLParser(HTMLParser):
         """``data`` as the document has it: text handed over at the parser's position,
         with any masked ``<`` given back."""
         local = self._offset() - self.base
-        if local + len(data) > self._masked_from:
+        if local + len(data) > self._masked_from or _HASH_MASK in data:
             return self.raw[local:local + len(data)]
         return data
+
+    @staticmethod
+    def unmasked(data: str) -> str:
+        """Markup's text (a comment, an attribute value) as the document has it: the parser
+        hands those over without ``source_text``, so a masked ``&#`` is given back here."""
+        return data.replace("&" + _HASH_MASK, "&#") if _HASH_MASK in data else data
 
     # Buffers are compared by identity: the parser replaces its buffer when it drops what
     # it has read, and positions in the old one mean nothing in the new one.
