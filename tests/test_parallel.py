@@ -87,9 +87,24 @@ def test_ctrl_c_stops_the_workers_and_exits_130(tmp_path):
     assert process.returncode == 130, err
     assert b"Traceback" not in err
     deadline = time.monotonic() + 10
-    while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+    while _processes_in_group(process.pid) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert not any(Path(f"/proc/{pid}").exists() for pid in workers), "a worker outlived the run"
+    # Every process of the run's group, not only the workers seen at the start: the pool
+    # replaces workers that die, and a replacement forked while the run stopped was left behind.
+    assert not _processes_in_group(process.pid), "a worker outlived the run"
+
+
+def _processes_in_group(group: int) -> list[int]:
+    """The live processes (not zombies) whose process group is ``group``."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        if fields[0] != "Z" and int(fields[2]) == group:
+            found.append(int(stat.parent.name))
+    return found
 
 
 def test_a_small_run_stays_in_one_process_unless_told(monkeypatch):

@@ -15,6 +15,7 @@ start, the run stays in one process.
 """
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import signal
@@ -72,9 +73,29 @@ class Outcome:
 _run: tuple | None = None
 
 
-def _ignore_interrupts() -> None:
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _start_worker(parent: int) -> None:
     # Ctrl-C reaches the whole process group; the parent stops the workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # And a worker never outlives the run: the pool replaces workers that die, so one forked
+    # while the parent was stopping them was left asleep on its queue for good. On Linux the
+    # kernel kills a worker whose parent (the thread that forked it) is gone.
+    _die_with_parent()
+    if os.getppid() != parent:  # the parent went before the request above was in place
+        os._exit(1)
+
+
+def _die_with_parent() -> None:
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass  # no prctl: the parent's own shutdown is all there is
+
 
 
 def _check_chunk(bounds: tuple[int, int]) -> list[Outcome]:
@@ -103,7 +124,7 @@ def check_in_parallel(sources: list, pack: RulePack, problems: list[InputProblem
     build_pipeline(pack)  # before the fork, so that every worker has it
     _run = (sources, pack, options)
     chunks = [(start, min(start + CHUNK_SOURCES, len(sources))) for start in range(0, len(sources), CHUNK_SOURCES)]
-    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupts)
+    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker, initargs=(os.getpid(),))
     try:
         outcomes = (outcome for chunk in pool.imap(_check_chunk, chunks) for outcome in chunk)
         yield from _replayed(zip(sources, outcomes), problems, options, BATCH_SIZE)
