@@ -196,7 +196,8 @@ def test_a_generic_product_opening_a_sentence_reads_lower_case_in_the_message(tm
 
 def test_a_message_quotes_the_claim_not_its_first_words(tmp_path):
     """Issue 13: 'cells to', 'Therapy for' and 'injections for' were quoted; a message quotes
-    the claim from its predicate to its condition, on one line, and cuts a long one short."""
+    the claim from its predicate (or the product named in the predicate's words) to its
+    condition, on one line, and cuts a long one short."""
     from tests.clitools import check_json, write
     ad = write(tmp_path / "frag.md", "We use your own stem cells to regenerate cartilage in arthritic knees.\n\n"
                                      "Stem Cell Therapy for knee arthritis and back pain.\n\n"
@@ -206,9 +207,9 @@ def test_a_message_quotes_the_claim_not_its_first_words(tmp_path):
     report, _ = check_json(str(ad))
     quotes = {f["line"]: f["message"].split("' ")[0] + "'" for f in report["documents"][0]["findings"]
               if f["code"] == "CC101"}
-    assert quotes[1] == "'cells to regenerate cartilage in arthritic knees'"
-    assert quotes[3] == "'Therapy for knee arthritis and back pain'"
-    assert quotes[5] == "'injections for rotator cuff tears'"
+    assert quotes[1] == "'your own stem cells to regenerate cartilage in arthritic knees'"
+    assert quotes[3] == "'Stem Cell Therapy for knee arthritis and back pain'"
+    assert quotes[5] == "'stem cell injections for rotator cuff tears'"
     # A claim over two lines is quoted on one, its brackets closed.
     assert "\n" not in quotes[7] and "(jumper's knee)" in quotes[7] and "sports injury" in quotes[7]
     # A claim as long as a run-on sentence is cut at a word, with an ellipsis.

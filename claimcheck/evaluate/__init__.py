@@ -80,6 +80,11 @@ def claim_quote(claim, analysis: Analysis, limit: int = QUOTE_LIMIT) -> str:
     the predicate alone: 'Therapy for' or 'cells to' tells a reader nothing."""
     document = analysis.text.text
     start = max(claim.start, claim.sentence_start)
+    # A product named in the predicate's words ("Stem Cell Therapy for ...", where "Therapy
+    # for" is the predicate) is left out of the claim's span, but it is what the claim is
+    # about: the quote starts with it.
+    start = min([start] + [t.start for t in analysis.terms
+                           if t.label == "PRODUCT" and t.start < start < t.end and t.start >= claim.sentence_start])
     stop = claim.sentence_end if claim.sentence_end > start else len(document)
     end = min(claim.end, stop)
     # A span can end inside a word ("pain" of "pain-free") or before the bracket that closes
