@@ -186,11 +186,11 @@ def test_a_generic_product_opening_a_sentence_reads_lower_case_in_the_message(tm
     messages = [f["message"] for f in report["documents"][0]["findings"] if f["code"] == "CC101"]
     assert messages and all("promotes regenerative injections for" in m for m in messages)
     # A kind of product, not only the catch-all wording; an acronym keeps its capitals.
-    ad = write(tmp_path / "kinds.md", "Amniotic stem cell injections are FDA approved for knee arthritis.\n\n"
+    ad = write(tmp_path / "kinds.md", "Amniotic stem cell injections cure knee arthritis.\n\n"
                                       "MSC injections cure knee arthritis.\n")
     report, _ = check_json(str(ad))
     messages = [f["message"] for f in report["documents"][0]["findings"]]
-    assert any("said of amniotic stem cell" in m for m in messages), messages
+    assert any("promotes amniotic stem cell" in m for m in messages), messages
     assert any(" MSC" in m for m in messages) and not any(" mSC" in m for m in messages), messages
 
 
