@@ -88,7 +88,7 @@ def test_a_typo_in_pyproject_points_at_its_line(tmp_path):
     assert result.stderr.strip().splitlines() == [
         f"{config.resolve()}:6: error: unknown key 'ignroe' (did you mean 'ignore'? expected one of: exclude, "
         "extend-exclude, extend-select, fail-on, ignore, jurisdiction, knowledge-base, per-file-ignores, "
-        "respect-gitignore, rule-paths, select, severity) [CC912]"]
+        "respect-gitignore, rule-docs-url, rule-paths, select, severity) [CC912]"]
 
 
 def test_wrong_types_and_values_say_what_was_expected(tmp_path):

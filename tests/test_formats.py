@@ -250,3 +250,23 @@ def test_a_finding_over_many_lines_shows_its_first_and_last_lines_around_a_gap()
     finding = SimpleNamespace(line=3, end_line=14, end_column=9)
     assert _marked_lines(finding) == [3, 4, 5, 6, 0, 14] and len(_marked_lines(finding)) == MAX_LINES
     assert _marked_lines(SimpleNamespace(line=3, end_line=4, end_column=1)) == [3]  # ends where line 4 starts
+
+
+def test_a_configuration_says_where_the_built_in_rules_are_published(tmp_path):
+    """A team that publishes `claimcheck docs` for the built-in rules names the place in its
+    configuration (rule-docs-url); a pack's own docs-url still wins for its rules."""
+    from tests.clitools import write_rule_pack
+    pack = write_rule_pack(tmp_path / "house", "HSE101", "ftc-endorsement-guides-2023")
+    write(pack / "pack.yaml", "name: house rules\ndocs-url: https://compliance.example/rules/\n")
+    write(tmp_path / ".claimcheck.yaml", "rule-docs-url: https://intranet.example/claimcheck/\n")
+    ad = write(tmp_path / "ad.md", "After her stem cell injection, she was back on the golf course in three weeks.\n\n"
+                                   "Our stem cell injections cure knee arthritis.\n")
+    log = json.loads(render("sarif", ["--rule-path", pack, ad]))
+    rules = {rule["id"]: rule for rule in log["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["CC101"]["helpUri"] == "https://intranet.example/claimcheck/CC101-unapproved-use.md"
+    assert rules["HSE101"]["helpUri"] == "https://compliance.example/rules/HSE101-house-patient-story.md"
+    assert "[CC101](https://intranet.example/claimcheck/CC101-unapproved-use.md)" in render("markdown", [ad])
+    # Not a URL that a link could be made of: one line naming the file, exit 2.
+    write(tmp_path / ".claimcheck.yaml", "rule-docs-url: intranet/claimcheck\n")
+    result = invoke("check", ad)
+    assert result.exit_code == 2 and ".claimcheck.yaml" in result.output and "rule-docs-url" in result.output

@@ -245,20 +245,22 @@ class PackChoice:
 
 
 def load_pack(extra_dirs: tuple[str, ...] = (), extra_kb: tuple[str, ...] = (),
-              include_builtin: bool = True, jurisdiction: str = DEFAULT_JURISDICTION) -> RulePack:
+              include_builtin: bool = True, jurisdiction: str = DEFAULT_JURISDICTION,
+              docs_url: str | None = None) -> RulePack:
     """Load and validate a rule pack for ``jurisdiction``; never raises for bad files (see
-    ``problems``)."""
-    return _load_pack_cached(tuple(extra_dirs), tuple(extra_kb), include_builtin, jurisdiction)
+    ``problems``). ``docs_url``: where the rules of packs that name no ``docs-url`` of their
+    own are published (the configuration's ``rule-docs-url``)."""
+    return _load_pack_cached(tuple(extra_dirs), tuple(extra_kb), include_builtin, jurisdiction, docs_url)
 
 
 @lru_cache(maxsize=8)
 def _load_pack_cached(extra_dirs: tuple[str, ...], extra_kb: tuple[str, ...], include_builtin: bool,
-                      jurisdiction: str) -> RulePack:
+                      jurisdiction: str, docs_url: str | None) -> RulePack:
     from claimcheck.runtime import cache
 
     directories = ((str(rules_dir()),) if include_builtin else ()) + extra_dirs
-    fingerprint = _fingerprint(directories, extra_kb).add(jurisdiction)
-    pack = cache.cached(fingerprint, lambda: _read_pack(directories, extra_kb, jurisdiction))
+    fingerprint = _fingerprint(directories, extra_kb).add(jurisdiction, docs_url or "")
+    pack = cache.cached(fingerprint, lambda: _read_pack(directories, extra_kb, jurisdiction, docs_url))
     pack.cache_key = fingerprint.key()
     _compile_checks(pack)
     return pack
@@ -293,7 +295,8 @@ def _module_file(module: str) -> Path:
     return Path(spec.origin) if spec is not None and spec.origin else Path(module)
 
 
-def _read_pack(directories: tuple[str, ...], extra_kb: tuple[str, ...], jurisdiction: str) -> RulePack:
+def _read_pack(directories: tuple[str, ...], extra_kb: tuple[str, ...], jurisdiction: str,
+               docs_url: str | None = None) -> RulePack:
     """Read and validate every file of the pack; the rules' checks are not compiled yet."""
     problems: list[InputProblem] = []
     parts = {"kb": [], "lexicon": [], "cues": [], "checks": []}
@@ -371,7 +374,7 @@ def _read_pack(directories: tuple[str, ...], extra_kb: tuple[str, ...], jurisdic
         problems.extend(found)
         if rule is None:
             continue
-        rule.docs_url = docs_urls.get(path)
+        rule.docs_url = docs_urls.get(path, docs_url)
         if rule.code in seen:
             problems.append(InputProblem(str(path), BAD_RULE, f"code {rule.code} is already used by {seen[rule.code]}",
                                          line=line_of(path, ["code"])))

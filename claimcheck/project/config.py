@@ -53,6 +53,7 @@ class Config:
     rule_paths: tuple[str, ...] = ()
     knowledge_base: tuple[str, ...] = ()
     jurisdiction: str | None = None
+    rule_docs_url: str | None = None  # where rule packs without a docs-url of their own publish their pages
     exclude: tuple[str, ...] | None = None  # gitignore patterns relative to ``root``
     extend_exclude: tuple[str, ...] = ()
     respect_gitignore: bool | None = None
@@ -93,7 +94,8 @@ def from_mapping(data: dict, path: str | None, root: Path) -> Config:
         per_file_ignores=tuple(PerFileIgnore(pattern, tuple(codes), root)
                                for pattern, codes in data.get("per-file-ignores", {}).items()),
         rule_paths=absolute(data.get("rule-paths")), knowledge_base=absolute(data.get("knowledge-base")),
-        jurisdiction=data.get("jurisdiction"), exclude=optional("exclude"),
+        jurisdiction=data.get("jurisdiction"), rule_docs_url=data.get("rule-docs-url"),
+        exclude=optional("exclude"),
         extend_exclude=tuple(data.get("extend-exclude", ())), respect_gitignore=data.get("respect-gitignore"))
 
 

@@ -144,7 +144,9 @@ def prepare(request: LintRequest) -> Prepared:
     jurisdiction = _jurisdiction(cli, in_play)
     pack = load_pack(_unique([*cli.rule_paths, *(p for c in in_play for p in c.rule_paths)]),
                      _unique([*cli.knowledge_base, *(p for c in in_play for p in c.knowledge_base)]),
-                     include_builtin=request.include_builtin, jurisdiction=jurisdiction or DEFAULT_JURISDICTION)
+                     include_builtin=request.include_builtin, jurisdiction=jurisdiction or DEFAULT_JURISDICTION,
+                     docs_url=cli.rule_docs_url or next(iter(sorted({c.rule_docs_url for c in in_play
+                                                                       if c.rule_docs_url})), None))
     if jurisdiction and jurisdiction not in pack.jurisdictions:
         known = ", ".join(sorted(pack.jurisdictions)) or "none"
         raise ConfigError([InputProblem(_jurisdiction_origin(cli, in_play), BAD_CONFIG,
