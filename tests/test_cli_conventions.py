@@ -102,7 +102,8 @@ def test_show_settings_says_what_each_file_gets_and_checks_nothing(tmp_path, mon
 
     from tests.clitools import invoke
 
-    write(tmp_path / "ads" / ".claimcheck.yaml", "ignore: [CC304]\nseverity: {CC402: minor}\nextend-exclude: [old/]\n")
+    write(tmp_path / "ads" / ".claimcheck.yaml", "ignore: [CC304]\nseverity: {CC402: minor}\nextend-exclude: [old/]\n"
+                                                 "rule-docs-url: https://intranet.example/claimcheck/\n")
     write(tmp_path / "ads" / "knee.md", VIOLATING_LINE)
     write(tmp_path / "other" / "hip.md", VIOLATING_LINE)
     monkeypatch.chdir(tmp_path)
@@ -114,6 +115,7 @@ def test_show_settings_says_what_each_file_gets_and_checks_nothing(tmp_path, mon
     assert ads["files"] == ["ads/knee.md"] and ads["extend-exclude"] == ["old/"]
     assert "CC101" in ads["rules"] and "CC304" not in ads["rules"] and "CC401" not in ads["rules"]
     assert ads["severity"] == {"CC402": "minor"}
+    assert shown["rule-docs-url"] == "https://intranet.example/claimcheck/"
     defaults = by_config[None]
     assert defaults["files"] == ["other/hip.md"] and "CC304" in defaults["rules"] and "CC401" not in defaults["rules"]
     assert "CC101" not in result.stdout.split("files:")[0]  # nothing was checked: no findings printed

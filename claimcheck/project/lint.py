@@ -119,6 +119,7 @@ class Prepared:
     selector: object  # selection.RuleSelector
     file_rules: dict  # origin -> selection.FileRules
     baseline: object = None
+    rule_docs_url: str | None = None  # where rules of packs without a docs-url link (rule-docs-url)
 
 
 def prepare(request: LintRequest) -> Prepared:
@@ -142,11 +143,11 @@ def prepare(request: LintRequest) -> Prepared:
     in_play = [c for c in _unique(configs.values()) if c is not None]
     cli = request.command_line
     jurisdiction = _jurisdiction(cli, in_play)
+    docs_url = cli.rule_docs_url or next(iter(sorted({c.rule_docs_url for c in in_play if c.rule_docs_url})), None)
     pack = load_pack(_unique([*cli.rule_paths, *(p for c in in_play for p in c.rule_paths)]),
                      _unique([*cli.knowledge_base, *(p for c in in_play for p in c.knowledge_base)]),
                      include_builtin=request.include_builtin, jurisdiction=jurisdiction or DEFAULT_JURISDICTION,
-                     docs_url=cli.rule_docs_url or next(iter(sorted({c.rule_docs_url for c in in_play
-                                                                       if c.rule_docs_url})), None))
+                     docs_url=docs_url)
     if jurisdiction and jurisdiction not in pack.jurisdictions:
         known = ", ".join(sorted(pack.jurisdictions)) or "none"
         raise ConfigError([InputProblem(_jurisdiction_origin(cli, in_play), BAD_CONFIG,
@@ -164,7 +165,7 @@ def prepare(request: LintRequest) -> Prepared:
         baseline = Baseline.load(Path(request.baseline))
 
     file_rules = {origin: selector.for_file(origin, config) for origin, config in configs.items()}
-    return Prepared(problems, sources, configs, in_play, pack, selector, file_rules, baseline)
+    return Prepared(problems, sources, configs, in_play, pack, selector, file_rules, baseline, docs_url)
 
 
 def lint(request: LintRequest) -> LintResult:

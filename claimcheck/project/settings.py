@@ -51,6 +51,7 @@ def describe(prepared, request) -> str:
         })
     document = {
         "rule packs": [str(Path(d)) for d in prepared.pack.directories],
+        "rule-docs-url": prepared.rule_docs_url or "none (rules link where their pack's docs-url says, or nowhere)",
         "model": selected_model() or "none (the rules alone)",
         "jobs": request.jobs if request.jobs else "one per core for a large run (0)",
         "files": entries,
