@@ -83,7 +83,7 @@ def claim_quote(claim, analysis: Analysis, limit: int = QUOTE_LIMIT) -> str:
     # A product named in the predicate's words ("Stem Cell Therapy for ...", where "Therapy
     # for" is the predicate) is left out of the claim's span, but it is what the claim is
     # about: the quote starts with it.
-    start = min([start] + [t.start for t in analysis.terms
+    start = min([start] + [t.start for t in analysis.terms_in_sentence(analysis.sentence_at(start))
                            if t.label == "PRODUCT" and t.start < start < t.end and t.start >= claim.sentence_start])
     stop = claim.sentence_end if claim.sentence_end > start else len(document)
     end = min(claim.end, stop)

@@ -101,9 +101,6 @@ def learned_hits(analysis: Analysis, pack, rules: Iterable, findings: list[Findi
         index = analysis.sentence_at(claim.start)
         if index is not None:
             claims_by_sentence.setdefault(index, []).append(claim)
-    terms_by_sentence: dict[int, list] = {}
-    for term in analysis.terms:
-        terms_by_sentence.setdefault(term.sentence, []).append(term)
     thresholds = learned.thresholds
     # A page that informs speaks in its own voice only where the classifier is sure.
     floor = thresholds["claim"] if learned.sells() or not judges_voice(analysis) else thresholds["strong_claim"]
@@ -114,7 +111,7 @@ def learned_hits(analysis: Analysis, pack, rules: Iterable, findings: list[Findi
         claims = claims_by_sentence.get(index, [])
         if claims and not any(c.modality in OWN_VOICE for c in claims):
             continue
-        terms = terms_by_sentence.get(index, [])
+        terms = analysis.terms_in_sentence(index)
         if _approved_everywhere(analysis, pack.kb, terms):
             continue
         category = learned.category(index)

@@ -41,11 +41,22 @@ class Analysis:
     topic: dict = field(default_factory=dict)
     words: int = 0
     learned: object = None  # extract.learned.Learned when a trained model is in use
+    # sentence index -> its terms, grouped on first use (the terms are fixed once extracted)
+    _terms_by_sentence: dict | None = field(default=None, init=False, repr=False, compare=False)
 
     def sentence_at(self, offset: int) -> int | None:
         """The index of the sentence holding normalized ``offset``, or None between sentences."""
         index = bisect.bisect_right(self.sentences, offset, key=lambda span: span[0]) - 1
         return index if index >= 0 and offset < self.sentences[index][1] else None
+
+    def terms_in_sentence(self, index: int | None) -> list[Term]:
+        """The terms that start in sentence ``index`` (none for ``None``). Grouped once, so that a
+        question asked for every finding or sentence does not read every term of the document."""
+        if self._terms_by_sentence is None:
+            self._terms_by_sentence = {}
+            for term in self.terms:
+                self._terms_by_sentence.setdefault(term.sentence, []).append(term)
+        return self._terms_by_sentence.get(index, [])
 
     def terms_labelled(self, label: str, cls: str | None = None) -> list[Term]:
         return [t for t in self.terms if t.label == label and (cls is None or t.cls == cls)]

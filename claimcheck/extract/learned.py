@@ -222,19 +222,22 @@ class ClassifierKeys:
             key = self._word_keys[lower] = get_string_id(_DIGIT.sub("d", strings[lower]))
         return key
 
-    def _feature_key(self, word: str) -> int:
+    def feature_key(self, word: str) -> int:
         key = self._feature_keys.get(word)
         if key is None:
             from spacy.strings import get_string_id
             key = self._feature_keys[word] = get_string_id(word)
         return key
 
-    def __call__(self, doc, voice_of_page=None):
+    def __call__(self, doc):
         """((keys, counts, lengths) of the sentences, (keys, counts, lengths) of the page): the
         bag-of-words layer's input, each sentence's (and the page's) distinct keys in
-        ascending order with how often each occurs, as its ``extract_ngrams`` step gives them.
-        ``voice_of_page``: given the page's bag, the feature word to add to every sentence
-        (the page's voice, which the page classifier reads from that bag), or nothing."""
+        ascending order with how often each occurs, as its ``extract_ngrams`` step gives them."""
+        keys = self.keys_of(doc)
+        return keys.sentence_bags(), keys.page_bag()
+
+    def keys_of(self, doc) -> "DocumentKeys":
+        """Every word's and feature word's key in ``doc``, with the sentence it belongs to."""
         import numpy
         from spacy.attrs import IS_SPACE, LOWER
 
@@ -247,16 +250,32 @@ class ClassifierKeys:
                                    dtype=numpy.uint64, count=len(forms))[form_of_word]
         starts = numpy.fromiter((s.start for s in sentences), dtype=numpy.int64, count=len(sentences))
         word_sentence = numpy.searchsorted(starts, words, side="right") - 1
-        feature_keys = numpy.fromiter((self._feature_key(w) for f in features for w in f), dtype=numpy.uint64)
+        feature_keys = numpy.fromiter((self.feature_key(w) for f in features for w in f), dtype=numpy.uint64)
         feature_sentence = numpy.repeat(numpy.arange(len(features)), [len(f) for f in features])
-        keys = numpy.concatenate([word_keys, feature_keys])
-        owners = numpy.concatenate([word_sentence, feature_sentence])
-        page = _bags(keys, numpy.zeros(len(keys), dtype=numpy.int64), 1)
-        voice = voice_of_page(page) if voice_of_page is not None else None
-        if voice is not None:
-            keys = numpy.concatenate([keys, numpy.full(len(sentences), self._feature_key(voice), dtype=numpy.uint64)])
-            owners = numpy.concatenate([owners, numpy.arange(len(sentences))])
-        return _bags(keys, owners, len(sentences)), page
+        return DocumentKeys(numpy.concatenate([word_keys, feature_keys]),
+                            numpy.concatenate([word_sentence, feature_sentence]), len(sentences))
+
+
+@dataclass(frozen=True)
+class DocumentKeys:
+    """One document's keys (``ClassifierKeys.keys_of``) and the sentence owning each."""
+
+    keys: object  # numpy uint64 array
+    owners: object  # numpy int64 array: each key's sentence
+    sentences: int
+
+    def page_bag(self):
+        import numpy
+        return _bags(self.keys, numpy.zeros(len(self.keys), dtype=numpy.int64), 1)
+
+    def sentence_bags(self, extra_key: int | None = None):
+        """Each sentence's bag, with ``extra_key`` (the page's voice word's) added to every one."""
+        import numpy
+        keys, owners = self.keys, self.owners
+        if extra_key is not None:
+            keys = numpy.concatenate([keys, numpy.full(self.sentences, extra_key, dtype=numpy.uint64)])
+            owners = numpy.concatenate([owners, numpy.arange(self.sentences)])
+        return _bags(keys, owners, self.sentences)
 
 
 def _bags(keys, owners, bags: int):
@@ -295,18 +314,14 @@ class LearnedScorer:
     def __call__(self, doc):
         import numpy
 
-        page = [0.0] * len(self.page_labels)
-
-        def voice_of_page(page_bag):
-            nonlocal page
-            if len(page_bag[0]):
-                page = _predict(self.pages, page_bag)[0]
-            if self.meta.get("page_voice"):
-                sells = dict(zip(self.page_labels, page)).get("SELLS", 1.0) >= self.meta["thresholds"]["sells"]
-                return VOICE_WORDS[sells]
-            return None
-
-        sentence_bags, _ = self.keys(doc, voice_of_page)
+        keys = self.keys.keys_of(doc)
+        page_bag = keys.page_bag()
+        page = _predict(self.pages, page_bag)[0] if len(page_bag[0]) else [0.0] * len(self.page_labels)
+        voice = None
+        if self.meta.get("page_voice"):  # the sentence classifier reads whose voice the page is in
+            sells = dict(zip(self.page_labels, page)).get("SELLS", 1.0) >= self.meta["thresholds"]["sells"]
+            voice = self.keys.feature_key(VOICE_WORDS[sells])
+        sentence_bags = keys.sentence_bags(voice)
         rows = _predict(self.sentences, sentence_bags) if len(sentence_bags[2]) \
             else numpy.zeros((0, len(self.categories)))
         doc._.cc_learned = Learned(

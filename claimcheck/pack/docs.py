@@ -78,7 +78,7 @@ def help_markdown(rule) -> str:
         "**Why it matters.** " + _one_line(docs["why"]),
         "**Example.**\n\n" + _quote(docs["example"]),
         "**Use instead.**\n\n" + _quote(docs["use_instead"]),
-    ] + ([f"Full documentation: {help_uri(rule)}"] if help_uri(rule) else []))
+    ] + ([f"Full documentation: {page}"] if (page := help_uri(rule)) else []))
 
 
 def _quote(text: str) -> str:

@@ -92,12 +92,13 @@ def _unique(items) -> tuple:
     return tuple(dict.fromkeys(items))
 
 
-def _jurisdiction(cli: Config, in_play: list[Config]) -> str | None:
-    """The jurisdiction asked for: the flag's, else the configurations' (one run checks under
-    one law; among several configurations the first in sorted order), else None (the default)."""
-    if cli.jurisdiction:
-        return cli.jurisdiction
-    return next(iter(sorted({c.jurisdiction for c in in_play if c.jurisdiction})), None)
+def _run_wide(cli: Config, in_play: list[Config], name: str) -> str | None:
+    """A setting one run has a single value of (``jurisdiction``: one law; ``rule_docs_url``:
+    one place the rule packs load with): the command line's, else the configurations' (among
+    several, the first in sorted order), else None (the default)."""
+    if getattr(cli, name):
+        return getattr(cli, name)
+    return next(iter(sorted({getattr(c, name) for c in in_play if getattr(c, name)})), None)
 
 
 def _jurisdiction_origin(cli: Config, in_play: list[Config]) -> str:
@@ -142,8 +143,8 @@ def prepare(request: LintRequest) -> Prepared:
     configs = _configs_for(sources, lookup)
     in_play = [c for c in _unique(configs.values()) if c is not None]
     cli = request.command_line
-    jurisdiction = _jurisdiction(cli, in_play)
-    docs_url = cli.rule_docs_url or next(iter(sorted({c.rule_docs_url for c in in_play if c.rule_docs_url})), None)
+    jurisdiction = _run_wide(cli, in_play, "jurisdiction")
+    docs_url = _run_wide(cli, in_play, "rule_docs_url")
     pack = load_pack(_unique([*cli.rule_paths, *(p for c in in_play for p in c.rule_paths)]),
                      _unique([*cli.knowledge_base, *(p for c in in_play for p in c.knowledge_base)]),
                      include_builtin=request.include_builtin, jurisdiction=jurisdiction or DEFAULT_JURISDICTION,

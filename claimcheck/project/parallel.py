@@ -91,11 +91,10 @@ def _die_with_parent() -> None:
     if not sys.platform.startswith("linux"):
         return
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
+        libc = ctypes.CDLL(None)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     except (OSError, AttributeError):
         pass  # no prctl: the parent's own shutdown is all there is
-
 
 
 def _check_chunk(bounds: tuple[int, int]) -> list[Outcome]:

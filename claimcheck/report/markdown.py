@@ -35,7 +35,7 @@ def _rule_link(finding, links: dict) -> str:
 def render(run) -> str:
     reported = run.reported()
     summary = run.summary()
-    links = {rule.code: help_uri(rule) for rule in run.rules if help_uri(rule)}
+    links = {rule.code: page for rule in run.rules if (page := help_uri(rule))}
     title = (f"## claimcheck: {len(reported)} finding{'s' if len(reported) != 1 else ''} "
              f"in {summary['documents']} document{'s' if summary['documents'] != 1 else ''}")
     lines = [title, ""]

@@ -49,8 +49,8 @@ def rule_descriptor(rule) -> dict:
         "properties": {"category": rule.category, "severity": rule.severity, "scope": rule.scope,
                        "tags": ["claimcheck", rule.category]},
     }
-    if help_uri(rule):
-        descriptor["helpUri"] = help_uri(rule)
+    if page := help_uri(rule):
+        descriptor["helpUri"] = page
     return descriptor
 
 
@@ -113,8 +113,8 @@ def as_dict(run) -> dict:
     if run.problems:
         invocation["toolExecutionNotifications"] = [_notification(p) for p in run.problems]
     driver = {"name": "claimcheck", "version": __version__, "semanticVersion": __version__}
-    if index_uri(rules):
-        driver["informationUri"] = index_uri(rules)
+    if index := index_uri(rules):
+        driver["informationUri"] = index
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",

@@ -110,9 +110,9 @@ class Store:
         except sqlite3.DatabaseError as exc:
             problems = [str(exc)]
         if problems != ["ok"]:
-            problems[0] = " ".join(str(problems[0]).split())  # SQLite's report spans lines; the error is one
+            first = " ".join(str(problems[0]).split())  # SQLite's report spans lines; the error is one
             self.db.close()
-            raise StoreError(f"{self.path}: damaged results database ({problems[0]}); nothing was written to it. "
+            raise StoreError(f"{self.path}: damaged results database ({first}); nothing was written to it. "
                              "Scan into a new --db file, or restore this one from a copy")
 
     def _create(self) -> None:
