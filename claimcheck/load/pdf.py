@@ -15,6 +15,8 @@ reported as having no text to check, never passed as clean. Before pdfminer read
 it (pdfminer inflates each stream whole), its deflated streams other than images are
 inflated here a megabyte at a time and counted: over ``limits.MAX_DECOMPRESSED_BYTES``
 together, or over the compression-ratio limit, the file is refused as a compression bomb.
+An object that refers to itself, directly or through a chain of references, is a
+damaged file, reported as one: pdfminer alone follows such a chain forever.
 """
 from __future__ import annotations
 
@@ -27,6 +29,8 @@ from pathlib import Path
 from pdfminer.high_level import extract_pages
 from pdfminer.layout import LAParams, LTFigure, LTTextBox, LTTextLine
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfparser import PDFSyntaxError
+from pdfminer.pdftypes import PDFObjRef
 
 from claimcheck.errors import CANNOT_PARSE, NO_TEXT, TOO_LARGE, UNREADABLE, InputProblem
 from claimcheck.load.document_text import TextAssembler, TextTooLong
@@ -39,6 +43,32 @@ _UNMAPPED_GLYPH = re.compile(r"\(cid:\d+\)")
 _STREAM_START = re.compile(rb"\bstream(?:\r\n|\n|\r)")
 _IMAGE = re.compile(rb"/Subtype\s*/Image")
 _INFLATE_STEP = 1 << 20
+
+
+class ReferenceCycle(PDFSyntaxError):
+    """An indirect object whose value is a chain of references that comes back to itself."""
+
+
+def _resolve_to_a_value(reference: PDFObjRef, default: object = None) -> object:
+    """``PDFObjRef.resolve``, following a chain of bare references to the object at its end.
+
+    pdfminer's ``resolve1`` loops ``while`` its value is a reference, one hop per call, so
+    ``1 0 obj 1 0 R endobj`` (111 bytes) kept it busy until the time budget. Following
+    the whole chain here, with the objects seen, ends every such loop after one call.
+    """
+    seen = [reference.objid]
+    value = _resolve_one_hop(reference, default)
+    while isinstance(value, PDFObjRef):
+        if value.objid in seen:
+            chain = " -> ".join(str(objid) for objid in [*seen, value.objid])
+            raise ReferenceCycle(f"object {value.objid} refers to itself ({chain})")
+        seen.append(value.objid)
+        value = _resolve_one_hop(value, default)
+    return value
+
+
+_resolve_one_hop = PDFObjRef.resolve
+PDFObjRef.resolve = _resolve_to_a_value  # every caller in pdfminer resolves through this method
 
 
 def _inflated_size(data: bytes, start: int, allowance: int) -> int:
@@ -164,6 +194,8 @@ def load(path: Path, max_bytes: int) -> Source | InputProblem:
                             "check an unprotected copy")
     except OSError as exc:
         return InputProblem(str(path), UNREADABLE, f"cannot read file: {exc.strerror or exc}")
+    except ReferenceCycle as exc:
+        return InputProblem(str(path), CANNOT_PARSE, f"cannot read as a PDF: {exc}")
     except Exception as exc:  # pdfminer raises many kinds of errors on damaged files
         return InputProblem(str(path), CANNOT_PARSE, f"cannot read as a PDF: {type(exc).__name__}: {exc}")
     source = text.source(path)

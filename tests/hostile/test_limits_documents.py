@@ -96,6 +96,19 @@ def test_pdf_that_keeps_the_parser_busy_is_cut_by_the_time_budget(tmp_path, good
     assert_good_file_checked(report, good_file)
 
 
+@pytest.mark.parametrize("catalog, chain", [
+    (b"1 0 R", "1 -> 1"),  # the 111-byte file of the report: object 1 is "1 0 R"
+    (b"2 0 R", "1 -> 2 -> 1"),
+])
+def test_pdf_whose_object_refers_to_itself_is_one_error_not_a_hang(tmp_path, good_file, catalog, chain):
+    looping = _write_pdf_objects(tmp_path / "loop.pdf", [catalog, b"1 0 R"])
+    report, status, stderr = check("--timeout", "30", looping, good_file)
+    assert status == 2
+    assert_one_error(stderr, looping, "CC908")
+    assert f"refers to itself ({chain})" in stderr
+    assert_good_file_checked(report, good_file)
+
+
 def test_text_longer_than_the_analysis_takes_is_that_documents_error_not_a_crash(pack):
     # Over spaCy's max_length, which raised E088 in the middle of the batch and lost every result
     # (a 174 KB .docx of 800k paragraphs did that). The text is made directly: normalizing
