@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span
 
 from claimcheck.extract import IMPLIED_USE
-from claimcheck.extract.extensions import text_of
+from claimcheck.extract.extensions import sentences_of, text_of
 from claimcheck.extract.terms import SPANS_KEY
 from claimcheck.model import Claim
 
@@ -137,7 +137,7 @@ class ClaimFinder:
         spans = list(doc.spans[SPANS_KEY])
         claims = []
         if spans:
-            sentences = list(doc.sents)
+            sentences = sentences_of(doc)
             starts = [sentence.start for sentence in sentences]
             by_sentence: list[dict[str, list]] = [dict() for _ in sentences]
             for span in spans:

@@ -1,5 +1,5 @@
 """All spaCy extension attributes claimcheck sets, registered in one place, and the
-document text the pipeline keeps beside each Doc."""
+document text and sentences the pipeline keeps beside each Doc."""
 from __future__ import annotations
 
 from spacy.tokens import Doc
@@ -12,6 +12,7 @@ _DOC_EXTENSIONS = {
 
 
 TEXT_KEY = "claimcheck_text"
+SENTENCES_KEY = "claimcheck_sentences"
 
 
 def text_of(doc) -> str:
@@ -20,6 +21,15 @@ def text_of(doc) -> str:
     read it for free."""
     text = doc.user_data.get(TEXT_KEY)
     return text if text is not None else doc.text
+
+
+def sentences_of(doc) -> list:
+    """The document's sentences as spans. ``Doc.sents`` walks every token each time it is
+    read; the components after the sentencizer (which fixes the boundaries) share one list."""
+    sentences = doc.user_data.get(SENTENCES_KEY)
+    if sentences is None:
+        sentences = doc.user_data[SENTENCES_KEY] = list(doc.sents)
+    return sentences
 
 
 def register() -> None:

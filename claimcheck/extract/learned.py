@@ -139,7 +139,9 @@ def _sentence_features(doc) -> tuple[list, list[list[str]]]:
     """The sentences of ``doc`` and, for each, the feature words the rules' extraction adds to
     its words: which term labels, predicate classes, products and cues it holds, which claims
     (predicate and modality) were assembled in it, and what the page as a whole names."""
-    sentences = [s for s in doc.sents]
+    from claimcheck.extract.extensions import sentences_of
+
+    sentences = sentences_of(doc)
     starts = [s.start for s in sentences]
     features: list[list[str]] = [[] for _ in sentences]
 
@@ -246,8 +248,9 @@ class ClassifierKeys:
         words = numpy.flatnonzero(array[:, 1] == 0)
         strings = doc.vocab.strings
         forms, form_of_word = numpy.unique(array[words, 0], return_inverse=True)
-        word_keys = numpy.fromiter((self._word_key(lower, strings) for lower in forms.tolist()),
-                                   dtype=numpy.uint64, count=len(forms))[form_of_word]
+        known = self._word_keys
+        word_keys = numpy.array([known.get(lower) or self._word_key(lower, strings) for lower in forms.tolist()],
+                                dtype=numpy.uint64)[form_of_word]
         starts = numpy.fromiter((s.start for s in sentences), dtype=numpy.int64, count=len(sentences))
         word_sentence = numpy.searchsorted(starts, words, side="right") - 1
         feature_keys = numpy.fromiter((self.feature_key(w) for f in features for w in f), dtype=numpy.uint64)

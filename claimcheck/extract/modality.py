@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import bisect
 
+import numpy
+from spacy.attrs import ORTH
 from spacy.tokens import Span
 
-from claimcheck.extract.extensions import text_of
+from claimcheck.extract.extensions import sentences_of, text_of
 from claimcheck.extract.intervals import SpanIndex
 from claimcheck.extract.patterns import PatternMatchers, cached_patterns, compile_patterns
 
@@ -56,12 +58,19 @@ class ModalityTagger:
         cues = [c for c in cues if not predicates.strictly_contains(c.start, c.end)]
         doc.spans[CUES_KEY] = cues
         cue_starts = [c.start_char for c in cues]  # in order: cues are sorted by token
+        claims = doc._.cc_claims or []
+        if not claims:
+            return doc
+        sentences = sentences_of(doc)
+        sentence_starts = [s.start for s in sentences]
+        commas = numpy.flatnonzero(doc.to_array(ORTH) == doc.vocab.strings[","]).tolist()
         boundaries = {}  # per sentence start: its terminating clause comma and its commas
-        for claim in doc._.cc_claims or []:
+        for claim in claims:
             anchor = doc.char_span(claim.predicate_start, claim.predicate_end)
-            sentence = anchor.sent  # Span.sent walks tokens to find the edges: once per claim
+            sentence = sentences[bisect.bisect_right(sentence_starts, anchor.start) - 1]
             if sentence.start not in boundaries:
-                boundaries[sentence.start] = (self._clause_end(sentence), [t.i for t in sentence if t.text == ","])
+                boundaries[sentence.start] = (self._clause_end(sentence), commas[
+                    bisect.bisect_left(commas, sentence.start):bisect.bisect_left(commas, sentence.end)])
             in_sentence = cues[bisect.bisect_left(cue_starts, claim.sentence_start):
                                bisect.bisect_left(cue_starts, claim.sentence_end)]
             self._apply(claim, anchor, sentence.start, *boundaries[sentence.start], in_sentence)

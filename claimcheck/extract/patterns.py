@@ -169,11 +169,18 @@ class GatedMatcher:
     @staticmethod
     def _candidates(needs: list[list[frozenset[int]]], sentences_with: dict[int, set[int]]) -> set[int]:
         """The sentences in which some pattern of a group finds every word it needs."""
+        present = set(sentences_with)
         candidates = set()
         for need in needs:
             sentences = None
             for options in need:
-                having = set().union(*(sentences_with.get(h, ()) for h in options))
+                # Most of a group's words are absent from a given document: intersecting
+                # with the words present first keeps the union to the few that are there.
+                found = options & present
+                if not found:
+                    sentences = None
+                    break
+                having = set().union(*(sentences_with[h] for h in found))
                 sentences = having if sentences is None else sentences & having
                 if not sentences:
                     break

@@ -10,7 +10,7 @@ from spacy.attrs import IS_PUNCT, IS_SPACE
 
 from claimcheck.extract import Analysis, Term
 from claimcheck.extract.context import apply_context, remove_duplicates
-from claimcheck.extract.extensions import TEXT_KEY
+from claimcheck.extract.extensions import TEXT_KEY, sentences_of
 from claimcheck.load.limits import MAX_TEXT_CHARS
 from claimcheck.model import NormalizedText
 from claimcheck.pack.rulepack import RulePack
@@ -66,7 +66,7 @@ def _word_count(doc) -> int:
 
 
 def to_analysis(doc, text: NormalizedText, pack: RulePack) -> Analysis:
-    sentences = list(doc.sents)
+    sentences = sentences_of(doc)
     starts = [s.start for s in sentences]
 
     def sentence_index(token_index: int) -> int:
