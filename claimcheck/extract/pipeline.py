@@ -24,7 +24,11 @@ BATCH_SIZE = 64
 # this long, and below it the tokenizer's own cost is a few milliseconds.
 LONG_CHUNK = 200
 _LONG_CHUNK = re.compile(r"\S{%d,}" % LONG_CHUNK)
-_PIECE = re.compile(r"\w{1,%d}|[^\w\s]" % LONG_CHUNK)
+# Inside such a chunk a run of symbols of SYMBOL_RUN or more ("<!--<!--<!--", "!!!!!!!!")
+# is one token, not one a symbol: a 5 MB run of "<!--" was four million tokens and 3 GB.
+# Shorter runs keep a token per symbol, as the tokenizer gives them ("FDA-approved!").
+SYMBOL_RUN = 8
+_PIECE = re.compile(r"\w{1,%d}|[^\w\s]{%d,%d}|[^\w\s]" % (LONG_CHUNK, SYMBOL_RUN, LONG_CHUNK))
 
 
 @lru_cache(maxsize=4)

@@ -66,6 +66,20 @@ def test_tokens_of_a_long_run_keep_the_text_exactly():
     assert max(len(t) for t in doc) <= 200
 
 
+def test_a_long_run_of_symbols_is_a_few_tokens_not_one_a_symbol():
+    # A 5 MB run of "<!--" was four million tokens and 3 GB of memory; short runs keep
+    # a token per symbol, as spaCy's tokenizer gives them.
+    from claimcheck.extract.pipeline import LONG_CHUNK, build_pipeline, make_doc
+    from claimcheck.pack.rulepack import load_pack
+
+    nlp = build_pipeline(load_pack(), learned=False)
+    text = "<!--" * 10_000 + "FDA-approved!!"
+    doc = make_doc(nlp, text)
+    assert doc.text == text
+    assert len(doc) <= len(text) // LONG_CHUNK + 6
+    assert [t.text for t in doc[-5:]] == ["FDA", "-", "approved", "!", "!"]
+
+
 def test_a_suppression_over_a_line_of_empty_comments_is_parsed_in_time(tmp_path):
     path = tmp_path / "ad.md"
     path.write_text("<!-- claimcheck-disable-next-line CC101 -- reviewed -->\n"
