@@ -116,6 +116,12 @@ def test_a_one_pixel_image_alt_text_discloses_nothing(size):
     ("@media screen{.o{opacity:0}}", '<div class="o">{}</div>'),  # every screen
     ("section{display:none}", '<section>{}</section>'),
     (".o{width:1px} .p{height:1px}", '<div class="o p">{}</div>'),  # two rules, one element
+    (".wrap .dis{display:none}", '<div class="wrap"><section><p class="dis">{}</p></section></div>'),
+    ("footer > p{visibility:hidden}", '<footer><p>{}</p></footer>'),
+    ("div.legal#d.small{opacity:0}", '<div id="d" class="small legal">{}</div>'),
+    ("main .a > .b *{display:none}", '<main><div class="a"><div class="b"><p>{}</p></div></div></main>'),
+    (".box{background:#fff} .box p{color:white}", '<div class="box"><p>{}</p></div>'),  # white on white
+    (".dark{background-color:#000}", '<div class="dark"><p style="color:#000">{}</p></div>'),
 ])
 def test_a_disclaimer_hidden_by_the_pages_style_rules_discloses_nothing(sheet, element):
     # The <style> block before the ad or after the disclaimer: a browser applies it either way.
@@ -145,7 +151,11 @@ def test_a_style_block_hides_html_blocks_of_a_markdown_file():
     (".dis{display:none} @media (max-width:600px){.dis{display:block}}", '<p class="dis">{}</p>'),  # on phones
     ("@media print{.dis{display:none}}", '<p class="dis">{}</p>'),  # printed only
     (".dis{display:none}", '<p class="other">{}</p>'),  # not this element
-    ("nav .dis{display:none}", '<p class="dis">{}</p>'),  # a selector that is not simple is not read
+    ("nav .dis{display:none}", '<p class="dis">{}</p>'),  # not inside a nav
+    ("footer > .dis{display:none}", '<footer><div><p class="dis">{}</p></div></footer>'),  # not a child
+    (".dis.small{display:none}", '<p class="dis">{}</p>'),  # has one of the two classes
+    ("p[title] .dis{display:none}", '<p title="x"><span class="dis">{}</span></p>'),  # attributes: not read
+    (".dis{color:#fff}", '<p class="dis">{}</p>'),  # white on nothing known: shown
     (".o{position:relative;clip:rect(0 0 0 0)}", '<div class="o">{}</div>'),  # clip needs a position
 ])
 def test_style_rules_that_do_not_hide_the_disclaimer_leave_it_disclosing(sheet, element):

@@ -21,12 +21,13 @@ from __future__ import annotations
 
 import html
 import re
+from typing import NamedTuple
 
 from claimcheck.model import NormalizedText
 from claimcheck.normalize.builder import TextBuilder
 from claimcheck.normalize.linear_html import LinearHTMLParser
 from claimcheck.normalize.link_lists import LinkMarkingBuilder, without_menus
-from claimcheck.normalize.stylesheet import Stylesheet, page_stylesheet
+from claimcheck.normalize.stylesheet import MAX_ANCESTORS, Element, Stylesheet, page_stylesheet
 
 SKIPPED = {"script", "style", "template", "svg", "math", "iframe", "object", "canvas", "head"}
 # Inside a skipped <svg>, the elements whose text is drawn: read, each a block.
@@ -199,6 +200,15 @@ def _attribute_span(tag_text: str, name: str) -> tuple[int, int] | None:
     return match.start(group), match.end(group)
 
 
+class _OpenElement(NamedTuple):
+    """An open element: what selectors read of it, whether it hides its content, and its
+    background (its own, from its inline style or the page's rules, or inherited)."""
+
+    element: Element
+    hides: bool
+    background: str | None
+
+
 class _VisibleText(LinearHTMLParser):
     def __init__(self, raw: str, builder: TextBuilder, base: int = 0, stylesheet: Stylesheet | None = None):
         super().__init__(raw, base)
@@ -206,8 +216,7 @@ class _VisibleText(LinearHTMLParser):
         # The page's <style> rules that can hide (a Markdown file's, for each of its HTML blocks).
         self.stylesheet = stylesheet if stylesheet is not None else page_stylesheet(raw)
         self.skipping: list[str] = []
-        # Open elements: name, whether it hides its content, its background (inline, or inherited).
-        self.open: list[tuple[str, bool, str | None]] = []
+        self.open: list[_OpenElement] = []
         self.hiding_open = 0  # how many of the open elements hide their content
         self.svg_hides = False  # the <svg> being skipped is itself hidden
         # Attribute text read after the current block ends: (text, raw start, block kind, hidden).
@@ -226,18 +235,19 @@ class _VisibleText(LinearHTMLParser):
             return
         values = {name.lower(): (value or "") for name, value in attrs}
         style = _declarations(values["style"]) if "style" in values else {}
-        background = _colour(style.get("background-color") or style.get("background")) \
-            or (self.open[-1][2] if self.open else None)
-        hides = _hidden(values, style, background)
-        if not hides and self.stylesheet is not None:
-            declared = self.stylesheet.declarations(tag, values)
-            hides = bool(declared) and _hidden_by_sheet({**declared, **style})
+        declared = self.stylesheet.declarations(
+            tag, values, lambda: [o.element for o in self.open[-MAX_ANCESTORS:]]) if self.stylesheet is not None else {}
+        # The page's rules under the inline style, as the cascade has it (bar !important).
+        effective = {**declared, **style} if declared else style
+        background = _colour(effective.get("background-color") or effective.get("background")) \
+            or (self.open[-1].background if self.open else None)
+        hides = _hidden(values, effective, background) or (bool(declared) and _hidden_by_sheet(effective))
         if tag in SKIPPED:
             self.skipping.append(tag)
             self.svg_hides = hides or self.hiding_open > 0
             return
         if tag not in VOID:
-            self.open.append((tag, hides, background))
+            self.open.append(_OpenElement(Element.of(tag, values), hides, background))
             if hides:
                 self._flush_deferred()
                 self.hiding_open += 1
@@ -340,14 +350,14 @@ class _VisibleText(LinearHTMLParser):
     def _close(self, tag: str) -> None:
         """Close ``tag`` and whatever its end tag implicitly closes; leave hidden content
         when a hiding element closes."""
-        if not any(name == tag for name, _, _ in self.open):
+        if not any(open_element.element.tag == tag for open_element in self.open):
             return
         while self.open:
-            name, hides, _ = self.open.pop()
-            if hides:
+            closed = self.open.pop()
+            if closed.hides:
                 self.hiding_open -= 1
                 self.builder.leave_hidden()
-            if name == tag:
+            if closed.element.tag == tag:
                 return
 
     def _head_text(self, tag, attrs):

@@ -8,25 +8,30 @@ and for each element ``declarations`` gives the declarations of the properties t
 can hide it (``HIDING_PROPERTIES``) that its rules set, after the cascade. Whether they
 hide is decided where inline styles are (``html.py``).
 
-Only simple selectors are matched: ``tag``, ``.class``, ``#id``, ``tag.class`` and
-``tag#id`` (and lists of them). A rule with any other selector (descendants, children,
-attributes, pseudo-classes ...) is left out, and so is a rule inside a conditional
+Selectors of types, ``*``, classes and ids, compound (``p.note.small``, ``div#x``) and
+joined by descendant and child combinators (``.wrap .note``, ``footer > p``), and lists of
+them, are matched; the combinators look through an element's nearest ``MAX_ANCESTORS``
+open ancestors. A rule with any other selector (attributes, pseudo-classes, ``+``, ``~``)
+is left out, and so is a rule inside a conditional
 ``@media`` (``@media (max-width: 600px)``), which applies to some screens only; a
 selector that such a rule restyles is not taken as hidden by the others, since on some
 screens it shows. External stylesheets are not fetched.
 
 Linear in the document: the ``<style>`` elements are found in one pass, and each rule is
-indexed under its one selector key, so an element costs a look-up per class it has.
+indexed under its last compound's id, one of its classes or its tag, so an element looks
+up only the rules that can select it, and each costs at most a pass over its ancestors
+per compound.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import tinycss2
 
 # What can take an element out of a reader's sight (html.py decides from the values).
 HIDING_PROPERTIES = frozenset({
-    "display", "visibility", "opacity", "font-size", "width", "height", "max-width", "max-height",
+    "color", "background-color", "background", "display", "visibility", "opacity", "font-size", "width", "height", "max-width", "max-height",
     "overflow", "position", "left", "top", "right", "text-indent", "clip", "clip-path"})
 # What the parser does not read as markup: a comment, or the text of a script or style.
 _OPENING = re.compile(r"<!--|<(script|style)\b", re.I)
@@ -63,56 +68,144 @@ def style_texts(raw: str) -> list[str]:
         position = closing.end()
 
 
-def _simple_selectors(prelude) -> list[tuple[str | None, str | None, str | None]]:
-    """The (tag, class, id) of each simple selector in a rule's selector list; the others are dropped."""
-    selectors, parts, simple = [], [], True
+@dataclass(frozen=True)
+class Compound:
+    """One compound selector: a tag (None for any), classes the element has all of, an id."""
+
+    tag: str | None
+    classes: frozenset[str]
+    ident: str | None
+
+    def matches(self, element: "Element") -> bool:
+        return ((self.tag is None or self.tag == element.tag) and self.classes <= element.classes
+                and (self.ident is None or self.ident == element.ident))
+
+
+@dataclass(frozen=True)
+class Element:
+    """What selectors read of an element: its tag (lower case), classes and id."""
+
+    tag: str
+    classes: frozenset[str]
+    ident: str | None
+
+    @classmethod
+    def of(cls, tag: str, attributes: dict[str, str]) -> "Element":
+        return cls(tag, frozenset(attributes.get("class", "").split()), attributes.get("id", "").strip() or None)
+
+
+@dataclass(frozen=True)
+class Selector:
+    """Compounds left to right, joined by combinators: " " (a descendant of) or ">" (a child of)."""
+
+    compounds: tuple[Compound, ...]
+    combinators: tuple[str, ...]
+
+    @property
+    def specificity(self) -> tuple[int, int, int]:
+        return (sum(c.ident is not None for c in self.compounds), sum(len(c.classes) for c in self.compounds),
+                sum(c.tag is not None for c in self.compounds))
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """Where an element looks the selector up: its last compound's id, a class or its tag."""
+        last = self.compounds[-1]
+        if last.ident is not None:
+            return ("#", last.ident)
+        if last.classes:
+            return (".", min(last.classes))
+        return ("tag", last.tag or "*")
+
+    def matches(self, element: Element, ancestors: list[Element]) -> bool:
+        """Does the selector select ``element``, whose open ancestors (nearest last) are ``ancestors``?
+
+        Right to left, keeping every ancestor position where the compounds read so far can
+        stand, so each compound costs one pass over the ancestors, not a search of every
+        way to place them."""
+        if not self.compounds[-1].matches(element):
+            return False
+        chain = ancestors[-MAX_ANCESTORS:]
+        positions = [len(chain)]  # the element itself, below the last ancestor
+        for compound, combinator in zip(reversed(self.compounds[:-1]), reversed(self.combinators)):
+            if combinator == ">":
+                positions = [p - 1 for p in positions if p > 0 and compound.matches(chain[p - 1])]
+            else:
+                below = max(positions)
+                positions = [j for j in range(below) if compound.matches(chain[j])]
+            if not positions:
+                return False
+        return True
+
+
+# Ancestors a selector's combinators look through: the nearest ones. A browser reads every
+# ancestor; a page nested deeper than this (a hostile one) is read as far as this.
+MAX_ANCESTORS = 64
+
+
+def parse_selectors(prelude) -> list[Selector]:
+    """The selectors of a rule's selector list that this module reads; the others are dropped."""
+    selectors, parts = [], []
     for token in [*prelude, None]:
         if token is None or (token.type == "literal" and token.value == ","):
-            key = _compound(parts) if simple else None
-            if key is not None:
-                selectors.append(key)
-            parts, simple = [], True
-        elif token.type in ("whitespace", "comment"):
-            if parts:
-                parts.append(token)  # a combinator if anything follows; trimmed if not
+            selector = _selector(parts)
+            if selector is not None:
+                selectors.append(selector)
+            parts = []
         else:
             parts.append(token)
     return selectors
 
 
-def _compound(tokens) -> tuple[str | None, str | None, str | None] | None:
-    while tokens and tokens[-1].type in ("whitespace", "comment"):
-        tokens = tokens[:-1]
-    tag = cls = ident = None
+def _selector(tokens) -> Selector | None:
+    """Compounds of type, ``*``, ``.class`` and ``#id`` joined by descendant and child
+    combinators; None for anything else (attributes, pseudo-classes, ``+`` and ``~``)."""
+    compounds: list[Compound] = []
+    combinators: list[str] = []
+    tag, classes, ident, started = None, set(), None, False
+    pending = None  # the combinator since the last compound
     index = 0
-    if tokens and tokens[0].type == "ident":
-        tag, index = tokens[0].lower_value, 1
-    rest = tokens[index:]
-    if len(rest) == 2 and rest[0].type == "literal" and rest[0].value == "." and rest[1].type == "ident":
-        cls = rest[1].value
-    elif len(rest) == 1 and rest[0].type == "hash" and rest[0].is_identifier:
-        ident = rest[0].value
-    elif rest:
+    while index < len(tokens):
+        token = tokens[index]
+        index += 1
+        if token.type in ("whitespace", "comment"):
+            if started and pending is None:
+                pending = " "
+            continue
+        if token.type == "literal" and token.value == ">":
+            if not started:
+                return None
+            pending = ">"
+            continue
+        if pending is not None:
+            compounds.append(Compound(tag, frozenset(classes), ident))
+            combinators.append(pending)
+            tag, classes, ident, started, pending = None, set(), None, False, None
+        if token.type == "ident" and not started:
+            tag = token.lower_value
+        elif token.type == "literal" and token.value == "*" and not started:
+            pass
+        elif token.type == "literal" and token.value == "." and index < len(tokens) and tokens[index].type == "ident":
+            classes.add(tokens[index].value)
+            index += 1
+        elif token.type == "hash" and token.is_identifier and ident in (None, token.value):
+            ident = token.value
+        else:
+            return None
+        started = True
+    if not started or pending == ">":
         return None
-    return (tag, cls, ident) if (tag or cls or ident) else None
-
-
-def _specificity(key: tuple[str | None, str | None, str | None]) -> tuple[int, int, int]:
-    tag, cls, ident = key
-    return (ident is not None, cls is not None, tag is not None)
+    compounds.append(Compound(tag, frozenset(classes), ident))
+    return Selector(tuple(compounds), tuple(combinators))
 
 
 class Stylesheet:
     """The hiding-relevant declarations of a page's ``<style>`` rules, by selector."""
 
     def __init__(self, texts: list[str]):
-        # selector key -> property -> (important, source order, value); later rules of the
-        # same selector overwrite earlier ones, as in the cascade.
-        self._rules: dict[tuple, dict[str, tuple[bool, int, str]]] = {}
-        self._classes: set[str] = set()
-        self._ids: set[str] = set()
-        self._tags: set[str] = set()
-        shown: set[tuple] = set()  # restyled in a conditional @media: shown on some screens
+        # selector -> property -> (important, source order, value); later rules of the same
+        # selector overwrite earlier ones, as in the cascade.
+        rules: dict[Selector, dict[str, tuple[bool, int, str]]] = {}
+        shown: set[Selector] = set()  # restyled in a conditional @media: shown on some screens
         order = 0
         for text in texts:
             for rule, conditional in _rules(tinycss2.parse_stylesheet(text, skip_comments=True, skip_whitespace=True)):
@@ -121,48 +214,46 @@ class Stylesheet:
                                 if d.type == "declaration" and d.lower_name in HIDING_PROPERTIES]
                 if not declarations:
                     continue
-                for key in _simple_selectors(rule.prelude):
+                for selector in parse_selectors(rule.prelude):
                     if conditional:
-                        shown.add(key)
+                        shown.add(selector)
                         continue
-                    properties = self._rules.setdefault(key, {})
+                    properties = rules.setdefault(selector, {})
                     for declaration in declarations:
                         order += 1
                         value = tinycss2.serialize(declaration.value).strip()
                         known = properties.get(declaration.lower_name)
                         if known is None or not known[0] or declaration.important:
                             properties[declaration.lower_name] = (declaration.important, order, value)
-        for key in shown:
-            self._rules.pop(key, None)
-        for tag, cls, ident in self._rules:
-            if ident is not None:
-                self._ids.add(ident)
-            elif cls is not None:
-                self._classes.add(cls)
-            else:
-                self._tags.add(tag)
+        self._by_key: dict[tuple[str, str], list[tuple[Selector, dict]]] = {}
+        for selector, properties in rules.items():
+            if selector not in shown:
+                self._by_key.setdefault(selector.key, []).append((selector, properties))
 
     def __bool__(self) -> bool:
-        return bool(self._rules)
+        return bool(self._by_key)
 
-    def declarations(self, tag: str, attributes: dict[str, str]) -> dict[str, str]:
+    def declarations(self, tag: str, attributes: dict[str, str], ancestors=lambda: []) -> dict[str, str]:
         """The hiding-relevant properties that the rules matching this element set (its
-        attribute names lower-case), the winner of the cascade for each."""
-        keys = []
-        if tag in self._tags:
-            keys.append((tag, None, None))
-        for cls in attributes.get("class", "").split():
-            if cls in self._classes:
-                keys += [(None, cls, None), (tag, cls, None)]
-        ident = attributes.get("id", "").strip()
-        if ident in self._ids:
-            keys += [(None, None, ident), (tag, None, ident)]
+        attribute names lower-case), the winner of the cascade for each. ``ancestors()``
+        gives its nearest ``MAX_ANCESTORS`` open ancestors, nearest last; it is called only
+        when a selector with a combinator could select the element."""
+        element = Element.of(tag, attributes)
+        chain = None
+        keys = [("tag", tag), ("tag", "*"), *((".", cls) for cls in element.classes)]
+        if element.ident is not None:
+            keys.append(("#", element.ident))
         winners: dict[str, tuple] = {}
         for key in keys:
-            for name, (important, order, value) in self._rules.get(key, {}).items():
-                rank = (important, _specificity(key), order)
-                if name not in winners or rank > winners[name][0]:
-                    winners[name] = (rank, value)
+            for selector, properties in self._by_key.get(key, ()):
+                if selector.combinators and chain is None and selector.compounds[-1].matches(element):
+                    chain = ancestors()
+                if not selector.matches(element, chain or []):
+                    continue
+                for name, (important, order, value) in properties.items():
+                    rank = (important, selector.specificity, order)
+                    if name not in winners or rank > winners[name][0]:
+                        winners[name] = (rank, value)
         return {name: value for name, (_, value) in winners.items()}
 
 
