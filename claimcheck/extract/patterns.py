@@ -112,6 +112,7 @@ class GatedMatcher:
         self.everywhere = Matcher(vocab, validate=True)
         # (for each pattern, for each token it cannot do without, the hashes it accepts; its Matcher)
         self.groups: list[tuple[list[list[frozenset[int]]], Matcher]] = []
+        self._first_words: list[frozenset[int]] = []  # per group: every word its patterns' first sets hold
         self._needed: set[int] = set()
         self._gated: list[tuple[str, list[list[dict]]]] = []  # (key, patterns): the combined matcher's
         self._combined: Matcher | None = None  # built on first use: most runs never see a long sentence
@@ -137,6 +138,9 @@ class GatedMatcher:
         key_hash = self.vocab.strings.add(key)
         self._group_of_key[key_hash] = None if key_hash in self._group_of_key else len(self.groups)
         self.groups.append((hashed, matcher))
+        # A pattern needs a word of each of its sets, so a group whose patterns' first sets
+        # share no word with a document selects none of its sentences.
+        self._first_words.append(frozenset().union(*(need[0] for need in hashed)))
         self._needed.update(h for need in hashed for options in need for h in options)
         self._needed_sorted = numpy.array(sorted(self._needed), dtype=numpy.uint64)
 
@@ -146,7 +150,9 @@ class GatedMatcher:
             return matches
         starts, sentences_with = self._index(doc)
         ends = list(starts[1:]) + [len(doc)]
-        candidates_of = [self._candidates(needs, sentences_with) for needs, _ in self.groups]
+        present = set(sentences_with)
+        candidates_of = [self._candidates(needs, sentences_with, present) if not first.isdisjoint(present) else set()
+                         for (needs, _), first in zip(self.groups, self._first_words)]
         walked_once = self._walk_long_sentences(doc, starts, ends, candidates_of)
         for group, ((_, matcher), candidates) in enumerate(zip(self.groups, candidates_of)):
             for index in sorted(candidates):
@@ -167,9 +173,10 @@ class GatedMatcher:
         return self._combined
 
     @staticmethod
-    def _candidates(needs: list[list[frozenset[int]]], sentences_with: dict[int, set[int]]) -> set[int]:
-        """The sentences in which some pattern of a group finds every word it needs."""
-        present = set(sentences_with)
+    def _candidates(needs: list[list[frozenset[int]]], sentences_with: dict[int, set[int]], present: set[int]
+                    ) -> set[int]:
+        """The sentences in which some pattern of a group finds every word it needs (``present``:
+        the needed words the document has)."""
         candidates = set()
         for need in needs:
             sentences = None
