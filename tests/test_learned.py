@@ -182,12 +182,10 @@ def test_the_scorer_reads_what_the_classifiers_were_trained_on_with_the_same_sco
     "acl", symbol 451) and a sentence with a claim (feature words)."""
     from spacy.tokens import Doc
 
-    from claimcheck.extract.learned import (SHIPPED_MODEL, VOICE_WORDS, ClassifierKeys, classifier_inputs,
-                                            load_model)
+    from claimcheck.extract.learned import (SHIPPED_MODEL, VOICE_WORDS, ClassifierKeys, cap_repeats,
+                                            classifier_inputs, load_model, selected_model)
     from claimcheck.extract.pipeline import build_pipeline, make_doc
     from claimcheck.pack.rulepack import load_pack
-
-    from claimcheck.extract.learned import selected_model
 
     before = selected_model()
     select_model(SHIPPED_MODEL)
@@ -196,14 +194,16 @@ def test_the_scorer_reads_what_the_classifiers_were_trained_on_with_the_same_sco
     finally:
         select_model(before)  # the pipeline keeps its scorer; later tests get the suite's choice back
     text = ("Torn ACL? Our stem cell injections heal 90% of knee injuries.\n\n"
-            "Call 555-0100 today. Results vary; ask about the risks.")
+            "Call 555-0100 today, today, today, today. Results vary; ask about the risks.")
     doc = nlp(make_doc(nlp, text))
     _, sentence_words, page_words = classifier_inputs(doc)
     (keys, counts, lengths), (page_keys, _, _) = ClassifierKeys()(doc)
     assert len(lengths) == len(sentence_words) == 5
     assert 451 in keys.tolist()  # "acl", by its symbol id as a Doc of the word would have it
     meta, sentences, pages = load_model(str(SHIPPED_MODEL))
-    expected_page = pages.model.predict([Doc(nlp.vocab, words=page_words)])[0]
+    # The page classifier counts a word at most meta["page_word_cap"] times, as it was trained.
+    expected_page = pages.model.predict([Doc(nlp.vocab, words=cap_repeats(page_words, meta["page_word_cap"]))])[0]
+    assert page_words.count("today") == 4 and cap_repeats(page_words, 3).count("today") == 3
     assert doc._.cc_learned.page == {label: round(float(v), 4) for label, v in zip(pages.labels, expected_page)}
     # The shipped sentence classifier also reads the page's voice, as the page classifier scored it.
     assert meta["page_voice"]
@@ -244,3 +244,45 @@ def test_a_model_trained_before_the_page_voice_is_scored_without_it(tmp_path):
     _, sentences, _ = load_model(str(old))
     expected = sentences.model.predict([Doc(nlp.vocab, words=words) for words in sentence_words])
     assert numpy.array_equal(doc._.cc_learned.scores, expected)
+
+
+def test_a_model_trained_before_the_word_cap_counts_every_repeat(tmp_path):
+    """A model folder whose meta.json has no ``page_word_cap`` keeps the page scores it was
+    trained to give: every occurrence of a word counts."""
+    import shutil
+
+    from spacy.tokens import Doc
+
+    from claimcheck.extract.learned import SHIPPED_MODEL, classifier_inputs, load_model, selected_model
+    from claimcheck.extract.pipeline import build_pipeline, make_doc
+    from claimcheck.pack.rulepack import load_pack
+
+    old = tmp_path / "old-model"
+    shutil.copytree(SHIPPED_MODEL, old)
+    meta = json.loads((old / "meta.json").read_text())
+    del meta["page_word_cap"]
+    (old / "meta.json").write_text(json.dumps(meta))
+    before = selected_model()
+    select_model(old)
+    try:
+        nlp = build_pipeline(load_pack())
+    finally:
+        select_model(before)
+    doc = nlp(make_doc(nlp, "Our stem cell injections heal knees, knees, knees, knees and knees.\n\nBook a visit."))
+    _, _, page_words = classifier_inputs(doc)
+    _, _, pages = load_model(str(old))
+    expected = pages.model.predict([Doc(nlp.vocab, words=page_words)])[0]
+    assert page_words.count("knees") == 5
+    assert doc._.cc_learned.page == {label: round(float(v), 4) for label, v in zip(pages.labels, expected)}
+
+
+@pytest.mark.parametrize("filler", ["[a] ", "ok ", "- "])
+def test_filler_a_reader_skips_does_not_turn_a_selling_page_into_an_informing_one(pack, shipped_model, filler):
+    # Fifty "[a]" after a clinic's page once read it as informing (SELLS 0.86 to 0.00), which let
+    # the rules' findings on sentences the classifier does not read as claims go.
+    page = ("# Knee Clinic\n\nOur stem cell injections heal arthritic knees and regrow cartilage. "
+            "Book your consultation today and say goodbye to knee pain.\n\nCall now for a free visit.\n\n")
+    plain = check_text(page, "text/markdown", pack=pack).analysis.learned
+    padded = check_text(page + filler * 1000 + "\n", "text/markdown", pack=pack).analysis.learned
+    assert plain.sells() and padded.sells(), (plain.page, padded.page)
+    assert abs(padded.page["SELLS"] - plain.page["SELLS"]) < 0.25, (plain.page, padded.page)

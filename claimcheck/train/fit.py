@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 from claimcheck import __version__
-from claimcheck.extract.learned import VOICE_WORDS
+from claimcheck.extract.learned import PAGE_WORD_CAP, VOICE_WORDS, cap_repeats
 from claimcheck.train.corpus import CLAIM_CATEGORIES, CorpusPage
 
 CONFIGS = Path(__file__).with_name("configs")
@@ -65,7 +65,7 @@ def _sentence_docs(nlp, pages):
 def _page_docs(nlp, pages):
     from spacy.tokens import Doc
     for page in pages:
-        doc = Doc(nlp.vocab, words=page.words or [" "])
+        doc = Doc(nlp.vocab, words=cap_repeats(page.words, PAGE_WORD_CAP) or [" "])
         doc.cats = {"SELLS": float(page.sells), "FAIL": float(page.verdict == "fail")}
         yield doc
 
@@ -105,6 +105,7 @@ def train_model(pages: list[CorpusPage], out_dir: str | Path, quiet: bool = True
         "page_labels": list(PAGE_LABELS),
         "thresholds": THRESHOLDS,
         "page_voice": True,  # the sentence classifier reads extract/learned.VOICE_WORDS
+        "page_word_cap": PAGE_WORD_CAP,  # the page classifier counts a word at most this often
         "corpus": {"pages": len(pages), "sentences": sum(len(p.sentences) for p in pages),
                    "sha256": corpus_digest(pages)},
     }
