@@ -1,7 +1,6 @@
 """claimcheck scan: inputs agree, kills lose nothing, bad pages are recorded, re-runs skip."""
 from __future__ import annotations
 
-import gzip
 import io
 import json
 import os

@@ -34,7 +34,7 @@ def baseline_command(paths, output, **options):
     result = run_lint(lint_request(paths or (".",), **options))
     print_problems(result.problems)
     if any(p.fatal for p in result.problems):
-        click.echo(f"claimcheck: error: baseline not written: fix the input errors above first", err=True)
+        click.echo("claimcheck: error: baseline not written: fix the input errors above first", err=True)
         sys.exit(EXIT_ERROR)
     path = Path(output)
     try:

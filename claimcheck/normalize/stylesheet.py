@@ -31,8 +31,9 @@ import tinycss2
 
 # What can take an element out of a reader's sight (html.py decides from the values).
 HIDING_PROPERTIES = frozenset({
-    "color", "background-color", "background", "display", "visibility", "opacity", "font-size", "width", "height", "max-width", "max-height",
-    "overflow", "position", "left", "top", "right", "text-indent", "clip", "clip-path"})
+    "color", "background-color", "background", "display", "visibility", "opacity", "font-size",
+    "width", "height", "max-width", "max-height", "overflow", "position", "left", "top", "right",
+    "text-indent", "clip", "clip-path"})
 # What the parser does not read as markup: a comment, or the text of a script or style.
 _OPENING = re.compile(r"<!--|<(script|style)\b", re.I)
 _STYLE_TAG = re.compile(r"<style\b", re.I)

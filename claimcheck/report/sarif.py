@@ -16,7 +16,6 @@ Valid against the official SARIF 2.1.0 schema (tests/data/sarif-schema-2.1.0.jso
 """
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from urllib.parse import quote
