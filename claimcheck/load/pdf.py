@@ -56,13 +56,14 @@ def _resolve_to_a_value(reference: PDFObjRef, default: object = None) -> object:
     ``1 0 obj 1 0 R endobj`` (111 bytes) kept it busy until the time budget. Following
     the whole chain here, with the objects seen, ends every such loop after one call.
     """
-    seen = [reference.objid]
+    seen = {reference.objid: None}  # in chain order
     value = _resolve_one_hop(reference, default)
     while isinstance(value, PDFObjRef):
         if value.objid in seen:
-            chain = " -> ".join(str(objid) for objid in [*seen, value.objid])
+            path = [*seen, value.objid]
+            chain = " -> ".join(map(str, path if len(path) <= 12 else [*path[:11], "...", path[-1]]))
             raise ReferenceCycle(f"object {value.objid} refers to itself ({chain})")
-        seen.append(value.objid)
+        seen[value.objid] = None
         value = _resolve_one_hop(value, default)
     return value
 
