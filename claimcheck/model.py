@@ -28,6 +28,8 @@ class Source:
     # offset order, one where each paragraph or line begins, e.g. (0, {"paragraph": 1})
     # or (812, {"page": 2, "line": 1}). Findings in such a text are located by them.
     locations: list[tuple[int, dict]] | None = None
+    # For an HTML file: the texts of the local stylesheets it links (load/linked_styles.py).
+    stylesheets: tuple[str, ...] = ()
 
     def locate(self, offset: int) -> dict | None:
         """Where a reader finds raw ``offset`` (paragraph, or page and line), if known."""

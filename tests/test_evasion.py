@@ -304,3 +304,55 @@ def test_stray_character_references_do_not_turn_the_rest_of_the_page_into_shown_
     assert any(code == "CC103" and text.startswith("stem cells regrow") for code, text in found)
     assert "Price &#; list &#x; here, &#12a; too." in checked.text.text
     assert "<div" not in checked.text.text and "display:none" not in checked.text.text
+
+
+LINKED_PAGE = ('<html><head>{link}</head><body><h1>Knee clinic</h1>'
+               '<p>Our stem cell injections heal arthritic knees.</p>'
+               '<p class="fine">Risks include infection. This treatment is not FDA approved.</p></body></html>')
+
+
+def _codes_of_linked_page(tmp_path, link: str, css: str | None = ".fine{display:none}", css_name="css/site.css"):
+    from tests.clitools import check_json
+
+    if css is not None:
+        sheet = tmp_path / css_name
+        sheet.parent.mkdir(parents=True, exist_ok=True)
+        sheet.write_text(css, encoding="utf-8")
+    page = tmp_path / "site" / "knee.html"
+    page.parent.mkdir(parents=True, exist_ok=True)
+    page.write_text(LINKED_PAGE.format(link=link), encoding="utf-8")
+    report, _ = check_json(page)
+    return {f["code"] for d in report["documents"] for f in d["findings"]}
+
+
+@pytest.mark.parametrize("link", [
+    '<link rel="stylesheet" href="../css/site.css">',
+    "<link href='../css/site.css?v=3#x' rel='preload stylesheet' media='screen'>",
+    '<LINK REL=stylesheet HREF=../css/site%2Ecss>',
+])
+def test_a_disclaimer_hidden_by_a_linked_local_stylesheet_discloses_nothing(tmp_path, link):
+    assert {"CC303", "CC304"} <= _codes_of_linked_page(tmp_path, link)
+
+
+@pytest.mark.parametrize("link", [
+    '<link rel="stylesheet" href="https://cdn.example/site.css">',  # on the web: not fetched
+    '<link rel="stylesheet" href="/css/site.css">',  # from a root the file does not know
+    '<link rel="stylesheet" href="../css/missing.css">',
+    '<link rel="stylesheet" media="print" href="../css/site.css">',  # printed only
+    '<link rel="alternate stylesheet" href="../css/site.css">',  # applies when a reader picks it
+    '<!-- <link rel="stylesheet" href="../css/site.css"> -->',  # a comment
+    '<link rel="icon" href="../css/site.css">',
+])
+def test_a_stylesheet_link_that_does_not_apply_hides_nothing(tmp_path, link):
+    assert "CC303" not in _codes_of_linked_page(tmp_path, link)
+
+
+def test_a_linked_stylesheet_that_is_a_fifo_or_too_large_is_passed_over_without_waiting(tmp_path):
+    import os
+
+    from claimcheck.load.linked_styles import MAX_STYLESHEET_BYTES
+
+    os.mkfifo(tmp_path / "pipe.css")  # opening it to read would block
+    assert "CC303" not in _codes_of_linked_page(tmp_path, '<link rel="stylesheet" href="../pipe.css">', css=None)
+    big = ".fine{display:none}" + " " * MAX_STYLESHEET_BYTES
+    assert "CC303" not in _codes_of_linked_page(tmp_path, '<link rel="stylesheet" href="../css/site.css">', css=big)

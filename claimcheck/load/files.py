@@ -143,6 +143,9 @@ def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Source | Inpu
     text = decode(data, origin, html=media_type == "text/html")
     if isinstance(text, InputProblem):
         return text
+    if media_type == "text/html":
+        from claimcheck.load.linked_styles import linked_stylesheets
+        return Source(origin=origin, media_type=media_type, raw=text, stylesheets=linked_stylesheets(text, path))
     return Source(origin=origin, media_type=media_type, raw=text)
 
 

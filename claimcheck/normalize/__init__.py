@@ -14,7 +14,7 @@ from claimcheck.model import NormalizedText, Source
 def normalize(source: Source) -> NormalizedText:
     if source.media_type == "text/html":
         from claimcheck.normalize.html import normalize_html
-        return normalize_html(source.raw)
+        return normalize_html(source.raw, source.stylesheets)
     if source.media_type == "text/markdown":
         from claimcheck.normalize.markdown import normalize_markdown
         return normalize_markdown(source.raw)

@@ -476,7 +476,9 @@ def parse_into(builder: TextBuilder, raw: str, base: int = 0, stylesheet: Styles
     _VisibleText(raw, builder, base, stylesheet).parse()
 
 
-def normalize_html(raw: str) -> NormalizedText:
+def normalize_html(raw: str, linked_stylesheets: tuple[str, ...] = ()) -> NormalizedText:
+    """``raw``'s visible text; ``linked_stylesheets`` are the texts of the stylesheets it
+    links, read by the loader, whose rules hide text as its own ``<style>`` rules do."""
     builder = LinkMarkingBuilder()
-    parse_into(builder, raw)
+    parse_into(builder, raw, stylesheet=page_stylesheet(raw, linked_stylesheets) if linked_stylesheets else None)
     return without_menus(builder.build(len(raw)), builder.marks)

@@ -15,7 +15,9 @@ open ancestors. A rule with any other selector (attributes, pseudo-classes, ``+`
 is left out, and so is a rule inside a conditional
 ``@media`` (``@media (max-width: 600px)``), which applies to some screens only; a
 selector that such a rule restyles is not taken as hidden by the others, since on some
-screens it shows. External stylesheets are not fetched.
+screens it shows. The local stylesheets a file links are read by the loader
+(``load/linked_styles.py``, from ``stylesheet_links``) and come first in the cascade;
+none is fetched from the web.
 
 Linear in the document: the ``<style>`` elements are found in one pass, and each rule is
 indexed under its last compound's id, one of its classes or its tag, so an element looks
@@ -24,6 +26,7 @@ per compound.
 """
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -35,7 +38,8 @@ HIDING_PROPERTIES = frozenset({
     "width", "height", "max-width", "max-height", "overflow", "position", "left", "top", "right",
     "text-indent", "clip", "clip-path"})
 # What the parser does not read as markup: a comment, or the text of a script or style.
-_OPENING = re.compile(r"<!--|<(script|style)\b", re.I)
+_OPENING = re.compile(r"<!--|<(script|style|link)\b", re.I)
+_LINK_ATTRIBUTE = re.compile(r"""([^\s=/>]+)\s*(=\s*("[^"]*"|'[^']*'|[^\s>]*))?""")
 _STYLE_TAG = re.compile(r"<style\b", re.I)
 _CLOSING = {name: re.compile(r"</\s*%s\s*>" % name, re.I) for name in ("script", "style")}
 # @media queries that apply to every screen: no condition, only media types.
@@ -45,11 +49,35 @@ _ALL_SCREENS = frozenset({"all", "screen"})
 def style_texts(raw: str) -> list[str]:
     """The text of every ``<style>`` element of ``raw``, skipping comments and scripts as
     the HTML parser does, in one pass."""
-    texts, position, comments_close = [], 0, True
+    return [content for kind, content in _style_elements(raw) if kind == "style"]
+
+
+def stylesheet_links(raw: str) -> list[str]:
+    """The ``href`` of every ``<link rel="stylesheet">`` of ``raw`` that applies to every
+    screen (no ``media``, or ``all`` or ``screen``), in document order; comments and
+    scripts skipped as the HTML parser skips them."""
+    hrefs = []
+    for kind, tag in _style_elements(raw):
+        if kind != "link":
+            continue
+        attributes = {name.lower(): value for name, _, value in _LINK_ATTRIBUTE.findall(tag)}
+        attributes = {name: value.strip("\"'") for name, value in attributes.items()}
+        media = {part.strip().lower() for part in attributes.get("media", "all").split(",")}
+        rel = attributes.get("rel", "").lower().split()
+        # An alternate stylesheet applies only when the reader picks it.
+        if "stylesheet" in rel and "alternate" not in rel and attributes.get("href") and media <= _ALL_SCREENS:
+            hrefs.append(html.unescape(attributes["href"]))
+    return hrefs
+
+
+def _style_elements(raw: str):
+    """("style", its text) for each ``<style>`` element and ("link", its tag) for each
+    ``<link>``, in one pass over ``raw``."""
+    position, comments_close = 0, True
     while True:
         opening = _OPENING.search(raw, position)
         if opening is None:
-            return texts
+            return
         if opening.group() == "<!--":
             # A comment that never closes is read as text by the parser, which goes on
             # after it; once one is unclosed, every later one is too (no "-->" after it).
@@ -59,13 +87,17 @@ def style_texts(raw: str) -> list[str]:
             continue
         tag_end = raw.find(">", opening.end())
         if tag_end < 0:
-            return texts  # no tag ends after here
+            return  # no tag ends after here
         name = opening.group(1).lower()
+        if name == "link":
+            yield "link", raw[opening.end():tag_end]
+            position = tag_end + 1
+            continue
         closing = _CLOSING[name].search(raw, tag_end + 1)
         if name == "style":
-            texts.append(raw[tag_end + 1:closing.start() if closing else len(raw)])
+            yield "style", raw[tag_end + 1:closing.start() if closing else len(raw)]
         if closing is None:
-            return texts  # the element runs to the end of the document
+            return  # the element runs to the end of the document
         position = closing.end()
 
 
@@ -271,9 +303,11 @@ def _rules(nodes, conditional: bool = False):
                               conditional or not only_types)
 
 
-def page_stylesheet(raw: str) -> Stylesheet | None:
-    """The rules of ``raw``'s ``<style>`` elements; None when it has none that can hide."""
-    if not _STYLE_TAG.search(raw):
+def page_stylesheet(raw: str, linked: tuple[str, ...] = ()) -> Stylesheet | None:
+    """The rules of the ``linked`` stylesheets' texts (``load/linked_styles.py``) and of
+    ``raw``'s ``<style>`` elements, in that cascade order (a page links its stylesheets in
+    its head, before its own rules); None when none can hide."""
+    if not linked and not _STYLE_TAG.search(raw):
         return None
-    sheet = Stylesheet(style_texts(raw))
+    sheet = Stylesheet([*linked, *style_texts(raw)])
     return sheet or None
