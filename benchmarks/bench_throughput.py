@@ -21,6 +21,8 @@ written out as one Markdown or HTML file per page. Prints, in one run:
   tokenizing, each pipeline component, context and conversion, rules, grading,
   rendering the JSON, writing it, and the rest).
 
+claimcheck's bytecode is written first, as ``pip install .`` writes it.
+
 Not a test: figures depend on the machine. The README quotes a run.
 """
 from __future__ import annotations
@@ -36,7 +38,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from startup import BASELINE, SAMPLE_AD, claimcheck_command, interleaved  # noqa: E402
+from startup import BASELINE, SAMPLE_AD, claimcheck_command, compile_bytecode, interleaved  # noqa: E402
 
 from claimcheck.train.corpus import write_page_files  # noqa: E402
 
@@ -197,6 +199,7 @@ def main() -> None:
                         help="break down the first run in the process (as a fresh process runs) instead of "
                              "the second")
     args = parser.parse_args()
+    compile_bytecode()  # as an installed copy has it (startup.compile_bytecode)
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch) / "pages"
         folder.mkdir()

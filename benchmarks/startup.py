@@ -21,6 +21,8 @@ others are the same work plus noise from the machine). Prints:
   reporting the file, with the modules only that imports).
 
 The cache lives in a temporary folder ($CLAIMCHECK_CACHE_DIR), never the user's.
+claimcheck's bytecode is written first (``compile_bytecode``), as ``pip install .`` writes
+it, so that an editable checkout is measured as an installed copy runs.
 Not a test: figures depend on the machine. The README quotes a run.
 """
 from __future__ import annotations
@@ -48,6 +50,19 @@ IMPORT_PROBE = ("import sys, time; t = time.perf_counter(); import {module}; "
 STAGES = ("import spacy", "import claimcheck", "spacy.blank('en')", "rule pack", "matchers", "learned model",
           "rest of the pipeline", "run")
 BUILT_INSIDE_PIPELINE = ("spacy.blank('en')", "matchers", "learned model")
+
+
+def compile_bytecode() -> None:
+    """Write claimcheck's bytecode, as ``pip install .`` does when it installs the package.
+
+    An editable install (``pip install -e .``), or any run with ``PYTHONDONTWRITEBYTECODE``
+    set, never writes it, so each process compiles claimcheck's modules from source again:
+    0.13 s of a small check here (1.18 s against 1.05 s), a cost a user's installed copy
+    does not pay. Measuring the command as installed means measuring it with its bytecode."""
+    import compileall
+
+    import claimcheck
+    compileall.compile_dir(str(Path(claimcheck.__file__).parent), quiet=1)
 
 
 def claimcheck_command() -> list[str]:
@@ -168,6 +183,7 @@ def main() -> None:
     if args.probe:
         return probe(args.probe)
 
+    compile_bytecode()
     command = claimcheck_command()
     with tempfile.TemporaryDirectory() as folder:
         ad = args.file or os.path.join(folder, "ad.md")
