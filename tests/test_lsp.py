@@ -258,3 +258,18 @@ def test_without_pygls_the_command_says_what_to_install():
         "claimcheck: error: the language server needs pygls (lsprotocol is not installed); "
         "install it with: pip install 'claimcheck[lsp]'"]
     assert result.stdout == ""
+
+
+def test_an_html_buffer_reads_the_stylesheets_its_file_links(tmp_path):
+    """As ``check`` reads the saved file: a disclaimer hidden by a linked local stylesheet
+    discloses nothing in the editor either."""
+    from claimcheck.lsp.checking import check_text
+
+    (tmp_path / "site.css").write_text(".fine{display:none}", encoding="utf-8")
+    page = ('<html><head><link rel="stylesheet" href="site.css"></head><body>'
+            f'<p>{VIOLATING_LINE}</p><p class="fine">{RISKS_LINE} Not FDA approved.</p></body></html>')
+    path = str(tmp_path / "knee.html")
+    hidden = {f.finding.code for f in check_text(path, page, "text/html").findings}
+    (tmp_path / "site.css").write_text(".other{display:none}", encoding="utf-8")
+    shown = {f.finding.code for f in check_text(path, page, "text/html").findings}
+    assert "CC303" in hidden and "CC303" not in shown

@@ -103,13 +103,16 @@ class _SentenceRecorder:
 
 def check_text(path: str, text: str, media_type: str) -> DocumentCheck:
     """Check ``text`` as the content of ``path`` (the file need not exist or be saved)."""
+    from claimcheck.load.linked_styles import linked_stylesheets
     from claimcheck.project.config import Config, ConfigError
     from claimcheck.project.lint import LintRequest, lint
     from claimcheck.project.suppress import META_RULES
 
     sentences = _SentenceRecorder()
+    # The local stylesheets an HTML file links hide text in the editor as in check.
+    stylesheets = linked_stylesheets(text, Path(path)) if media_type == "text/html" else ()
     request = LintRequest(paths=(path,), command_line=Config(root=Path.cwd()),
-                          sources=(Source(origin=path, media_type=media_type, raw=text),),
+                          sources=(Source(origin=path, media_type=media_type, raw=text, stylesheets=stylesheets),),
                           postprocess=(sentences,))
     try:
         result = lint(request)
