@@ -299,3 +299,22 @@ def test_an_empty_folder_is_an_input_error_as_in_check(tmp_path):
     assert scanned.exit_code == checked.exit_code == 2
     assert "no pages to scan in this folder" in scanned.stderr and "[CC901]" in scanned.stderr
     assert "[CC901]" in checked.stderr
+
+
+def test_a_mirror_page_reads_the_stylesheets_it_links_and_a_changed_one_rechecks_it(tmp_path):
+    site = tmp_path / "mirror" / "d.example"
+    (site / "css").mkdir(parents=True)
+    sheet = site / "css" / "site.css"
+    sheet.write_text(".fine{display:none}")
+    (site / "knee.html").write_text(
+        '<html><head><link rel="stylesheet" href="css/site.css"></head><body>'
+        "<h1>Knee clinic</h1><p>Our stem cell injections heal arthritic knees.</p>"
+        '<p class="fine">Risks include infection. This treatment is not FDA approved.</p></body></html>')
+    db = tmp_path / "s.sqlite"
+    scan([tmp_path / "mirror"], db)
+    assert {"CC303", "CC304"} <= {f[1] for f in findings_of(db)}
+
+    sheet.write_text(".other{display:none}")  # the disclaimer shows now: the page is checked again
+    again = scan([tmp_path / "mirror"], db)
+    assert again.written == 1 and again.unchanged == 0
+    assert not {"CC303", "CC304"} & {f[1] for f in findings_of(db)}

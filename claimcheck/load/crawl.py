@@ -35,6 +35,8 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from claimcheck.load.linked_styles import linked_stylesheet_paths
 from urllib.parse import urlsplit
 
 from claimcheck.errors import CORRUPT_RECORD, EMPTY, NOT_TEXT, TOO_LARGE, UNREADABLE, InputProblem
@@ -61,6 +63,8 @@ class CrawledPage:
     code: str | None = None  # CC9xx when the page could not be read
     error: str | None = None
     position: int = 0  # bytes of the input consumed so far (for the progress bar)
+    # A mirror's HTML page: the paths of the local stylesheets it links (load/linked_styles.py).
+    stylesheets: tuple[str, ...] = ()
 
     @property
     def problem(self) -> str | None:
@@ -226,7 +230,10 @@ def read_mirror(folder: Path, max_bytes: int, scheme: str = "https") -> Iterator
             yield cannot_open(path, exc, url, site.lower())
             continue
         position += size
-        yield page_from_bytes(url, site.lower(), origin, data, "text/html", position=position)
+        page = page_from_bytes(url, site.lower(), origin, data, "text/html", position=position)
+        if page.text is not None:
+            page.stylesheets = linked_stylesheet_paths(page.text, path)
+        yield page
 
 
 # -- WARC -----------------------------------------------------------------------

@@ -7,10 +7,13 @@ host, not from the root) is resolved against the file's folder and read when it 
 regular ``.css`` file of at most ``MAX_STYLESHEET_BYTES``; nothing is fetched from the
 network, and an address that is missing, elsewhere or too large is passed over (the
 page's own rules still count). Their texts go to ``normalize`` with the source, in the
-order the page links them.
+order the page links them. In ``scan`` a mirror folder's pages carry the paths, and
+each worker reads a site's shared stylesheet once while it is unchanged.
 """
 from __future__ import annotations
 
+import stat
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -22,14 +25,37 @@ MAX_STYLESHEETS = 32
 
 def linked_stylesheets(raw: str, page: Path) -> tuple[str, ...]:
     """The texts of the local stylesheets ``raw`` (the HTML file ``page``) links."""
-    texts = []
+    return read_stylesheets(linked_stylesheet_paths(raw, page))
+
+
+def linked_stylesheet_paths(raw: str, page: Path) -> tuple[str, ...]:
+    """The paths of the local stylesheets ``raw`` (the HTML file ``page``) links that can be
+    read: ``scan`` sends these to its workers, which read each once (``read_stylesheets``)."""
+    paths = []
     for href in stylesheet_links(raw)[:MAX_STYLESHEETS]:
         path = _local_path(href, page)
-        if path is not None:
-            text = _read(path)
+        if path is not None and _signature(path) is not None:
+            paths.append(str(path))
+    return tuple(paths)
+
+
+def read_stylesheets(paths) -> tuple[str, ...]:
+    """The texts of the stylesheets at ``paths`` that are still readable regular files of at
+    most ``MAX_STYLESHEET_BYTES``; a site's pages share their stylesheets, so each file is read
+    once while it is unchanged."""
+    texts = []
+    for path in paths:
+        signature = _signature(Path(path))
+        if signature is not None:
+            text = _read(path, *signature)
             if text is not None:
                 texts.append(text)
     return tuple(texts)
+
+
+def stylesheet_signature(paths) -> str:
+    """What tells a changed stylesheet from the one last read: each path's size and time of change."""
+    return "\n".join(f"{path}\t{_signature(Path(path))}" for path in paths)
 
 
 def _local_path(href: str, page: Path) -> Path | None:
@@ -40,11 +66,21 @@ def _local_path(href: str, page: Path) -> Path | None:
     return path if path.suffix.lower() == ".css" else None
 
 
-def _read(path: Path) -> str | None:
+def _signature(path: Path) -> tuple[int, int] | None:
+    """(size, time of change) of a regular file of at most ``MAX_STYLESHEET_BYTES``, else None.
+    A FIFO or a device is no regular file: reading one would block or never end."""
     try:
-        # is_file() is false for a FIFO or a device, which would block or never end.
-        if not path.is_file() or path.stat().st_size > MAX_STYLESHEET_BYTES:
-            return None
-        return path.read_bytes().decode("utf-8-sig", errors="replace")
+        status = path.stat()
+    except (OSError, ValueError):
+        return None
+    if not stat.S_ISREG(status.st_mode) or status.st_size > MAX_STYLESHEET_BYTES:
+        return None
+    return status.st_size, status.st_mtime_ns
+
+
+@lru_cache(maxsize=256)
+def _read(path: str, size: int, changed: int) -> str | None:
+    try:
+        return Path(path).read_bytes()[:MAX_STYLESHEET_BYTES].decode("utf-8-sig", errors="replace")
     except (OSError, ValueError):
         return None

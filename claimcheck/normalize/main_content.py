@@ -46,6 +46,7 @@ from dataclasses import dataclass
 from claimcheck.model import NormalizedText
 from claimcheck.normalize.html import VisibleTextParser
 from claimcheck.normalize.link_lists import LinkMarkingBuilder, is_link_list, keep_blocks
+from claimcheck.normalize.stylesheet import page_stylesheet
 
 
 def block_fingerprint(block_text: str) -> int:
@@ -54,11 +55,13 @@ def block_fingerprint(block_text: str) -> int:
     return int.from_bytes(hashlib.blake2b(block_text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big")
 
 
-def _parse(raw: str) -> tuple[NormalizedText, list[tuple[int, int, bool]] | None]:
-    """The whole page as the normalizer reads it, and each block's link marks
-    (None if they do not line up with the blocks: never expected)."""
+def _parse(raw: str, linked_stylesheets: tuple[str, ...] = ()
+           ) -> tuple[NormalizedText, list[tuple[int, int, bool]] | None]:
+    """The whole page as the normalizer reads it (with the texts of the stylesheets it links),
+    and each block's link marks (None if they do not line up with the blocks: never expected)."""
     builder = LinkMarkingBuilder()
-    VisibleTextParser(raw, builder).parse()
+    VisibleTextParser(raw, builder, stylesheet=page_stylesheet(raw, linked_stylesheets) if linked_stylesheets
+                      else None).parse()
     full = builder.build(len(raw))
     return full, (builder.marks if len(builder.marks) == len(full.blocks) else None)
 
@@ -100,11 +103,11 @@ def phrase_pattern(phrases) -> re.Pattern:
 
 
 def main_content(raw: str, disclosures: Disclosures | None = None,
-                 repeated: Container[int] = frozenset()) -> NormalizedText:
+                 repeated: Container[int] = frozenset(), linked_stylesheets: tuple[str, ...] = ()) -> NormalizedText:
     """The page's own copy as lintable text; offsets point into ``raw``. ``repeated``:
     fingerprints of blocks that this page shares with the rest of its site and that
     are linted elsewhere (``site_template.SiteTemplates.repeated``)."""
-    full, marks = _parse(raw)
+    full, marks = _parse(raw, linked_stylesheets)
     if marks is None:  # never expected; keep everything rather than guess
         return full
     keep = []

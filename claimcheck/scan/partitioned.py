@@ -75,7 +75,7 @@ def scan_task(task: InputTask, out: str, max_bytes: int, scheme: str,
     """Read, check and write one task (the pipeline is already built in this process);
     ``templates``: the scan's first pass, so a site's template blocks are left out as a
     results store's scan leaves them out."""
-    from claimcheck.scan.scanner import _outcome_for_problem as outcome_for_problem, content_hash
+    from claimcheck.scan.scanner import _outcome_for_problem as outcome_for_problem, page_hash
     from claimcheck.scan.worker import PageTask
 
     result = TaskResult(task.name, bytes=task.size)
@@ -98,7 +98,7 @@ def scan_task(task: InputTask, out: str, max_bytes: int, scheme: str,
                 continue
             repeated = templates.repeated(page.site, page.url) if templates is not None else frozenset()
             chunk.append(PageTask(page.url, page.site, page.origin, page.media_type, page.text,
-                                  content_hash(page.text), repeated))
+                                  page_hash(page), repeated, page.stylesheets))
             size += len(page.text)
             if len(chunk) >= CHUNK_PAGES or size >= CHUNK_CHARS:
                 for outcome in check_pages(chunk):

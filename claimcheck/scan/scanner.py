@@ -93,6 +93,16 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+def page_hash(page: CrawledPage) -> str:
+    """What tells a changed page from the one last scanned: its text, and for a page that
+    links local stylesheets their paths, sizes and times of change (a rule that now hides
+    its disclaimer changes the result as much as an edit of the page)."""
+    if not page.stylesheets:
+        return content_hash(page.text)
+    from claimcheck.load.linked_styles import stylesheet_signature
+    return content_hash(page.text + "\0" + stylesheet_signature(page.stylesheets))
+
+
 def _outcome_for_problem(page: CrawledPage) -> PageOutcome:
     # An unreadable page has no content to hash; its error stands in, so it is stable.
     return error_outcome(PageTask(page.url, page.site, page.origin, page.media_type, "",
@@ -138,14 +148,15 @@ def _chunks(pages: Iterable[CrawledPage], store: Store, summary: ScanSummary, on
             on_page(page)
             yield _outcome_for_problem(page)
             continue
-        digest = content_hash(page.text)
+        digest = page_hash(page)
         if store.unchanged(page.url, digest):
             summary.unchanged += 1
             on_page(page)
             on_unchanged()
             continue
         repeated = templates.repeated(page.site, page.url) if templates is not None else frozenset()
-        chunk.append(PageTask(page.url, page.site, page.origin, page.media_type, page.text, digest, repeated))
+        chunk.append(PageTask(page.url, page.site, page.origin, page.media_type, page.text, digest, repeated,
+                              page.stylesheets))
         size += len(page.text)
         on_page(page)
         if len(chunk) >= CHUNK_PAGES or size >= CHUNK_CHARS:

@@ -43,6 +43,8 @@ class PageTask:
     # Fingerprints of the site-template blocks linted on another page of the site
     # (normalize/site_template.py): left out of this one.
     repeated: frozenset = frozenset()
+    # Paths of the local stylesheets the page links (a mirror's pages): read by the worker.
+    stylesheets: tuple[str, ...] = ()
 
 
 @dataclass
@@ -132,7 +134,8 @@ def lintable_text(task: PageTask) -> NormalizedText:
     """The part of the page that is linted: its main content, or all of a plain text."""
     if task.media_type == "text/html":
         from claimcheck.normalize.main_content import main_content
-        return main_content(task.text, _State.disclosures, task.repeated)
+        from claimcheck.load.linked_styles import read_stylesheets
+        return main_content(task.text, _State.disclosures, task.repeated, read_stylesheets(task.stylesheets))
     from claimcheck.normalize import normalize
     return normalize(Source(task.url, task.media_type, task.text, task.site))
 
