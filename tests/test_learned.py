@@ -217,28 +217,37 @@ def test_the_scorer_reads_what_the_classifiers_were_trained_on_with_the_same_sco
 
 
 
-def test_a_model_trained_before_the_page_voice_is_scored_without_it(tmp_path):
-    """A model folder whose meta.json does not say ``page_voice`` (written before the
-    sentence classifier read its page's voice) keeps the scores it was trained to give."""
+def _shipped_model_without(tmp_path, key: str):
+    """A pipeline scoring with a copy of the shipped model whose meta.json lacks ``key`` (as a
+    model trained before that setting has it), and the copy's folder."""
     import shutil
 
-    from spacy.tokens import Doc
-
-    from claimcheck.extract.learned import SHIPPED_MODEL, classifier_inputs, load_model, selected_model
-    from claimcheck.extract.pipeline import build_pipeline, make_doc
+    from claimcheck.extract.learned import SHIPPED_MODEL, selected_model
+    from claimcheck.extract.pipeline import build_pipeline
     from claimcheck.pack.rulepack import load_pack
 
     old = tmp_path / "old-model"
     shutil.copytree(SHIPPED_MODEL, old)
     meta = json.loads((old / "meta.json").read_text())
-    del meta["page_voice"]
+    del meta[key]
     (old / "meta.json").write_text(json.dumps(meta))
     before = selected_model()
     select_model(old)
     try:
-        nlp = build_pipeline(load_pack())
+        return build_pipeline(load_pack()), old
     finally:
         select_model(before)
+
+
+def test_a_model_trained_before_the_page_voice_is_scored_without_it(tmp_path):
+    """A model folder whose meta.json does not say ``page_voice`` (written before the
+    sentence classifier read its page's voice) keeps the scores it was trained to give."""
+    from spacy.tokens import Doc
+
+    from claimcheck.extract.learned import classifier_inputs, load_model
+    from claimcheck.extract.pipeline import make_doc
+
+    nlp, old = _shipped_model_without(tmp_path, "page_voice")
     doc = nlp(make_doc(nlp, "Our stem cell injections heal torn knee cartilage in weeks.\n\nBook a visit."))
     _, sentence_words, _ = classifier_inputs(doc)
     _, sentences, _ = load_model(str(old))
@@ -249,25 +258,12 @@ def test_a_model_trained_before_the_page_voice_is_scored_without_it(tmp_path):
 def test_a_model_trained_before_the_word_cap_counts_every_repeat(tmp_path):
     """A model folder whose meta.json has no ``page_word_cap`` keeps the page scores it was
     trained to give: every occurrence of a word counts."""
-    import shutil
-
     from spacy.tokens import Doc
 
-    from claimcheck.extract.learned import SHIPPED_MODEL, classifier_inputs, load_model, selected_model
-    from claimcheck.extract.pipeline import build_pipeline, make_doc
-    from claimcheck.pack.rulepack import load_pack
+    from claimcheck.extract.learned import classifier_inputs, load_model
+    from claimcheck.extract.pipeline import make_doc
 
-    old = tmp_path / "old-model"
-    shutil.copytree(SHIPPED_MODEL, old)
-    meta = json.loads((old / "meta.json").read_text())
-    del meta["page_word_cap"]
-    (old / "meta.json").write_text(json.dumps(meta))
-    before = selected_model()
-    select_model(old)
-    try:
-        nlp = build_pipeline(load_pack())
-    finally:
-        select_model(before)
+    nlp, old = _shipped_model_without(tmp_path, "page_word_cap")
     doc = nlp(make_doc(nlp, "Our stem cell injections heal knees, knees, knees, knees and knees.\n\nBook a visit."))
     _, _, page_words = classifier_inputs(doc)
     _, _, pages = load_model(str(old))

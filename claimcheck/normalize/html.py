@@ -210,11 +210,13 @@ class _OpenElement(NamedTuple):
 
 
 class _VisibleText(LinearHTMLParser):
-    def __init__(self, raw: str, builder: TextBuilder, base: int = 0, stylesheet: Stylesheet | None = None):
+    def __init__(self, raw: str, builder: TextBuilder, base: int = 0, stylesheet: Stylesheet | None = None,
+                 linked_stylesheets: tuple[str, ...] = ()):
         super().__init__(raw, base)
         self.builder = builder
-        # The page's <style> rules that can hide (a Markdown file's, for each of its HTML blocks).
-        self.stylesheet = stylesheet if stylesheet is not None else page_stylesheet(raw)
+        # The rules that can hide: a Markdown file's, for each of its HTML blocks, or the page's
+        # own <style> rules after those of the stylesheets it links.
+        self.stylesheet = stylesheet if stylesheet is not None else page_stylesheet(raw, linked_stylesheets)
         self.skipping: list[str] = []
         self.open: list[_OpenElement] = []
         self.hiding_open = 0  # how many of the open elements hide their content
@@ -480,5 +482,5 @@ def normalize_html(raw: str, linked_stylesheets: tuple[str, ...] = ()) -> Normal
     """``raw``'s visible text; ``linked_stylesheets`` are the texts of the stylesheets it
     links, read by the loader, whose rules hide text as its own ``<style>`` rules do."""
     builder = LinkMarkingBuilder()
-    parse_into(builder, raw, stylesheet=page_stylesheet(raw, linked_stylesheets) if linked_stylesheets else None)
+    _VisibleText(raw, builder, linked_stylesheets=linked_stylesheets).parse()
     return without_menus(builder.build(len(raw)), builder.marks)

@@ -46,7 +46,6 @@ from dataclasses import dataclass
 from claimcheck.model import NormalizedText
 from claimcheck.normalize.html import VisibleTextParser
 from claimcheck.normalize.link_lists import LinkMarkingBuilder, is_link_list, keep_blocks
-from claimcheck.normalize.stylesheet import page_stylesheet
 
 
 def block_fingerprint(block_text: str) -> int:
@@ -60,8 +59,7 @@ def _parse(raw: str, linked_stylesheets: tuple[str, ...] = ()
     """The whole page as the normalizer reads it (with the texts of the stylesheets it links),
     and each block's link marks (None if they do not line up with the blocks: never expected)."""
     builder = LinkMarkingBuilder()
-    VisibleTextParser(raw, builder, stylesheet=page_stylesheet(raw, linked_stylesheets) if linked_stylesheets
-                      else None).parse()
+    VisibleTextParser(raw, builder, linked_stylesheets=linked_stylesheets).parse()
     full = builder.build(len(raw))
     return full, (builder.marks if len(builder.marks) == len(full.blocks) else None)
 

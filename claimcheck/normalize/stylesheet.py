@@ -60,8 +60,7 @@ def stylesheet_links(raw: str) -> list[str]:
     for kind, tag in _style_elements(raw):
         if kind != "link":
             continue
-        attributes = {name.lower(): value for name, _, value in _LINK_ATTRIBUTE.findall(tag)}
-        attributes = {name: value.strip("\"'") for name, value in attributes.items()}
+        attributes = {name.lower(): value.strip("\"'") for name, _, value in _LINK_ATTRIBUTE.findall(tag)}
         media = {part.strip().lower() for part in attributes.get("media", "all").split(",")}
         rel = attributes.get("rel", "").lower().split()
         # An alternate stylesheet applies only when the reader picks it.
