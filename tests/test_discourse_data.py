@@ -119,3 +119,37 @@ def test_a_coverage_policy_sells_nothing():
     checked = check_text(POLICY, "text/markdown")
     assert checked.analysis.topic["page_signal"] == "coverage-policy"  # CPT counts: capitals only matter for animals
     assert [f for f in checked.result.findings if f.scope == "claim"] == []
+
+
+def _meets(signal, text: str) -> bool:
+    from claimcheck.extract.context import _words_pattern
+    mentions = [m.group().lower() for m in _words_pattern(signal.words).finditer(text)]
+    return len(mentions) >= signal.min_mentions and len(set(mentions)) >= signal.min_distinct
+
+
+def test_the_signal_pre_check_never_passes_over_a_page_the_words_would_meet():
+    # _may_meet skips the pattern where counting substrings already falls short: it must never
+    # reject a page the pattern meets, whatever the case of the letters.
+    import json
+
+    from claimcheck.extract.context import _folded, _may_meet
+    texts = [json.loads(p.read_text(encoding="utf-8"))["text"] for p in sorted((ROOT / "corpus" / "pages").glob("*/*.json"))]
+    texts += [VET_PAGE, VET_PAGE.upper(), VET_PAGE.swapcase(), ARTICLE, ARTICLE.upper(), POLICY.title(), HUMAN_PAGE]
+    met = 0
+    for signal in load_pack().page_signals:
+        for text in texts:
+            if _meets(signal, text):
+                met += 1
+                assert _may_meet(signal, _folded(text)), (signal.id, text[:80])
+    assert met >= 20  # the check was put to the test on pages that meet a signal
+
+
+def test_a_long_s_or_a_kelvin_sign_leaves_the_signal_to_the_pattern():
+    # 'ſ' matches 's' and 'K' (Kelvin) matches 'k' when case is ignored, but lowering keeps them:
+    # counting substrings of the lowered text would miss "doſ"-spelled words.
+    from claimcheck.extract.context import _folded
+    horses = VET_PAGE.replace("dogs", "horses").replace("your dog", "your horse").replace("canine", "equine")
+    odd = horses.replace("horse", "horſe")
+    assert _folded(odd) is None and _folded(horses) is not None
+    assert check_text(horses, "text/markdown").analysis.topic["page_signal"] == "animal-patients"
+    assert check_text(odd, "text/markdown").analysis.topic["page_signal"] == "animal-patients"

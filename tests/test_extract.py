@@ -279,3 +279,29 @@ def test_an_overridden_cue_no_longer_decides_a_modality_worked_out_again():
     (claim,) = only(claims("Why suffer with knee pain when our stem cell injections heal it?"), "treat")
     context._keep_cues(claim, claim.cues, ["negated", "reported", "hypothetical", "research", "question", "hedged"])
     assert claim.modality == "asserted"  # not "question", as the overridden question mark would make it
+
+
+def test_the_array_sentencizer_finds_the_starts_spacy_s_sentencizer_finds():
+    # claimcheck_sentencizer is spaCy's rule read from token arrays; the block boundaries set
+    # before it must survive, as with spaCy's component (overwrite off).
+    import json
+
+    import spacy
+    from spacy.attrs import SENT_START
+
+    from claimcheck.extract import factories  # noqa: F401  (registers the components)
+    from tests.conftest import ROOT
+
+    def pipeline(sentencizer: str, **config):
+        nlp = spacy.blank("en")
+        nlp.add_pipe("claimcheck_blocks")
+        nlp.add_pipe(sentencizer, config=config)
+        return nlp
+
+    ours, spacys = pipeline("claimcheck_sentencizer"), pipeline("sentencizer", overwrite=False)
+    texts = [json.loads(p.read_text(encoding="utf-8"))["text"] for p in sorted((ROOT / "corpus" / "pages").glob("*/*.json"))]
+    texts += ["", ".", "!!! ...", "Hi. there", "a. b! ? c d", "\n\nOne.\n two?! Three", "ok。次", "😀 Great 🔥 Book now",
+              "Dr. Lee (M.D.). Call 555.1234!)", "- item one\n- item two. Still two\n\nEnd"]
+    differing = [text[:60] for text in texts
+                 if ours(text).to_array([SENT_START]).tolist() != spacys(text).to_array([SENT_START]).tolist()]
+    assert differing == []

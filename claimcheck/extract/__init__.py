@@ -1,7 +1,7 @@
 """Stage 3, extract: spaCy finds claims and their modality.
 
 The pipeline is ``spacy.blank("en")`` plus our components (registered in
-``factories``): block boundaries, the sentencizer, term matching from the
+``factories``): block boundaries, sentence ends (spaCy's sentencizer rule), term matching from the
 knowledge base and lexicons (``terms``), claim assembly (``claims``) and
 ConText-style modality (``modality``). ``analyze`` turns each spaCy ``Doc``
 into a plain ``Analysis`` that later stages use without spaCy.

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span
 
 from claimcheck.extract import IMPLIED_USE
-from claimcheck.extract.extensions import sentences_of, text_of
+from claimcheck.extract.extensions import sentences_of, spans_of, text_of
 from claimcheck.extract.terms import SPANS_KEY
 from claimcheck.model import Claim
 
@@ -134,7 +134,7 @@ class ClaimFinder:
         self.min_list_conditions = min_list_conditions
 
     def __call__(self, doc):
-        spans = list(doc.spans[SPANS_KEY])
+        spans = spans_of(doc, SPANS_KEY)
         claims = []
         if spans:
             sentences = sentences_of(doc)

@@ -1,5 +1,5 @@
 """All spaCy extension attributes claimcheck sets, registered in one place, and the
-document text and sentences the pipeline keeps beside each Doc."""
+document text, sentences and span lists the pipeline keeps beside each Doc."""
 from __future__ import annotations
 
 from spacy.tokens import Doc
@@ -13,6 +13,7 @@ _DOC_EXTENSIONS = {
 
 TEXT_KEY = "claimcheck_text"
 SENTENCES_KEY = "claimcheck_sentences"
+SPAN_LISTS_KEY = "claimcheck_span_lists"
 
 
 def text_of(doc) -> str:
@@ -30,6 +31,20 @@ def sentences_of(doc) -> list:
     if sentences is None:
         sentences = doc.user_data[SENTENCES_KEY] = list(doc.sents)
     return sentences
+
+
+def set_spans(doc, key: str, spans: list) -> None:
+    """Set ``doc.spans[key]`` and keep the list beside the Doc: a span group makes a new
+    ``Span`` object of each member every time it is read, and the terms are read by every
+    component after the one that finds them."""
+    doc.spans[key] = spans
+    doc.user_data.setdefault(SPAN_LISTS_KEY, {})[key] = spans
+
+
+def spans_of(doc, key: str) -> list:
+    """``doc.spans[key]`` as a list: the one ``set_spans`` kept, or made from the group."""
+    kept = doc.user_data.get(SPAN_LISTS_KEY, {}).get(key)
+    return kept if kept is not None else list(doc.spans.get(key, []))
 
 
 def register() -> None:

@@ -139,7 +139,7 @@ def _sentence_features(doc) -> tuple[list, list[list[str]]]:
     """The sentences of ``doc`` and, for each, the feature words the rules' extraction adds to
     its words: which term labels, predicate classes, products and cues it holds, which claims
     (predicate and modality) were assembled in it, and what the page as a whole names."""
-    from claimcheck.extract.extensions import sentences_of
+    from claimcheck.extract.extensions import sentences_of, spans_of
 
     sentences = sentences_of(doc)
     starts = [s.start for s in sentences]
@@ -150,12 +150,12 @@ def _sentence_features(doc) -> tuple[list, list[list[str]]]:
         if index >= 0:
             features[index].extend(words)
 
-    for span in doc.spans.get("cc_terms", []):
+    for span in spans_of(doc, "cc_terms"):
         if span.label_ in ("PREDICATE", "PRODUCT", "PROMOTION", "DISCLOSURE"):
             add(span.start, f"_{span.label_}_", f"_{span.label_}_{span.kb_id_}_")
         else:
             add(span.start, f"_{span.label_}_")
-    for span in doc.spans.get("cc_cues", []):
+    for span in spans_of(doc, "cc_cues"):
         add(span.start, f"_CUE_{span.label_}_")
     for claim in doc._.cc_claims or []:
         token = doc.char_span(claim.start, claim.start + 1, alignment_mode="expand")

@@ -19,7 +19,7 @@ import numpy
 from spacy.attrs import ORTH
 from spacy.tokens import Span
 
-from claimcheck.extract.extensions import sentences_of, text_of
+from claimcheck.extract.extensions import sentences_of, set_spans, spans_of, text_of
 from claimcheck.extract.intervals import SpanIndex
 from claimcheck.extract.patterns import PatternMatchers, cached_patterns, compile_patterns
 
@@ -54,9 +54,9 @@ class ModalityTagger:
         cues = self._cue_spans(doc)
         # A cue word inside a predicate phrase belongs to that claim ("no" in "no surgery")
         # and modifies no other claim.
-        predicates = SpanIndex((s.start, s.end) for s in doc.spans["cc_terms"] if s.label_ == "PREDICATE")
+        predicates = SpanIndex((s.start, s.end) for s in spans_of(doc, "cc_terms") if s.label_ == "PREDICATE")
         cues = [c for c in cues if not predicates.strictly_contains(c.start, c.end)]
-        doc.spans[CUES_KEY] = cues
+        set_spans(doc, CUES_KEY, cues)
         cue_starts = [c.start_char for c in cues]  # in order: cues are sorted by token
         claims = doc._.cc_claims or []
         if not claims:

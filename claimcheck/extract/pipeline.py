@@ -10,7 +10,7 @@ from spacy.attrs import IS_PUNCT, IS_SPACE
 
 from claimcheck.extract import Analysis, Term
 from claimcheck.extract.context import apply_context, remove_duplicates
-from claimcheck.extract.extensions import TEXT_KEY, sentences_of
+from claimcheck.extract.extensions import TEXT_KEY, sentences_of, spans_of
 from claimcheck.load.limits import MAX_TEXT_CHARS
 from claimcheck.model import NormalizedText
 from claimcheck.pack.rulepack import RulePack
@@ -40,7 +40,7 @@ def _build(rule_paths: tuple[str, ...], kb_paths: tuple[str, ...], include_built
     config = {"rule_paths": list(rule_paths), "kb_paths": list(kb_paths), "include_builtin": include_builtin}
     nlp = spacy.blank("en")
     nlp.add_pipe("claimcheck_blocks")
-    nlp.add_pipe("sentencizer", config={"overwrite": False})
+    nlp.add_pipe("claimcheck_sentencizer")
     nlp.add_pipe("claimcheck_terms", config=config)
     nlp.add_pipe("claimcheck_claims", config=config)
     nlp.add_pipe("claimcheck_modality", config=config)
@@ -77,10 +77,10 @@ def to_analysis(doc, text: NormalizedText, pack: RulePack) -> Analysis:
         return bisect.bisect_right(starts, token_index) - 1
 
     terms = [Term(s.start_char, s.end_char, s.label_, s.kb_id_, s.id_, s.text, sentence_index(s.start))
-             for s in doc.spans["cc_terms"]]
+             for s in spans_of(doc, "cc_terms")]
     # Cues travel as terms too (label CUE, cls = category) so context can read them.
     terms += [Term(s.start_char, s.end_char, "CUE", s.label_, s.id_, s.text, sentence_index(s.start))
-              for s in doc.spans["cc_cues"]]
+              for s in spans_of(doc, "cc_cues")]
     analysis = Analysis(
         text=text,
         claims=list(doc._.cc_claims or []),

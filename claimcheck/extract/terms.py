@@ -19,6 +19,7 @@ from collections import defaultdict
 from spacy.tokens import Span
 from spacy.util import filter_spans
 
+from claimcheck.extract.extensions import set_spans
 from claimcheck.extract.intervals import SpanIndex
 from claimcheck.extract.patterns import CompiledPatterns, PatternMatchers, cached_patterns, compile_patterns
 
@@ -89,5 +90,5 @@ class TermMatcher:
         conditions = SpanIndex((s.start, s.end) for s in spans if s.label_ == "CONDITION")
         spans = [s for s in spans if s.label_ != "PRODUCT" or not conditions.overlaps(s.start, s.end)]
         spans.sort(key=lambda s: (s.start, s.end))
-        doc.spans[SPANS_KEY] = spans
+        set_spans(doc, SPANS_KEY, spans)
         return doc
