@@ -22,8 +22,9 @@ def run(*args, input=None):
 
 
 def test_version_and_help_do_not_import_spacy():
-    code = ("import sys; from claimcheck.cli import main; sys.argv=['claimcheck','--version'];\n"
-            "try:\n    main()\nexcept SystemExit:\n    pass\nprint('spacy' in sys.modules)")
+    # Read in an exit handler: claimcheck exits without Python's teardown, after the handlers.
+    code = ("import atexit, sys; from claimcheck.cli import main; sys.argv=['claimcheck','--version'];\n"
+            "atexit.register(lambda: print('spacy' in sys.modules))\nmain()")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.stdout.strip().endswith("False"), out.stdout + out.stderr
     assert "0.1.0" in out.stdout
@@ -312,3 +313,18 @@ def test_a_new_users_first_examples(tmp_path, text, expected):
 
     report, _ = check_json("--select", "CC1", str(write(tmp_path / "ad.md", text)))
     assert {f["code"] for f in report["documents"][0]["findings"]} == expected
+
+
+def test_the_quick_exit_keeps_the_exit_status_the_handlers_and_every_byte_of_output(tmp_path):
+    # cli.main leaves with os._exit after the exit handlers, skipping Python's teardown: a report
+    # larger than any pipe buffer still arrives whole, with the status "findings found".
+    for index in range(40):
+        (tmp_path / f"ad{index}.md").write_text(VIOLATING)
+    code = ("import atexit, sys; from claimcheck.cli import main\n"
+            "atexit.register(lambda: sys.stderr.write('handlers ran\\n'))\n"
+            f"sys.argv = ['claimcheck', 'check', '--format', 'json', {str(tmp_path)!r}]\nmain()")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 1, out.stderr
+    report = json.loads(out.stdout)
+    assert len(report["documents"]) == 40 and len(out.stdout) > 65536
+    assert out.stderr.strip().endswith("handlers ran")
