@@ -268,10 +268,10 @@ class ClassifierKeys:
         array = doc.to_array([LOWER, IS_SPACE])
         words = numpy.flatnonzero(array[:, 1] == 0)
         strings = doc.vocab.strings
-        forms, form_of_word = numpy.unique(array[words, 0], return_inverse=True)
-        known = self._word_keys
-        word_keys = numpy.array([known.get(lower) or self._word_key(lower, strings) for lower in forms.tolist()],
-                                dtype=numpy.uint64)[form_of_word]
+        known, new = self._word_keys.get, self._word_key
+        lowers = array[words, 0].tolist()
+        word_keys = numpy.fromiter((known(lower) or new(lower, strings) for lower in lowers), dtype=numpy.uint64,
+                                   count=len(lowers))
         starts = numpy.fromiter((s.start for s in sentences), dtype=numpy.int64, count=len(sentences))
         word_sentence = numpy.searchsorted(starts, words, side="right") - 1
         feature_keys = numpy.fromiter((self.feature_key(w) for f in features for w in f), dtype=numpy.uint64)

@@ -4,7 +4,8 @@ The workers are forked once the pipeline is built, so each starts with the paren
 pipeline, rule pack and options (only chunk bounds are sent to them). A worker checks
 a contiguous chunk of the sources with the runner's own functions, one document at a
 time, and sends back, for each source, the problems met reading it, its checked
-document and the problems met checking it. The parent replays those in the order a
+document (its result, and of its normalized text only the comments) and the problems
+met checking it. The parent replays those in the order a
 single process meets them (problems batch by batch, documents in input order, each
 through the postprocess steps and grading), so the output is the same, byte for byte,
 with any number of workers.
@@ -16,6 +17,7 @@ start, the run stays in one process.
 from __future__ import annotations
 
 import ctypes
+from array import array
 import multiprocessing
 import os
 import signal
@@ -25,6 +27,7 @@ from dataclasses import dataclass, field
 
 from claimcheck.errors import InputProblem
 from claimcheck.grade import grade
+from claimcheck.model import NormalizedText
 from claimcheck.pack.rulepack import RulePack
 
 # Characters of raw text below which "as many workers as cores" (--jobs 0) stays in one
@@ -109,6 +112,9 @@ def _check_chunk(bounds: tuple[int, int]) -> list[Outcome]:
             outcome.read = True
             for checked in _check_batch([item], pack, outcome.check_problems, options):
                 checked.source, checked.analysis = None, None  # the parent has the source; nothing reads the analysis
+                # The parent's steps read the comments (suppressions), not the text and its offset
+                # map, which were three quarters of every result sent back.
+                checked.text = NormalizedText(text="", raw_offsets=array("i"), comments=checked.text.comments)
                 outcome.checked = checked
         outcomes.append(outcome)
     return outcomes

@@ -38,6 +38,8 @@ class CheckedDocument:
 class CheckOptions:
     rules_for: Callable[[Source], list[Rule]] | None = None  # per-file selection (config)
     policy: GradingPolicy = DEFAULT_POLICY
+    # Steps on each checked document before grading. In a run spread over processes a step sees
+    # the document's result, source and comments, not its analysis nor its normalized text.
     postprocess: list[Callable[[CheckedDocument], None]] = field(default_factory=list)
     # How a source becomes lintable text; ``scan`` passes its main-content extraction.
     normalize: Callable[[Source], NormalizedText] = normalize
