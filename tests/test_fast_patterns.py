@@ -47,3 +47,19 @@ def test_the_fast_pattern_finds_what_the_plain_one_finds(name):
     for text in written:
         assert spans(fast, text) == spans(plain, text)
     assert sum(len(spans(fast, text)) for text in written) == written_matches  # the written texts do match
+
+
+def test_splitting_on_whitespace_finds_a_long_chunk_wherever_the_regex_does():
+    # extract/pipeline._tokenize asks str.split for the longest chunk before it runs _LONG_CHUNK:
+    # both must call the same characters whitespace, in every script.
+    import sys
+
+    from claimcheck.extract.pipeline import _LONG_CHUNK, LONG_CHUNK
+
+    space = re.compile(r"\s")
+    assert [c for c in range(sys.maxunicode + 1) if bool(space.match(chr(c))) != chr(c).isspace()] == []
+    for gap in (" ", "\u00a0", "\u2028", "\x1c", "\u3000"):
+        for length in (LONG_CHUNK - 1, LONG_CHUNK):
+            text = f"Ad{gap}" + "x" * length + f"{gap}end"
+            by_split = max(map(len, text.split())) >= LONG_CHUNK
+            assert by_split == bool(_LONG_CHUNK.search(text)) == (length == LONG_CHUNK)

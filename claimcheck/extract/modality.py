@@ -37,18 +37,19 @@ class ModalityTagger:
         self.subordinate_openers = tuple(pack.subordinate_openers)
 
     def _cue_spans(self, doc) -> list[Span]:
-        found = []
-        for match_id, start, end in self.matchers(doc):
-            cue_id = doc.vocab.strings[match_id]
-            found.append(Span(doc, start, end, label=self.cues[cue_id].category, span_id=cue_id))
-        pseudo = SpanIndex((s.start, s.end) for s in found if s.label_ == "pseudo")
+        # Matches are sifted as (start, end, category, cue id); only the kept ones become spans.
+        strings = doc.vocab.strings
+        found = [(start, end, self.cues[strings[match_id]].category, strings[match_id])
+                 for match_id, start, end in self.matchers(doc)]
+        pseudo = SpanIndex((start, end) for start, end, category, _ in found if category == "pseudo")
         # A pseudo cue swallows any other cue it overlaps ("not only" is not "not",
         # "do not merely" is not "do not").
-        kept = [s for s in found if s.label_ == "pseudo" or not pseudo.overlaps(s.start, s.end)]
+        kept = [m for m in found if m[2] == "pseudo" or not pseudo.overlaps(m[0], m[1])]
         # A terminator inside a longer cue is part of that cue ("not yet").
-        longer = SpanIndex((o.start, o.end) for o in kept if o.label_ != "terminate")
-        kept = [s for s in kept if s.label_ != "terminate" or not longer.strictly_contains(s.start, s.end)]
-        return sorted(kept, key=lambda s: (s.start, s.end))
+        longer = SpanIndex((start, end) for start, end, category, _ in kept if category != "terminate")
+        kept = [m for m in kept if m[2] != "terminate" or not longer.strictly_contains(m[0], m[1])]
+        kept.sort(key=lambda m: (m[0], m[1]))
+        return [Span(doc, start, end, label=category, span_id=cue_id) for start, end, category, cue_id in kept]
 
     def __call__(self, doc):
         cues = self._cue_spans(doc)
