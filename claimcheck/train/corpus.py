@@ -78,12 +78,14 @@ def write_page_files(folder: str | Path, into: str | Path) -> tuple[int, int]:
     return files, words
 
 
-def read_corpus(folder: str | Path) -> list[CorpusPage]:
-    """Every page record under ``folder`` (searched recursively), in a stable order,
-    with its sentences labelled."""
+def read_corpus(folder: str | Path, ids: set[str] | None = None) -> list[CorpusPage]:
+    """Every page record under ``folder`` (searched recursively), or those whose id is in
+    ``ids``, in a stable order, with its sentences labelled."""
     pages = []
     for path in sorted(Path(folder).rglob("*.json")):
         record = json.loads(path.read_text(encoding="utf-8"))
+        if ids is not None and record["id"] not in ids:
+            continue
         page = CorpusPage(id=record["id"], site=site_of(record["url"]), genre=record["genre"],
                           sells=bool(record["sells"]), verdict=record["verdict"], text=record["text"],
                           claims=record.get("claims", []), path=str(path))
