@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """How far two labellers agree: the corpus's labels against a second labeller's on the same pages.
 
-    python corpus/tools/agreement.py [corpus/agreement]
+    python corpus/tools/agreement.py [corpus/agreement/second-labels.jsonl]
 
-Each file in the folder is a second labeller's labels for one corpus page (``id``, ``sells``,
+Each line of the file is a second labeller's labels for one corpus page (``id``, ``sells``,
 ``verdict`` and ``claims``, as GUIDE.md describes them), made from the page's text alone,
-without seeing the first labels. Pages are cut into sentences as ``check`` cuts them
+without seeing the first labels. (JSON lines, not a file per page: ``claimcheck train corpus/``
+reads every ``*.json`` under the folder as a page.) Pages are cut into sentences as ``check`` cuts them
 (``claimcheck.train.corpus``); a sentence is a claim for a labeller when it overlaps one of
 that labeller's claim spans. Printed, as a Markdown table: agreement and Cohen's kappa on the
 page verdict, on whether the page sells and on whether each sentence makes a claim; and the
@@ -63,11 +64,11 @@ def rows(first_pages, second_pages) -> list[tuple[str, str, str]]:
     ]
 
 
-def main(folder: Path) -> None:
+def main(labels: Path) -> None:
     from claimcheck.train.corpus import read_corpus
 
     second = {record["id"]: record for record in
-              (json.loads(path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.json")))}
+              (json.loads(line) for line in labels.read_text(encoding="utf-8").splitlines() if line.strip())}
     missing = sorted(set(second) - {page["id"] for _, page in corpus_pages()})
     if missing:
         sys.exit(f"not in the corpus: {', '.join(missing)}")
@@ -92,4 +93,4 @@ def main(folder: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else CORPUS / "agreement")
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else CORPUS / "agreement" / "second-labels.jsonl")
