@@ -63,3 +63,20 @@ def test_splitting_on_whitespace_finds_a_long_chunk_wherever_the_regex_does():
             text = f"Ad{gap}" + "x" * length + f"{gap}end"
             by_split = max(map(len, text.split())) >= LONG_CHUNK
             assert by_split == bool(_LONG_CHUNK.search(text)) == (length == LONG_CHUNK)
+
+
+def test_the_spelled_out_hint_is_found_wherever_a_spelled_out_word_is():
+    # evasion.needs_folding searches for _SPELLED_OUT only where _SPELLED_OUT_HINT is found:
+    # the hint must be in every text the full pattern matches.
+    from claimcheck.normalize.evasion import _SPELLED_OUT, _SPELLED_OUT_HINT
+
+    @settings(max_examples=600, deadline=None)
+    @given(st.text(alphabet=st.sampled_from("aF. \n(-_1"), max_size=30))
+    def holds(text):
+        if _SPELLED_OUT.search(text):
+            assert _SPELLED_OUT_HINT.search(text)
+
+    holds()
+    for text in ("F.D.A. approved", "(c u r e)", "F. D. A. ok", "x F D A", "a.b.c"):
+        assert _SPELLED_OUT.search(text) and _SPELLED_OUT_HINT.search(text)
+    assert not _SPELLED_OUT_HINT.search("Our stem cell shots, approved.")
