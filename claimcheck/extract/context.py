@@ -476,7 +476,7 @@ def _may_meet(signal, folded: str) -> bool:
     """Whether the page could meet ``signal``: its words, counted as substrings of the lowered
     text, are as many and as varied as it asks. Every match of the signal's pattern is such a
     substring, so a page this rejects never meets it; counting substrings is a few fast scans,
-    where the pattern is tried at every position (a third of the context passes' time)."""
+    where the pattern is tried at every position (nearly half of the context passes' time)."""
     words = _ascii_words(signal.words)
     if words is None:
         return True

@@ -17,11 +17,11 @@ start, the run stays in one process.
 from __future__ import annotations
 
 import ctypes
-from array import array
 import multiprocessing
 import os
 import signal
 import sys
+from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
