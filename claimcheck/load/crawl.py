@@ -35,12 +35,11 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-
-from claimcheck.load.linked_styles import linked_stylesheet_paths
 from urllib.parse import urlsplit
 
 from claimcheck.errors import CORRUPT_RECORD, EMPTY, NOT_TEXT, TOO_LARGE, UNREADABLE, InputProblem
 from claimcheck.load.decoding import decode
+from claimcheck.load.linked_styles import linked_stylesheet_paths
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml", ".php", ".asp", ".aspx", ".jsp")
 WARC_SUFFIXES = (".warc", ".warc.gz")

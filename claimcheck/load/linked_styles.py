@@ -25,18 +25,18 @@ MAX_STYLESHEETS = 32
 
 def linked_stylesheets(raw: str, page: Path) -> tuple[str, ...]:
     """The texts of the local stylesheets ``raw`` (the HTML file ``page``) links."""
-    return read_stylesheets(linked_stylesheet_paths(raw, page))
+    return read_stylesheets(_local_paths(raw, page))
 
 
 def linked_stylesheet_paths(raw: str, page: Path) -> tuple[str, ...]:
     """The paths of the local stylesheets ``raw`` (the HTML file ``page``) links that can be
     read: ``scan`` sends these to its workers, which read each once (``read_stylesheets``)."""
-    paths = []
-    for href in stylesheet_links(raw)[:MAX_STYLESHEETS]:
-        path = _local_path(href, page)
-        if path is not None and _signature(path) is not None:
-            paths.append(str(path))
-    return tuple(paths)
+    return tuple(str(path) for path in _local_paths(raw, page) if _signature(path) is not None)
+
+
+def _local_paths(raw: str, page: Path) -> list[Path]:
+    paths = (_local_path(href, page) for href in stylesheet_links(raw)[:MAX_STYLESHEETS])
+    return [path for path in paths if path is not None]
 
 
 def read_stylesheets(paths) -> tuple[str, ...]:
