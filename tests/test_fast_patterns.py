@@ -80,3 +80,32 @@ def test_the_spelled_out_hint_is_found_wherever_a_spelled_out_word_is():
     for text in ("F.D.A. approved", "(c u r e)", "F. D. A. ok", "x F D A", "a.b.c"):
         assert _SPELLED_OUT.search(text) and _SPELLED_OUT_HINT.search(text)
     assert not _SPELLED_OUT_HINT.search("Our stem cell shots, approved.")
+
+
+def test_messages_are_filled_in_as_the_standard_formatter_fills_them():
+    # evaluate._format fills a rule's message and suggestion with str.format_map; it must give
+    # what string.Formatter gave, for templates a rule author may write, broken ones included
+    # (those come back as written).
+    import string
+
+    from claimcheck.evaluate import _Fields, _format
+
+    fields = {"product": "stem cells", "predicate": "cure", "quote": "“no risk”", "conditions": ""}
+
+    def standard(template: str) -> str:
+        try:
+            return string.Formatter().vformat(template, (), _Fields(fields))
+        except (ValueError, IndexError):
+            return template
+
+    @settings(max_examples=600, deadline=None)
+    @given(st.lists(st.sampled_from(["{product}", "{predicate!r}", "{quote:>12}", "{unknown}", "{unknown:^9}",
+                                     "{0}", "{}", "{{", "}}", "{", "}", "{product!s:.3}", " and ", "é"]),
+                    max_size=6))
+    def same(parts):
+        template = "".join(parts)
+        assert _format(template, fields) == standard(template)
+
+    same()
+    assert _format("{product} {unknown} {", fields) == "{product} {unknown} {"  # broken: as written
+    assert _format("Say {quote}, not {unknown}.", fields) == "Say “no risk”, not {unknown}."

@@ -178,8 +178,10 @@ def test_the_shipped_model_does_not_regress_the_regression_pages(pack, shipped_m
 def test_the_scorer_reads_what_the_classifiers_were_trained_on_with_the_same_scores():
     """The scorer builds the bag-of-words input from token arrays; it must equal what the model
     computes from Docs of ``classifier_inputs``'s words (what training reads), to the bit.
-    The text has a digit ("90%"), a word spaCy keeps as a symbol id ("ACL" is lowered to
-    "acl", symbol 451) and a sentence with a claim (feature words)."""
+    The text has digits ("90%", "covid-19", an Arabic-Indic "٣", which the scorer reads as
+    ``d`` from a lexeme flag), a superscript two ("m²": a digit to ``str.isdigit``, not to the
+    classifiers), a word spaCy keeps as a symbol id ("ACL" is lowered to "acl", symbol 451)
+    and a sentence with a claim (feature words)."""
     from spacy.tokens import Doc
 
     from claimcheck.extract.learned import (SHIPPED_MODEL, VOICE_WORDS, ClassifierKeys, cap_repeats,
@@ -194,12 +196,14 @@ def test_the_scorer_reads_what_the_classifiers_were_trained_on_with_the_same_sco
     finally:
         select_model(before)  # the pipeline keeps its scorer; later tests get the suite's choice back
     text = ("Torn ACL? Our stem cell injections heal 90% of knee injuries.\n\n"
-            "Call 555-0100 today, today, today, today. Results vary; ask about the risks.")
+            "Call 555-0100 today, today, today, today. Results vary (covid-19, ٣ visits, 10m² rooms); ask about "
+            "the risks.")
     doc = nlp(make_doc(nlp, text))
     _, sentence_words, page_words = classifier_inputs(doc)
     (keys, counts, lengths), (page_keys, _, _) = ClassifierKeys()(doc)
     assert len(lengths) == len(sentence_words) == 5
     assert 451 in keys.tolist()  # "acl", by its symbol id as a Doc of the word would have it
+    assert {"covid-dd", "d", "dd", "m²"} <= set(page_words)
     meta, sentences, pages = load_model(str(SHIPPED_MODEL))
     # The page classifier counts a word at most meta["page_word_cap"] times, as it was trained.
     expected_page = pages.model.predict([Doc(nlp.vocab, words=cap_repeats(page_words, meta["page_word_cap"]))])[0]

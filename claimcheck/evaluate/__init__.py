@@ -10,7 +10,6 @@ rule per sentence: a sentence with "heal and repair" is one problem, not two.
 """
 from __future__ import annotations
 
-import string
 from collections.abc import Iterable
 
 from claimcheck.evaluate.hits import Hit
@@ -26,9 +25,12 @@ class _Fields(dict):
 
 
 def _format(template: str, fields: dict) -> str:
+    """``template`` with ``fields`` filled in; a field it does not know stays as written, and a
+    template that is not a valid format string is returned as it is. (``str.format_map`` reads
+    the same syntax as ``string.Formatter``, in C: a quarter of the time, twice per finding.)"""
     try:
-        return string.Formatter().vformat(template, (), _Fields(fields))
-    except (ValueError, IndexError):
+        return template.format_map(_Fields(fields))
+    except (ValueError, IndexError):  # "{" alone; a positional field such as "{0}"
         return template
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from claimcheck.model import Claim, NormalizedText
 
@@ -19,9 +20,10 @@ from claimcheck.model import Claim, NormalizedText
 IMPLIED_USE = "product-with-condition"
 
 
-@dataclass(frozen=True)
-class Term:
-    """A matched knowledge-base or lexicon term (normalized offsets)."""
+class Term(NamedTuple):
+    """A matched knowledge-base or lexicon term (normalized offsets). A named tuple, not a
+    frozen dataclass: a page has hundreds of terms and cues, and a frozen dataclass sets each
+    field through ``object.__setattr__`` (1.3 against 0.4 microseconds a term)."""
 
     start: int
     end: int

@@ -171,6 +171,10 @@ def _sentence_features(doc) -> tuple[list, list[list[str]]]:
 _DIGIT = re.compile(r"\d")
 
 
+def _has_digit(word: str) -> bool:
+    return _DIGIT.search(word) is not None
+
+
 def _words(doc) -> list[str]:
     """The document's words as the classifiers read them: lower case, every digit written
     ``d`` (so "96%" and "85%" are one feature), spaces left out; read from one array
@@ -237,6 +241,7 @@ class ClassifierKeys:
     def __init__(self):
         self._word_keys: dict[int, int] = {}  # LOWER hash -> hash of the word as the classifiers read it
         self._feature_keys: dict[str, int] = {}
+        self._flag: tuple[object, int] | None = None  # (vocab, its has-a-digit flag)
 
     def _word_key(self, lower: int, strings) -> int:
         key = self._word_keys.get(lower)
@@ -244,6 +249,15 @@ class ClassifierKeys:
             from spacy.strings import get_string_id  # a hash, or a symbol's id ("acl" is 451)
             key = self._word_keys[lower] = get_string_id(_DIGIT.sub("d", strings[lower]))
         return key
+
+    def _digit_flag(self, vocab) -> int:
+        """The id of ``vocab``'s lexeme flag "has a digit", added on first use: spaCy sets it
+        once per word, when the word first enters the vocabulary, and ``to_array`` reads it for
+        a whole doc at once."""
+        if self._flag is None or self._flag[0] is not vocab:
+            flag = next((attr for attr, getter in vocab.lex_attr_getters.items() if getter is _has_digit), None)
+            self._flag = (vocab, flag if flag is not None else vocab.add_flag(_has_digit))
+        return self._flag[1]
 
     def feature_key(self, word: str) -> int:
         key = self._feature_keys.get(word)
@@ -265,13 +279,15 @@ class ClassifierKeys:
         from spacy.attrs import IS_SPACE, LOWER
 
         sentences, features = _sentence_features(doc)
-        array = doc.to_array([LOWER, IS_SPACE])
+        array = doc.to_array([LOWER, IS_SPACE, self._digit_flag(doc.vocab)])
         words = numpy.flatnonzero(array[:, 1] == 0)
-        strings = doc.vocab.strings
-        known, new = self._word_keys.get, self._word_key
-        lowers = array[words, 0].tolist()
-        word_keys = numpy.fromiter((known(lower) or new(lower, strings) for lower in lowers), dtype=numpy.uint64,
-                                   count=len(lowers))
+        # A word without a digit is read as itself, so its key is its LOWER value (both are the
+        # string's hash, or the same symbol id); only the few words with a digit are looked up.
+        word_keys = array[words, 0].astype(numpy.uint64)
+        with_digit = numpy.flatnonzero(array[words, 2])
+        if len(with_digit):
+            strings, known, new = doc.vocab.strings, self._word_keys.get, self._word_key
+            word_keys[with_digit] = [known(lower) or new(lower, strings) for lower in word_keys[with_digit].tolist()]
         starts = numpy.fromiter((s.start for s in sentences), dtype=numpy.int64, count=len(sentences))
         word_sentence = numpy.searchsorted(starts, words, side="right") - 1
         feature_keys = numpy.fromiter((self.feature_key(w) for f in features for w in f), dtype=numpy.uint64)

@@ -30,6 +30,7 @@ CUES_KEY = "cc_cues"
 class ModalityTagger:
     def __init__(self, nlp, pack):
         self.cues = {cue.id: cue for cue in pack.cues}
+        self._category_and_id = {nlp.vocab.strings.add(cue.id): (cue.category, cue.id) for cue in pack.cues}
         compiled = cached_patterns("modality", nlp, pack, lambda: [
             compile_patterns(nlp, cue.id, cue.phrases, patterns=cue.patterns) for cue in pack.cues])
         self.matchers = PatternMatchers(nlp.vocab, compiled)
@@ -38,9 +39,8 @@ class ModalityTagger:
 
     def _cue_spans(self, doc) -> list[Span]:
         # Matches are sifted as (start, end, category, cue id); only the kept ones become spans.
-        strings = doc.vocab.strings
-        found = [(start, end, self.cues[strings[match_id]].category, strings[match_id])
-                 for match_id, start, end in self.matchers(doc)]
+        cue_of = self._category_and_id
+        found = [(start, end, *cue_of[match_id]) for match_id, start, end in self.matchers(doc)]
         pseudo = SpanIndex((start, end) for start, end, category, _ in found if category == "pseudo")
         # A pseudo cue swallows any other cue it overlaps ("not only" is not "not",
         # "do not merely" is not "do not").
