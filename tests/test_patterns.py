@@ -54,6 +54,22 @@ def test_gated_matcher_walks_only_sentences_with_the_words_a_pattern_needs():
     assert [doc[start:end].text for start, end in found] == ["does not mean it is approved", "do not claim approval"]
 
 
+def test_gated_matcher_finds_matches_in_sentences_past_the_64th():
+    # The sentences holding each needed word are the bits of an int: sentence 70 is bit 70.
+    from claimcheck.extract.patterns import GatedMatcher, _bits
+    pattern = [{"LOWER": "does"}, {"LOWER": "not"}, {"IS_ALPHA": True, "OP": "{0,2}"}, {"LOWER": "approved"}]
+    filler = " ".join(f"Sentence {n} is filler." for n in range(70))
+    nlp, doc = _sentences(f"{filler} It does not mean approved. {filler} Approved it does not say. "
+                          "It does not look approved.")
+    gated = GatedMatcher(nlp.vocab)
+    gated.add("status", [pattern])
+    plain = Matcher(nlp.vocab)
+    plain.add("status", [pattern])
+    assert [doc[s:e].text for _, s, e in gated(doc)] == [doc[s:e].text for _, s, e in plain(doc)] == [
+        "does not mean approved", "does not look approved"]
+    assert _bits(0) == [] and _bits((1 << 200) | (1 << 70) | 5) == [0, 2, 70, 200]
+
+
 def test_gated_matcher_confines_matches_to_a_sentence():
     from claimcheck.extract.patterns import GatedMatcher
     nlp, doc = _sentences("It does not work. Approved by nobody.")

@@ -151,11 +151,11 @@ class GatedMatcher:
         starts, sentences_with = self._index(doc)
         ends = list(starts[1:]) + [len(doc)]
         present = set(sentences_with)
-        candidates_of = [self._candidates(needs, sentences_with, present) if not first.isdisjoint(present) else set()
-                         for (needs, _), first in zip(self.groups, self._first_words)]
+        candidates_of = [_bits(self._candidates(needs, sentences_with, present)) if not first.isdisjoint(present)
+                         else [] for (needs, _), first in zip(self.groups, self._first_words)]
         walked_once = self._walk_long_sentences(doc, starts, ends, candidates_of)
         for group, ((_, matcher), candidates) in enumerate(zip(self.groups, candidates_of)):
-            for index in sorted(candidates):
+            for index in candidates:
                 offset = starts[index]
                 if index in walked_once:
                     found = walked_once[index].get(group, ())
@@ -173,25 +173,22 @@ class GatedMatcher:
         return self._combined
 
     @staticmethod
-    def _candidates(needs: list[list[frozenset[int]]], sentences_with: dict[int, set[int]], present: set[int]
-                    ) -> set[int]:
-        """The sentences in which some pattern of a group finds every word it needs (``present``:
-        the needed words the document has)."""
-        candidates = set()
+    def _candidates(needs: list[list[frozenset[int]]], sentences_with: dict[int, int], present) -> int:
+        """The sentences (bit i: sentence i) in which some pattern of a group finds every word it
+        needs (``present``: the needed words the document has)."""
+        candidates = 0
         for need in needs:
-            sentences = None
+            sentences = -1  # every sentence, until a word set narrows them
             for options in need:
                 # Most of a group's words are absent from a given document: intersecting
                 # with the words present first keeps the union to the few that are there.
-                found = options & present
-                if not found:
-                    sentences = None
-                    break
-                having = set().union(*(sentences_with[h] for h in found))
-                sentences = having if sentences is None else sentences & having
+                having = 0
+                for word in options & present:
+                    having |= sentences_with[word]
+                sentences &= having
                 if not sentences:
                     break
-            candidates |= sentences or set()
+            candidates |= sentences
         return candidates
 
     def _walk_long_sentences(self, doc, starts, ends, candidates_of) -> dict[int, dict[int, list]]:
@@ -211,8 +208,10 @@ class GatedMatcher:
                 by_group.setdefault(self._group_of_key[match_id], []).append((match_id, start, end))
         return walked
 
-    def _index(self, doc) -> tuple[list[int], dict[int, set[int]]]:
-        """Sentence start tokens, and for each needed word the sentences that contain it."""
+    def _index(self, doc) -> tuple[list[int], dict[int, int]]:
+        """Sentence start tokens, and for each needed word the sentences that contain it, as the
+        bits of an int (bit i: sentence i): the candidates of a pattern are then a few ands and
+        ors of ints, not unions and intersections of sets."""
         values = doc.to_array([LOWER, SENT_START])
         starts = numpy.flatnonzero(values[:, 1] == 1)
         if not len(starts) or starts[0] != 0:
@@ -223,10 +222,21 @@ class GatedMatcher:
         slots = numpy.minimum(numpy.searchsorted(self._needed_sorted, lowers), len(self._needed_sorted) - 1)
         hits = numpy.flatnonzero(self._needed_sorted[slots] == lowers)
         sentence_of = numpy.searchsorted(starts, hits, side="right") - 1
-        sentences_with: dict[int, set[int]] = {}
+        sentences_with: dict[int, int] = {}
+        get = sentences_with.get
         for word, sentence in zip(values[hits, 0].tolist(), sentence_of.tolist()):
-            sentences_with.setdefault(word, set()).add(sentence)
+            sentences_with[word] = get(word, 0) | (1 << sentence)
         return starts.tolist(), sentences_with
+
+
+def _bits(mask: int) -> list[int]:
+    """The positions of the set bits of ``mask``, lowest first."""
+    positions = []
+    while mask:
+        lowest = mask & -mask
+        positions.append(lowest.bit_length() - 1)
+        mask ^= lowest
+    return positions
 
 
 def split_patterns(patterns: list[list[dict]]) -> tuple[list[list[str]], list[list[dict]]]:
