@@ -1,11 +1,11 @@
 """Builds the spaCy pipeline once per process and runs documents through it."""
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
+import numpy
 from spacy.attrs import IS_PUNCT, IS_SPACE
 
 from claimcheck.extract import Analysis, Term
@@ -71,20 +71,18 @@ def _word_count(doc) -> int:
 
 def to_analysis(doc, text: NormalizedText, pack: RulePack) -> Analysis:
     sentences = sentences_of(doc)
-    starts = [s.start for s in sentences]
-
-    def sentence_index(token_index: int) -> int:
-        return bisect.bisect_right(starts, token_index) - 1
-
+    found, cues = spans_of(doc, "cc_terms"), spans_of(doc, "cc_cues")
+    # Each span's sentence, by one binary search for all of them.
+    in_sentence = numpy.searchsorted(numpy.array([s.start for s in sentences], dtype=numpy.int64),
+                                     numpy.array([s.start for s in found + cues], dtype=numpy.int64),
+                                     side="right").tolist()
     # A span's text is sliced from the document's (Span.text joins its tokens' texts again).
     whole = text_of(doc)
-    terms = [Term(s.start_char, s.end_char, s.label_, s.kb_id_, s.id_, whole[s.start_char:s.end_char],
-                  sentence_index(s.start))
-             for s in spans_of(doc, "cc_terms")]
+    terms = [Term(s.start_char, s.end_char, s.label_, s.kb_id_, s.id_, whole[s.start_char:s.end_char], index - 1)
+             for s, index in zip(found, in_sentence)]
     # Cues travel as terms too (label CUE, cls = category) so context can read them.
-    terms += [Term(s.start_char, s.end_char, "CUE", s.label_, s.id_, whole[s.start_char:s.end_char],
-                   sentence_index(s.start))
-              for s in spans_of(doc, "cc_cues")]
+    terms += [Term(s.start_char, s.end_char, "CUE", s.label_, s.id_, whole[s.start_char:s.end_char], index - 1)
+              for s, index in zip(cues, in_sentence[len(found):])]
     analysis = Analysis(
         text=text,
         claims=list(doc._.cc_claims or []),
