@@ -35,8 +35,11 @@ def reported(result) -> list[dict]:
 
 
 def test_a_file_named_again_is_checked_once(ads, tmp_path):
+    # Named again itself, through a link to it, through a link to its folder, and up and down again.
     os.symlink(ads / "knee.md", tmp_path / "link.md")
-    result = check("--format", "json", ads, ads / "knee.md", tmp_path / "link.md")
+    os.symlink(ads, tmp_path / "linked-folder")
+    result = check("--format", "json", ads, ads / "knee.md", tmp_path / "link.md", tmp_path / "linked-folder",
+                   tmp_path / "linked-folder" / "back.md", ads / ".." / "ads" / "back.md")
     paths = [d["path"] for d in json.loads(result.stdout)["documents"]]
     assert sorted(paths) == sorted([str(ads / "back.md"), str(ads / "knee.md")])
 

@@ -71,15 +71,17 @@ def discover(paths: Iterable[str], problems: list[InputProblem],
                 kept = sorted(d for d in dirs if not exclusion.excluded(Path(root) / d, is_dir=True))
                 left_out += len(dirs) - len(kept)
                 dirs[:] = kept
+                folder = Path(root)
                 for name in sorted(files):
                     if not name.lower().endswith(suffixes):
                         continue
-                    if exclusion.excluded(Path(root) / name, is_dir=False):
+                    file = folder / name
+                    if exclusion.excluded(file, is_dir=False):
                         left_out += 1
                         continue
                     found += 1
-                    if _regular(Path(root) / name, problems):
-                        yield Path(root) / name
+                    if _regular(file, problems):
+                        yield file
             if not found:
                 why = (f"; {left_out} files or folders in it left out (exclude patterns, .gitignore)" if left_out
                        else f" (looked for {', '.join(suffixes)})")
@@ -203,15 +205,29 @@ def read_within(path: Path, max_bytes: int, timeout: float | None) -> Source | I
         return InputProblem(str(path), TIMED_OUT, timed_out_message(timeout, "reading"))
 
 
+def _real_path(path: Path, real_folders: dict[str, str]) -> str:
+    """``os.path.realpath(path)``, with each folder's own real path found once: for a file that
+    is not a link it is the folder's real path and the file's name, and ``realpath`` asks the
+    system about every folder on the way for every file of a large folder."""
+    if path.name in ("", "..") or os.path.islink(path):
+        return os.path.realpath(path)
+    folder = str(path.parent)
+    real = real_folders.get(folder)
+    if real is None:
+        real = real_folders[folder] = os.path.realpath(folder)
+    return os.path.join(real, path.name)
+
+
 def iter_sources(paths: Iterable[str], problems: list[InputProblem], *,
                  stdin_filename: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
                  timeout: float | None = None, exclusion: Exclusion | None = None) -> Iterator[Source]:
     """Stream sources; problems are appended to ``problems`` as they are met. A file reached
     twice (``check ads ads/landing.md``, or through a link) is read once, under its first name."""
     seen: set[str] = set()
+    real_folders: dict[str, str] = {}
 
     def first_time(path: Path) -> bool:
-        key = os.path.realpath(path)
+        key = _real_path(path, real_folders)
         if key in seen:
             return False
         seen.add(key)
