@@ -12,7 +12,6 @@ under the content of the model folder's files.
 """
 from __future__ import annotations
 
-import bisect
 import json
 import os
 import re
@@ -135,32 +134,55 @@ def _read_classifier(folder: Path) -> Classifier:
     return Classifier(tuple(component.labels), component.model)
 
 
+# A span's feature words by (label, class, is a cue): the same strings for every span of a
+# kind, made once. Hashes name the same string in any vocabulary, so one table serves all.
+_SPAN_WORDS: dict[tuple[int, int, bool], tuple[str, ...]] = {}
+
+
+def _span_words(strings, label: int, kb_id: int, cue: bool) -> tuple[str, ...]:
+    """A cue's feature word; a term's label, and for these labels its class or product too."""
+    words = _SPAN_WORDS.get((label, kb_id, cue))
+    if words is None:
+        name = strings[label]
+        if cue:
+            words = (f"_CUE_{name}_",)
+        elif name in ("PREDICATE", "PRODUCT", "PROMOTION", "DISCLOSURE"):
+            words = (f"_{name}_", f"_{name}_{strings[kb_id]}_")
+        else:
+            words = (f"_{name}_",)
+        _SPAN_WORDS[label, kb_id, cue] = words
+    return words
+
+
 def _sentence_features(doc) -> tuple[list, list[list[str]]]:
     """The sentences of ``doc`` and, for each, the feature words the rules' extraction adds to
     its words: which term labels, predicate classes, products and cues it holds, which claims
     (predicate and modality) were assembled in it, and what the page as a whole names."""
+    import numpy
+
     from claimcheck.extract.extensions import sentences_of, spans_of
 
     sentences = sentences_of(doc)
-    starts = [s.start for s in sentences]
+    starts = numpy.array([s.start for s in sentences], dtype=numpy.int64)
     features: list[list[str]] = [[] for _ in sentences]
-
-    def add(token_index: int, *words: str) -> None:
-        index = bisect.bisect_right(starts, token_index) - 1
-        if index >= 0:
-            features[index].extend(words)
-
+    strings = doc.vocab.strings
+    at, added = [], []  # the first token of each term, cue and claim; its feature words
     for span in spans_of(doc, "cc_terms"):
-        if span.label_ in ("PREDICATE", "PRODUCT", "PROMOTION", "DISCLOSURE"):
-            add(span.start, f"_{span.label_}_", f"_{span.label_}_{span.kb_id_}_")
-        else:
-            add(span.start, f"_{span.label_}_")
+        at.append(span.start)
+        added.append(_span_words(strings, span.label, span.kb_id, False))
     for span in spans_of(doc, "cc_cues"):
-        add(span.start, f"_CUE_{span.label_}_")
+        at.append(span.start)
+        added.append(_span_words(strings, span.label, 0, True))
     for claim in doc._.cc_claims or []:
         token = doc.char_span(claim.start, claim.start + 1, alignment_mode="expand")
         if token is not None:
-            add(token.start, f"_CLAIM_{claim.predicate}_", f"_MOD_{claim.modality}_")
+            at.append(token.start)
+            added.append((f"_CLAIM_{claim.predicate}_", f"_MOD_{claim.modality}_"))
+    # Each one's sentence, by one binary search for all of them.
+    for index, words in zip(numpy.searchsorted(starts, numpy.array(at, dtype=numpy.int64), side="right").tolist(),
+                            added):
+        if index > 0:
+            features[index - 1].extend(words)
     topic = doc._.cc_topic or {}
     page = [f"_PAGE_{topic.get('cell_context', 'none')}_"] + (["_PAGE_PROMO_"] if topic.get("promotional") else [])
     for words in features:
