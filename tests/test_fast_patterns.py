@@ -1,4 +1,5 @@
-"""Regular expressions rewritten for speed find exactly what their plain forms find.
+"""Code rewritten for speed gives exactly what its plain form gives: regular expressions,
+the filling of rule messages, and the longest-match filter over plain tuples.
 
 A pattern that opens with a look-behind, or with branches that do not each open with one
 literal character, is tried by Python's regex engine at every position of the text; one
@@ -109,3 +110,23 @@ def test_messages_are_filled_in_as_the_standard_formatter_fills_them():
     same()
     assert _format("{product} {unknown} {", fields) == "{product} {unknown} {"  # broken: as written
     assert _format("Say {quote}, not {unknown}.", fields) == "Say “no risk”, not {unknown}."
+
+
+def test_the_longest_match_filter_on_tuples_is_spacys_filter_spans():
+    # extract/terms.py sifts matches as tuples and makes spans only of the kept ones.
+    import spacy
+    from spacy.tokens import Span
+    from spacy.util import filter_spans
+
+    from claimcheck.extract.terms import longest_first
+
+    doc = spacy.blank("en")(" ".join(["word"] * 30))
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(st.tuples(st.integers(0, 29), st.integers(1, 6)), max_size=25))
+    def same(pairs):
+        matches = [(start, min(start + length, 30), f"m{n}") for n, (start, length) in enumerate(pairs)]
+        spans = [Span(doc, start, end, label=name) for start, end, name in matches]
+        assert [(s.start, s.end, s.label_) for s in filter_spans(spans)] == longest_first(matches)
+
+    same()

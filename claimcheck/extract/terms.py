@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections import defaultdict
 
 from spacy.tokens import Span
-from spacy.util import filter_spans
 
 from claimcheck.extract.extensions import set_spans
 from claimcheck.extract.intervals import SpanIndex
@@ -74,21 +73,36 @@ class TermMatcher:
         self.matchers = PatternMatchers(nlp.vocab, [item for _, item in compiled])
 
     def __call__(self, doc):
-        found: dict[str, list[Span]] = defaultdict(list)
+        # Matches are sifted as (start, end, label, class, entry); only the kept ones become
+        # spans (a Span reads three tokens of its doc when it is made).
+        found: dict[str, list[tuple]] = defaultdict(list)
+        keys = self.keys
         for match_id, start, end in self.matchers(doc):
-            label, cls, entry = self.keys[match_id]
-            found[label].append(Span(doc, start, end, label=label, kb_id=cls, span_id=entry))
-        spans = []
+            label, cls, entry = keys[match_id]
+            found[label].append((start, end, label, cls, entry))
+        kept = []
         for label, group in found.items():
-            spans.extend(filter_spans(group) if label in EXCLUSIVE else group)
+            kept.extend(longest_first(group) if label in EXCLUSIVE else group)
         # A treatment word sharing words with a predicate phrase ("wonder drug", "skip the
         # epidural steroid injections") is part of the claim, not a mention of another treatment.
-        predicates = SpanIndex((s.start, s.end) for s in spans if s.label_ == "PREDICATE")
-        spans = [s for s in spans if s.label_ != "TREATMENT" or not predicates.overlaps(s.start, s.end)]
+        predicates = SpanIndex((m[0], m[1]) for m in kept if m[2] == "PREDICATE")
+        kept = [m for m in kept if m[2] != "TREATMENT" or not predicates.overlaps(m[0], m[1])]
         # A product match sharing words with a condition is part of the disease's name
         # ("Sickle Cell Program", "bone marrow failure"): the condition wins.
-        conditions = SpanIndex((s.start, s.end) for s in spans if s.label_ == "CONDITION")
-        spans = [s for s in spans if s.label_ != "PRODUCT" or not conditions.overlaps(s.start, s.end)]
-        spans.sort(key=lambda s: (s.start, s.end))
-        set_spans(doc, SPANS_KEY, spans)
+        conditions = SpanIndex((m[0], m[1]) for m in kept if m[2] == "CONDITION")
+        kept = [m for m in kept if m[2] != "PRODUCT" or not conditions.overlaps(m[0], m[1])]
+        kept.sort(key=lambda m: (m[0], m[1]))
+        set_spans(doc, SPANS_KEY, [Span(doc, start, end, label=label, kb_id=cls, span_id=entry)
+                                   for start, end, label, cls, entry in kept])
         return doc
+
+
+def longest_first(matches: list[tuple]) -> list[tuple]:
+    """``spacy.util.filter_spans`` on ``(start, end, ...)`` tuples: the longest of overlapping
+    matches (the first of equals), in order of start."""
+    kept, seen = [], set()
+    for match in sorted(matches, key=lambda m: (m[1] - m[0], -m[0]), reverse=True):
+        if match[0] not in seen and match[1] - 1 not in seen:
+            kept.append(match)
+            seen.update(range(match[0], match[1]))
+    return sorted(kept, key=lambda m: m[0])
