@@ -48,15 +48,15 @@ class ModalityTagger:
         # A terminator inside a longer cue is part of that cue ("not yet").
         longer = SpanIndex((start, end) for start, end, category, _ in kept if category != "terminate")
         kept = [m for m in kept if m[2] != "terminate" or not longer.strictly_contains(m[0], m[1])]
+        # A cue word inside a predicate phrase belongs to that claim ("no" in "no surgery")
+        # and modifies no other claim.
+        predicates = SpanIndex((s.start, s.end) for s in spans_of(doc, "cc_terms") if s.label_ == "PREDICATE")
+        kept = [m for m in kept if not predicates.strictly_contains(m[0], m[1])]
         kept.sort(key=lambda m: (m[0], m[1]))
         return [Span(doc, start, end, label=category, span_id=cue_id) for start, end, category, cue_id in kept]
 
     def __call__(self, doc):
         cues = self._cue_spans(doc)
-        # A cue word inside a predicate phrase belongs to that claim ("no" in "no surgery")
-        # and modifies no other claim.
-        predicates = SpanIndex((s.start, s.end) for s in spans_of(doc, "cc_terms") if s.label_ == "PREDICATE")
-        cues = [c for c in cues if not predicates.strictly_contains(c.start, c.end)]
         set_spans(doc, CUES_KEY, cues)
         cue_starts = [c.start_char for c in cues]  # in order: cues are sorted by token
         claims = doc._.cc_claims or []
