@@ -17,6 +17,7 @@ import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 SHIPPED_MODEL = Path(__file__).resolve().parent.parent / "models" / "default"
@@ -312,7 +313,11 @@ class ClassifierKeys:
             word_keys[with_digit] = [known(lower) or new(lower, strings) for lower in word_keys[with_digit].tolist()]
         starts = numpy.fromiter((s.start for s in sentences), dtype=numpy.int64, count=len(sentences))
         word_sentence = numpy.searchsorted(starts, words, side="right") - 1
-        feature_keys = numpy.fromiter((self.feature_key(w) for f in features for w in f), dtype=numpy.uint64)
+        feature_words = list(chain.from_iterable(features))
+        for word in set(feature_words).difference(self._feature_keys):
+            self.feature_key(word)
+        feature_keys = numpy.fromiter(map(self._feature_keys.__getitem__, feature_words), dtype=numpy.uint64,
+                                      count=len(feature_words))
         feature_sentence = numpy.repeat(numpy.arange(len(features)), [len(f) for f in features])
         return DocumentKeys(numpy.concatenate([word_keys, feature_keys]),
                             numpy.concatenate([word_sentence, feature_sentence]), len(sentences))
