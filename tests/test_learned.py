@@ -286,3 +286,17 @@ def test_filler_a_reader_skips_does_not_turn_a_selling_page_into_an_informing_on
     padded = check_text(page + filler * 1000 + "\n", "text/markdown", pack=pack).analysis.learned
     assert plain.sells() and padded.sells(), (plain.page, padded.page)
     assert abs(padded.page["SELLS"] - plain.page["SELLS"]) < 0.25, (plain.page, padded.page)
+
+
+def test_the_sentences_scoring_at_least_a_floor_are_those_whose_rounded_score_reaches_it():
+    # learned_hits looks at these sentences only; scores a hair under the floor that round up to
+    # it count, as claim_score rounds them.
+    scores = numpy.array([[0.1, 0.34996], [0.9, 0.34994], [0.2, 0.35], [0.0, 0.99], [0.5, 0.3499]],
+                         dtype=numpy.float32)
+    for categories in (("unapproved-use", "CLAIM"), ("unapproved-use", "cure-guarantee")):
+        learned = Learned("test-model", categories, THRESHOLDS, {}, scores)
+        expected = [i for i in range(len(scores)) if learned.claim_score(i) >= 0.35]
+        assert learned.sentences_scoring_at_least(0.35) == expected
+    assert Learned("test-model", ("unapproved-use", "CLAIM"), THRESHOLDS, {}, scores).sentences_scoring_at_least(
+        0.35) == [0, 2, 3]
+    assert Learned("test-model", ("CLAIM",), THRESHOLDS, {}, numpy.zeros((0, 1))).sentences_scoring_at_least(0.35) == []

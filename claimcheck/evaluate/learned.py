@@ -104,10 +104,10 @@ def learned_hits(analysis: Analysis, pack, rules: Iterable, findings: list[Findi
     thresholds = learned.thresholds
     # A page that informs speaks in its own voice only where the classifier is sure.
     floor = thresholds["claim"] if learned.sells() or not judges_voice(analysis) else thresholds["strong_claim"]
-    for index in range(len(learned)):
+    for index in learned.sentences_scoring_at_least(floor):
         score = learned.claim_score(index)
-        if score < floor or index in found_sentences:
-            continue  # not a claim, or the rules have already said what is wrong with it
+        if index in found_sentences:
+            continue  # the rules have already said what is wrong with it
         claims = claims_by_sentence.get(index, [])
         if claims and not any(c.modality in OWN_VOICE for c in claims):
             continue

@@ -84,6 +84,18 @@ class Learned:
             return round(float(self.scores[index][self.categories.index("CLAIM")]), 4)
         return round(float(max(self.scores[index], default=0.0)), 4)
 
+    def sentences_scoring_at_least(self, floor: float) -> list[int]:
+        """The sentences whose ``claim_score`` is at least ``floor``, in order; picked by the raw
+        scores, with rounding's half step of leeway, and then checked one by one."""
+        import numpy
+
+        if not len(self.scores) or not len(self.categories):
+            return [index for index in range(len(self.scores)) if self.claim_score(index) >= floor]
+        raw = (self.scores[:, self.categories.index("CLAIM")] if "CLAIM" in self.categories
+               else numpy.max(self.scores, axis=1))
+        return [index for index in numpy.flatnonzero(raw >= floor - 0.0001).tolist()
+                if self.claim_score(index) >= floor]
+
     def category(self, index: int) -> str:
         """The category the sentence reads most like."""
         scores = {c: s for c, s in zip(self.categories, self.scores[index]) if c != "CLAIM"}

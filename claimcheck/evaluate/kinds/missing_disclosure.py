@@ -41,18 +41,19 @@ def compile(rule, pack):
         triggers = [f for f in findings if f.category in wanted and f.scope == "claim" and f.suppressed is None]
         if not triggers:
             return
-        claim_spans = SpanIndex((c.predicate_start, c.predicate_end) for c in analysis.claims)
-        # A sentence that denies risks ("no rejection, no anti-rejection drugs") discloses none.
-        denials = SpanIndex((c.sentence_start, c.sentence_end) for c in analysis.claims
-                            if c.predicate in denying and c.modality == "asserted")
-        # Text a reader never sees (display:none, 1px, aria-hidden) discloses nothing.
-        hidden = SpanIndex((b.start, b.end) for b in analysis.text.blocks if b.kind == "hidden")
-        disclosures = []
-        if by.get("risks"):
-            disclosures += [t for t in analysis.terms if t.label == "RISK"
-                            and not claim_spans.overlaps(t.start, t.end) and not denials.overlaps(t.start, t.end)]
+        disclosures = [t for t in analysis.terms if t.label == "RISK"] if by.get("risks") else []
+        if disclosures:
+            claim_spans = SpanIndex((c.predicate_start, c.predicate_end) for c in analysis.claims)
+            # A sentence that denies risks ("no rejection, no anti-rejection drugs") discloses none.
+            denials = SpanIndex((c.sentence_start, c.sentence_end) for c in analysis.claims
+                                if c.predicate in denying and c.modality == "asserted")
+            disclosures = [t for t in disclosures
+                           if not claim_spans.overlaps(t.start, t.end) and not denials.overlaps(t.start, t.end)]
         disclosures += [t for t in analysis.terms if t.label == "DISCLOSURE" and t.cls in disclosure_classes]
-        disclosures = [t for t in disclosures if not hidden.overlaps(t.start, t.end)]
+        if disclosures:
+            # Text a reader never sees (display:none, 1px, aria-hidden) discloses nothing.
+            hidden = SpanIndex((b.start, b.end) for b in analysis.text.blocks if b.kind == "hidden")
+            disclosures = [t for t in disclosures if not hidden.overlaps(t.start, t.end)]
         if disclosures:
             return
         first = min(triggers, key=lambda f: f.start)
