@@ -14,9 +14,10 @@ applied is recorded on the claim, so a finding can say what changed it.
 from __future__ import annotations
 
 import bisect
+from typing import NamedTuple
 
 import numpy
-from spacy.attrs import ORTH
+from spacy.attrs import IDX, ORTH
 from spacy.tokens import Span
 
 from claimcheck.extract.extensions import sentences_of, set_spans, spans_of, text_of
@@ -25,6 +26,13 @@ from claimcheck.extract.patterns import PatternMatchers, cached_patterns, compil
 
 
 CUES_KEY = "cc_cues"
+
+
+class _Tokens(NamedTuple):
+    """A claim's predicate as a token range (what ``_reaches`` reads of it)."""
+
+    start: int
+    end: int
 
 
 class ModalityTagger:
@@ -64,10 +72,16 @@ class ModalityTagger:
             return doc
         sentences = sentences_of(doc)
         sentence_starts = [s.start for s in sentences]
-        commas = numpy.flatnonzero(doc.to_array(ORTH) == doc.vocab.strings[","]).tolist()
+        values = doc.to_array([ORTH, IDX])
+        commas = numpy.flatnonzero(values[:, 0] == doc.vocab.strings[","]).tolist()
+        # Each claim's predicate as tokens (its characters are whole tokens): the token starting
+        # at its first character, and the first token starting at or after its end.
+        token_starts = values[:, 1].astype(numpy.int64)
+        firsts = numpy.searchsorted(token_starts, [c.predicate_start for c in claims]).tolist()
+        lasts = numpy.searchsorted(token_starts, [c.predicate_end for c in claims]).tolist()
         boundaries = {}  # per sentence start: its terminating clause comma and its commas
-        for claim in claims:
-            anchor = doc.char_span(claim.predicate_start, claim.predicate_end)
+        for claim, first, last in zip(claims, firsts, lasts):
+            anchor = _Tokens(first, last)
             sentence = sentences[bisect.bisect_right(sentence_starts, anchor.start) - 1]
             if sentence.start not in boundaries:
                 boundaries[sentence.start] = (self._clause_end(sentence), commas[
