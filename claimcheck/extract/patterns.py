@@ -188,7 +188,8 @@ class GatedMatcher:
                 sentences &= having
                 if not sentences:
                     break
-            candidates |= sentences
+            if sentences > 0:  # (still -1 only for a pattern that needs no word, which is never gated)
+                candidates |= sentences
         return candidates
 
     def _walk_long_sentences(self, doc, starts, ends, candidates_of) -> dict[int, dict[int, list]]:
