@@ -13,6 +13,7 @@ _DOC_EXTENSIONS = {
 
 TEXT_KEY = "claimcheck_text"
 SENTENCES_KEY = "claimcheck_sentences"
+SENTENCE_STARTS_KEY = "claimcheck_sentence_starts"
 SPAN_LISTS_KEY = "claimcheck_span_lists"
 
 
@@ -31,6 +32,19 @@ def sentences_of(doc) -> list:
     if sentences is None:
         sentences = doc.user_data[SENTENCES_KEY] = list(doc.sents)
     return sentences
+
+
+def sentence_of_tokens(doc, tokens):
+    """For each token index in ``tokens``, the index of the sentence holding it (-1 before the
+    first), as a numpy array: one binary search over the sentences' starts for all of them.
+    Like ``sentences_of``, for components after the sentencizer."""
+    import numpy
+
+    starts = doc.user_data.get(SENTENCE_STARTS_KEY)
+    if starts is None:
+        starts = doc.user_data[SENTENCE_STARTS_KEY] = numpy.array([s.start for s in sentences_of(doc)],
+                                                                  dtype=numpy.int64)
+    return numpy.searchsorted(starts, numpy.asarray(tokens, dtype=numpy.int64), side="right") - 1
 
 
 def set_spans(doc, key: str, spans: list) -> None:

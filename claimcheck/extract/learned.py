@@ -171,12 +171,9 @@ def _sentence_features(doc) -> tuple[list, list[list[str]]]:
     """The sentences of ``doc`` and, for each, the feature words the rules' extraction adds to
     its words: which term labels, predicate classes, products and cues it holds, which claims
     (predicate and modality) were assembled in it, and what the page as a whole names."""
-    import numpy
-
-    from claimcheck.extract.extensions import sentences_of, spans_of
+    from claimcheck.extract.extensions import sentence_of_tokens, sentences_of, spans_of
 
     sentences = sentences_of(doc)
-    starts = numpy.array([s.start for s in sentences], dtype=numpy.int64)
     features: list[list[str]] = [[] for _ in sentences]
     strings = doc.vocab.strings
     at, added = [], []  # the first token of each term, cue and claim; its feature words
@@ -191,11 +188,9 @@ def _sentence_features(doc) -> tuple[list, list[list[str]]]:
         if token is not None:
             at.append(token.start)
             added.append((f"_CLAIM_{claim.predicate}_", f"_MOD_{claim.modality}_"))
-    # Each one's sentence, by one binary search for all of them.
-    for index, words in zip(numpy.searchsorted(starts, numpy.array(at, dtype=numpy.int64), side="right").tolist(),
-                            added):
-        if index > 0:
-            features[index - 1].extend(words)
+    for index, words in zip(sentence_of_tokens(doc, at).tolist(), added):
+        if index >= 0:
+            features[index].extend(words)
     topic = doc._.cc_topic or {}
     page = [f"_PAGE_{topic.get('cell_context', 'none')}_"] + (["_PAGE_PROMO_"] if topic.get("promotional") else [])
     for words in features:
@@ -313,6 +308,8 @@ class ClassifierKeys:
         import numpy
         from spacy.attrs import IS_SPACE, LOWER
 
+        from claimcheck.extract.extensions import sentence_of_tokens
+
         sentences, features = _sentence_features(doc)
         array = doc.to_array([LOWER, IS_SPACE, self._digit_flag(doc.vocab)])
         words = numpy.flatnonzero(array[:, 1] == 0)
@@ -323,8 +320,7 @@ class ClassifierKeys:
         if len(with_digit):
             strings, known, new = doc.vocab.strings, self._word_keys.get, self._word_key
             word_keys[with_digit] = [known(lower) or new(lower, strings) for lower in word_keys[with_digit].tolist()]
-        starts = numpy.fromiter((s.start for s in sentences), dtype=numpy.int64, count=len(sentences))
-        word_sentence = numpy.searchsorted(starts, words, side="right") - 1
+        word_sentence = sentence_of_tokens(doc, words)
         feature_words = list(chain.from_iterable(features))
         for word in set(feature_words).difference(self._feature_keys):
             self.feature_key(word)

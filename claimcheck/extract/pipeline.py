@@ -5,12 +5,11 @@ import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
-import numpy
 from spacy.attrs import IS_PUNCT, IS_SPACE
 
 from claimcheck.extract import Analysis, Term
 from claimcheck.extract.context import apply_context, remove_duplicates
-from claimcheck.extract.extensions import TEXT_KEY, sentences_of, spans_of, text_of
+from claimcheck.extract.extensions import TEXT_KEY, sentence_of_tokens, sentences_of, spans_of, text_of
 from claimcheck.load.limits import MAX_TEXT_CHARS
 from claimcheck.model import NormalizedText
 from claimcheck.pack.rulepack import RulePack
@@ -72,16 +71,13 @@ def _word_count(doc) -> int:
 def to_analysis(doc, text: NormalizedText, pack: RulePack) -> Analysis:
     sentences = sentences_of(doc)
     found, cues = spans_of(doc, "cc_terms"), spans_of(doc, "cc_cues")
-    # Each span's sentence, by one binary search for all of them.
-    in_sentence = numpy.searchsorted(numpy.array([s.start for s in sentences], dtype=numpy.int64),
-                                     numpy.array([s.start for s in found + cues], dtype=numpy.int64),
-                                     side="right").tolist()
+    in_sentence = sentence_of_tokens(doc, [s.start for s in found + cues]).tolist()
     # A span's text is sliced from the document's (Span.text joins its tokens' texts again).
     whole = text_of(doc)
-    terms = [Term(s.start_char, s.end_char, s.label_, s.kb_id_, s.id_, whole[s.start_char:s.end_char], index - 1)
+    terms = [Term(s.start_char, s.end_char, s.label_, s.kb_id_, s.id_, whole[s.start_char:s.end_char], index)
              for s, index in zip(found, in_sentence)]
     # Cues travel as terms too (label CUE, cls = category) so context can read them.
-    terms += [Term(s.start_char, s.end_char, "CUE", s.label_, s.id_, whole[s.start_char:s.end_char], index - 1)
+    terms += [Term(s.start_char, s.end_char, "CUE", s.label_, s.id_, whole[s.start_char:s.end_char], index)
               for s, index in zip(cues, in_sentence[len(found):])]
     analysis = Analysis(
         text=text,

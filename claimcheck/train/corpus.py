@@ -124,9 +124,14 @@ def label_sentences(page: CorpusPage, text, examples) -> list[LabelledSentence]:
         lead = len(sentence.text) - len(sentence.text.lstrip())
         first = sentence.start_char + lead
         start, end = text.raw_span(first, first + len(body))
-        categories = sorted({c for s, e, cats in claims if s < end and start < e for c in cats})
-        labelled.append(LabelledSentence(start, end, body, categories, words))
+        labelled.append(LabelledSentence(start, end, body, categories_overlapping(claims, start, end), words))
     return labelled
+
+
+def categories_overlapping(claims: list[tuple[int, int, list[str]]], start: int, end: int) -> list[str]:
+    """The categories of the claim spans (``CorpusPage.claim_spans``) that share a character
+    with ``[start, end)``: a sentence's labels."""
+    return sorted({c for s, e, cats in claims if s < end and start < e for c in cats})
 
 
 def folds_by_site(pages: list[CorpusPage], k: int) -> list[list[CorpusPage]]:

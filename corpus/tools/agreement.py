@@ -65,7 +65,7 @@ def rows(first_pages, second_pages) -> list[tuple[str, str, str]]:
 
 
 def main(labels: Path) -> None:
-    from claimcheck.train.corpus import read_corpus
+    from claimcheck.train.corpus import categories_overlapping, read_corpus
 
     second = {record["id"]: record for record in
               (json.loads(line) for line in labels.read_text(encoding="utf-8").splitlines() if line.strip())}
@@ -79,9 +79,8 @@ def main(labels: Path) -> None:
         twin = dataclasses.replace(page, sells=bool(labels["sells"]), verdict=labels["verdict"],
                                    claims=labels.get("claims", []))
         spans = twin.claim_spans()
-        twin.sentences = [dataclasses.replace(s, categories=sorted(
-            {c for start, end, cats in spans if start < s.end and s.start < end for c in cats}))
-            for s in page.sentences]
+        twin.sentences = [dataclasses.replace(s, categories=categories_overlapping(spans, s.start, s.end))
+                          for s in page.sentences]
         second_pages.append(twin)
     lost = sum(len(labels.get("claims", [])) for labels in second.values()) - sum(
         len(p.claim_spans()) for p in second_pages)
