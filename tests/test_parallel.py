@@ -118,3 +118,72 @@ def test_a_small_run_stays_in_one_process_unless_told(monkeypatch):
     assert parallel.workers_for(small[:2], 8) == 2  # never more workers than documents
     assert parallel.workers_for(large[:1], 0) == 1
     assert parallel.workers_for(large, 1) == 1
+
+
+# Normalizing ahead (project/ahead.py): whatever share of the sources it hands over, the run
+# reports what one process reports. The patches below are applied in the parent before any
+# fork, so the forked processes run them too.
+PATCHED_RUN = """
+import sys
+from claimcheck.project import ahead
+{patch}
+from claimcheck.cli import main
+sys.argv = ["claimcheck", *sys.argv[1:]]
+main()
+"""
+# Chunk n keeps only its first n % 3 readings: the workers normalize the rest of it.
+PART_HANDED_OVER = """
+whole = ahead.ReadAhead.chunk
+ahead.ReadAhead.chunk = lambda self, number: whole(self, number)[:number % 3]
+"""
+AHEAD_PROCESS_DIES = """
+import os
+ahead._normalize_until_stopped = lambda *args: os._exit(3)
+"""
+
+
+@pytest.mark.parametrize("patch", [PART_HANDED_OVER, AHEAD_PROCESS_DIES], ids=["part", "dies"])
+def test_a_run_reports_the_same_whatever_was_normalized_ahead(mixed, patch):
+    env = {k: v for k, v in os.environ.items() if k != "CLAIMCHECK_JOBS"}
+    one = run("check", "--isolated", "--format", "json", "--jobs", "1", mixed)
+    two = subprocess.run([sys.executable, "-c", PATCHED_RUN.format(patch=patch), "check", "--isolated",
+                          "--format", "json", "--jobs", "2", str(mixed)],
+                         capture_output=True, text=True, env=env, timeout=600)
+    assert one.returncode == 2 and "CC907" in one.stderr, one.stderr
+    assert (two.returncode, two.stdout, two.stderr) == (one.returncode, one.stdout, one.stderr)
+
+
+HANDED_OVER = """
+import json, sys, time
+from claimcheck.model import Source
+from claimcheck.project.ahead import NormalizingAhead, read_one
+from claimcheck.project.runner import CheckOptions
+
+sources = [Source(origin="a.md", media_type="text/markdown", raw="# Clinic\\n\\nStem cells *cure* knees.\\n"),
+           Source(origin="b.md", media_type="text/markdown", raw=""),
+           Source(origin="c.html", media_type="text/html", raw="<p>Risks: &eacute;<b>infection</b></p>"),
+           Source(origin="d.txt", media_type="text/plain", raw="Plain   text.\\n")]
+options = CheckOptions()
+ahead = NormalizingAhead(sources, [(0, 3), (3, 4)], options)
+ahead._receiver.poll(60)  # the process has normalized everything and sent where it put it
+handed = ahead.handover()
+
+def shown(reading):
+    text = reading.text
+    return [[p.code for p in reading.problems],
+            None if text is None else [text.text, list(text.raw_offsets), len(text.blocks), text.replaced_ends]]
+
+print(json.dumps({"chunks": len(handed),
+                  "ahead": [shown(r) for number in range(len(handed)) for r in handed.chunk(number)],
+                  "here": [shown(read_one(source, options)) for source in sources]}))
+"""
+
+
+def test_the_readings_handed_over_are_those_one_process_makes():
+    done = subprocess.run([sys.executable, "-c", HANDED_OVER], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    import json
+    result = json.loads(done.stdout)
+    assert result["chunks"] == 2
+    assert result["ahead"] == result["here"]
+    assert result["here"][1][0] == ["CC907"]  # the empty file's warning travels with its reading

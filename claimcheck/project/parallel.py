@@ -1,7 +1,9 @@
 """Checking many documents on several cores: ``runner.check_sources`` hands a large run here.
 
 The workers are forked once the pipeline is built, so each starts with the parent's
-pipeline, rule pack and options (only chunk bounds are sent to them). A worker checks
+pipeline, rule pack and options (only chunk bounds are sent to them), and with the
+sources that a process forked earlier normalized while the pipeline was being built
+(``ahead.py``). A worker checks
 a contiguous chunk of the sources with the runner's own functions, one document at a
 time, and sends back, for each source, the problems met reading it, its checked
 document (its result, and of its normalized text only the comments) and the problems
@@ -72,14 +74,15 @@ class Outcome:
     check_problems: list[InputProblem] = field(default_factory=list)
 
 
-# The run a forked worker serves: (sources, pack, options), set in the parent before the fork.
+# The run a forked worker serves: (sources, the readings done ahead for the first of them
+# (ahead.py), pack, options), set in the parent before the fork.
 _run: tuple | None = None
 
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
-def _start_worker(parent: int) -> None:
+def start_worker(parent: int) -> None:
     # Ctrl-C reaches the whole process group; the parent stops the workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # And a worker never outlives the run: the pool replaces workers that die, so one forked
@@ -100,16 +103,21 @@ def _die_with_parent() -> None:
         pass  # no prctl: the parent's own shutdown is all there is
 
 
-def _check_chunk(bounds: tuple[int, int]) -> list[Outcome]:
-    from claimcheck.project.runner import _check_batch, _normalized
+def _check_chunk(task: tuple[int, tuple[int, int]]) -> list[Outcome]:
+    from claimcheck.project.ahead import read_one
+    from claimcheck.project.runner import _check_batch
 
-    sources, pack, options = _run
+    sources, read_ahead, pack, options = _run
+    number, (first, end) = task
+    readings = read_ahead.chunk(number)
     outcomes = []
-    for index in range(*bounds):
-        outcome = Outcome()
-        item = next(_normalized([sources[index]], outcome.read_problems, options), None)
-        if item is not None:
+    for index in range(first, end):
+        done = index - first
+        reading = readings[done] if done < len(readings) else read_one(sources[index], options)
+        outcome = Outcome(read_problems=reading.problems)
+        if reading.text is not None:
             outcome.read = True
+            item = (sources[index], reading.text)
             for checked in _check_batch([item], pack, outcome.check_problems, options):
                 checked.source, checked.analysis = None, None  # the parent has the source; nothing reads the analysis
                 # The parent's steps read the comments (suppressions), not the text and its offset
@@ -124,14 +132,22 @@ def check_in_parallel(sources: list, pack: RulePack, problems: list[InputProblem
                       ) -> Iterator:
     """``runner.check_sources``'s documents and problems, checked by ``workers`` forked processes."""
     global _run
-    from claimcheck.extract.pipeline import BATCH_SIZE, build_pipeline
+    from claimcheck.project.ahead import NormalizingAhead
 
-    build_pipeline(pack)  # before the fork, so that every worker has it
-    _run = (sources, pack, options)
     chunks = [(start, min(start + CHUNK_SOURCES, len(sources))) for start in range(0, len(sources), CHUNK_SOURCES)]
-    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker, initargs=(os.getpid(),))
+    # Forked before spaCy is imported, it uses a core that the build below leaves idle.
+    ahead = NormalizingAhead(sources, chunks, options)
     try:
-        outcomes = (outcome for chunk in pool.imap(_check_chunk, chunks) for outcome in chunk)
+        from claimcheck.extract.pipeline import BATCH_SIZE, build_pipeline
+
+        build_pipeline(pack)  # before the fork, so that every worker has it
+        read_ahead = ahead.handover()
+    finally:
+        ahead.close()
+    _run = (sources, read_ahead, pack, options)
+    pool = multiprocessing.get_context("fork").Pool(workers, initializer=start_worker, initargs=(os.getpid(),))
+    try:
+        outcomes = (outcome for chunk in pool.imap(_check_chunk, enumerate(chunks)) for outcome in chunk)
         yield from _replayed(zip(sources, outcomes), problems, options, BATCH_SIZE)
         pool.close()
         pool.join()
@@ -145,6 +161,7 @@ def check_in_parallel(sources: list, pack: RulePack, problems: list[InputProblem
         raise
     finally:
         _run = None
+        read_ahead.close()
 
 
 def _replayed(outcomes: Iterable[tuple[object, Outcome]], problems: list[InputProblem], options, batch_size: int

@@ -78,15 +78,16 @@ def _normalized(sources: Iterable[Source], problems: list[InputProblem], options
 
 def check_sources(sources: Iterable[Source], pack: RulePack, problems: list[InputProblem],
                   options: CheckOptions | None = None) -> Iterator[CheckedDocument]:
-    from claimcheck.extract.pipeline import BATCH_SIZE, build_pipeline
-
     options = options or CheckOptions()
     if options.jobs != 1:
         from claimcheck.project.parallel import check_in_parallel, workers_for
         sources = list(sources)
         if (workers := workers_for(sources, options.jobs)) > 1:
+            # Imports spaCy itself, once it has put the idle cores to work (project/ahead.py).
             yield from check_in_parallel(sources, pack, problems, options, workers)
             return
+    from claimcheck.extract.pipeline import BATCH_SIZE, build_pipeline
+
     normalized = _normalized(sources, problems, options)
     while batch := list(islice(normalized, BATCH_SIZE)):
         build_pipeline(pack)  # built once (cached), and not on the first batch's time budget
