@@ -87,17 +87,24 @@ def timed_run(command: list[str], env: dict | None = None) -> tuple[float, float
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def interleaved(commands: dict[str, tuple[list[str], dict | None, object]], runs: int
-                ) -> dict[str, tuple[float, float]]:
-    """The fastest of ``runs`` (wall, CPU) times of each command, one run of each in turn.
-    Each value is (command, environment, a function called before each run or None)."""
+def interleaved_rounds(commands: dict[str, tuple[list[str], dict | None, object]], runs: int
+                       ) -> dict[str, list[tuple[float, float]]]:
+    """``runs`` rounds of one run of each command in turn: each command's (wall, CPU) times,
+    round by round. Each value is (command, environment, a function called before each run or None)."""
     times: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
     for _ in range(runs):
         for name, (command, env, before) in commands.items():
             if before:
                 before()
             times[name].append(timed_run(command, env))
-    return {name: (min(w for w, _ in values), min(c for _, c in values)) for name, values in times.items()}
+    return times
+
+
+def interleaved(commands: dict[str, tuple[list[str], dict | None, object]], runs: int
+                ) -> dict[str, tuple[float, float]]:
+    """The fastest of ``runs`` (wall, CPU) times of each command, one run of each in turn."""
+    return {name: (min(w for w, _ in values), min(c for _, c in values))
+            for name, values in interleaved_rounds(commands, runs).items()}
 
 
 def import_time(module: str, runs: int) -> tuple[float, bool]:
