@@ -140,9 +140,16 @@ AHEAD_PROCESS_DIES = """
 import os
 ahead._normalize_until_stopped = lambda *args: os._exit(3)
 """
+NO_MEMORY_FOR_IT = """
+import mmap
+def refused(*args):
+    raise OSError(12, "Cannot allocate memory")
+ahead.mmap.mmap = refused
+"""
 
 
-@pytest.mark.parametrize("patch", [PART_HANDED_OVER, AHEAD_PROCESS_DIES], ids=["part", "dies"])
+@pytest.mark.parametrize("patch", [PART_HANDED_OVER, AHEAD_PROCESS_DIES, NO_MEMORY_FOR_IT],
+                         ids=["part", "dies", "cannot-start"])
 def test_a_run_reports_the_same_whatever_was_normalized_ahead(mixed, patch):
     env = {k: v for k, v in os.environ.items() if k != "CLAIMCHECK_JOBS"}
     one = run("check", "--isolated", "--format", "json", "--jobs", "1", mixed)

@@ -82,19 +82,26 @@ class NormalizingAhead:
     """A forked process normalizing ``sources``, ``chunks`` in order, until ``handover``."""
 
     def __init__(self, sources: list[Source], chunks: list[tuple[int, int]], options):
+        self._shared = self._receiver = self._process = None
         room = min(MAX_ROOM, mmap.PAGESIZE + ROOM_PER_RAW_CHAR * sum(len(source.raw) for source in sources))
-        self._shared = mmap.mmap(-1, room)  # anonymous, and shared with forked processes
-        context = multiprocessing.get_context("fork")
-        self._stop = context.Event()
-        self._receiver, sender = context.Pipe(duplex=False)
-        self._process = context.Process(target=_normalize_until_stopped, daemon=True,
-                                        args=(sources, chunks, options, self._shared, self._stop, sender,
-                                              os.getpid()))
-        self._process.start()
-        sender.close()  # so that the receiver sees the end if the process dies
+        try:
+            self._shared = mmap.mmap(-1, room)  # anonymous, and shared with forked processes
+            context = multiprocessing.get_context("fork")
+            self._stop = context.Event()
+            self._receiver, sender = context.Pipe(duplex=False)
+            self._process = context.Process(target=_normalize_until_stopped, daemon=True,
+                                            args=(sources, chunks, options, self._shared, self._stop, sender,
+                                                  os.getpid()))
+            self._process.start()
+            sender.close()  # so that the receiver sees the end if the process dies
+        except OSError:  # no memory or no process to spare: the workers read everything
+            self.close()
+            self._process = None
 
     def handover(self) -> ReadAhead:
         """What was normalized so far; the process is stopped. The caller closes the result."""
+        if self._process is None:
+            return ReadAhead()
         self._stop.set()
         records = []
         try:
@@ -114,10 +121,12 @@ class NormalizingAhead:
             self._shared = None
 
     def _stop_process(self) -> None:
-        self._receiver.close()
-        if self._process.is_alive():
-            self._process.kill()
-        self._process.join()
+        if self._receiver is not None:
+            self._receiver.close()
+        if self._process is not None and self._process.pid is not None:
+            if self._process.is_alive():
+                self._process.kill()
+            self._process.join()
 
 
 def _normalize_until_stopped(sources, chunks, options, shared: mmap.mmap, stop, sender, parent: int) -> None:
