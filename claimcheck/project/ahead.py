@@ -23,6 +23,7 @@ import mmap
 import multiprocessing
 import os
 import pickle
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from claimcheck.errors import InputProblem
@@ -58,7 +59,7 @@ def read_one(source: Source, options) -> Reading:
 class ReadAhead:
     """The readings handed over: for each chunk done, where its pickled readings lie."""
 
-    def __init__(self, shared: mmap.mmap | None = None, records: list[tuple[int, int]] = ()):
+    def __init__(self, shared: mmap.mmap | None = None, records: Iterable[tuple[int, int]] = ()):
         self._shared = shared
         self._records = list(records)
 
