@@ -141,7 +141,6 @@ import os
 ahead._normalize_until_stopped = lambda *args: os._exit(3)
 """
 NO_MEMORY_FOR_IT = """
-import mmap
 def refused(*args):
     raise OSError(12, "Cannot allocate memory")
 ahead.mmap.mmap = refused
