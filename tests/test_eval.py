@@ -49,6 +49,40 @@ def test_sentence_figures_and_json(tmp_path):
     assert data["precision"] == 1.0
 
 
+def test_by_rule_counts_each_rule_and_pattern_on_both_sides(tmp_path):
+    # A compliant sentence that a testimonial pattern reads as a claim: its rows carry the false hit.
+    flagged = {"id": "c3", "text": "Our clinic sees thousands of patients with stem cell questions about their knee pain.",
+               "label": "compliant"}
+    corpus = write(tmp_path / "s.jsonl", SENTENCES + [flagged])
+    out = tmp_path / "figures.json"
+    result = CliRunner().invoke(cli, ["eval", str(corpus), "--by-rule", "--model", "none", "--json", str(out)])
+    rows = {(row["code"], row["source"]): row for row in json.loads(out.read_text())["by_rule"]}
+    assert rows[("CC102", "cure-words")] == {"code": "CC102", "source": "cure-words", "true_hits": 1,
+                                              "false_hits": 0, "precision": 1.0}
+    assert rows[("CC402", "patients-report")]["false_hits"] == 1
+    assert rows[("CC402", "patients-report")]["precision"] == 0.0
+    # Worst first: the rows with false hits lead the table.
+    lines = result.output.split("by rule and source", 1)[1].splitlines()[1:]
+    assert lines[0].split()[-2:] == ["1", "0.000"]
+    assert any(line.split()[:2] == ["CC301", "no-risk"] for line in lines)
+
+
+def test_by_rule_on_pages_counts_page_level_checks(tmp_path):
+    corpus = write(tmp_path / "p.jsonl", PAGES)
+    out = tmp_path / "figures.json"
+    CliRunner().invoke(cli, ["eval", str(corpus), "--by-rule", "--model", "none", "--json", str(out)])
+    rows = json.loads(out.read_text())["by_rule"]
+    assert rows and all(row["false_hits"] == 0 for row in rows)  # the passing page has no counted finding
+    assert any(row["source"].startswith("kind:") for row in rows)  # the missing-disclosure checks read no pattern
+
+
+def test_without_by_rule_there_is_no_table(tmp_path):
+    corpus = write(tmp_path / "s.jsonl", SENTENCES)
+    out = tmp_path / "figures.json"
+    result = CliRunner().invoke(cli, ["eval", str(corpus), "--json", str(out)])
+    assert "by rule and source" not in result.output and "by_rule" not in json.loads(out.read_text())
+
+
 def test_thresholds_set_the_exit_code(tmp_path):
     corpus = write(tmp_path / "s.jsonl", SENTENCES)
     assert CliRunner().invoke(cli, ["eval", str(corpus), "--min-recall", "0.9"]).exit_code == 1
@@ -56,8 +90,11 @@ def test_thresholds_set_the_exit_code(tmp_path):
 
 def test_page_corpus_is_judged_by_status(tmp_path):
     corpus = write(tmp_path / "p.jsonl", PAGES)
-    result = CliRunner().invoke(cli, ["eval", str(corpus)])
+    out = tmp_path / "figures.json"
+    result = CliRunner().invoke(cli, ["eval", str(corpus), "--json", str(out)])
     assert "fail pages failed   1.000" in result.output and "pass pages failed   0.000" in result.output
+    # The figures file is JSON too (a page corpus's status counts once had tuple keys, and --json crashed).
+    assert json.loads(out.read_text())["statuses"] == {"fail->fail": 1, "pass->pass": 1}
 
 
 def test_a_bad_corpus_is_one_line(tmp_path):

@@ -46,20 +46,31 @@ def _page_report(scores: dict, show: bool) -> list[str]:
     return lines
 
 
+def _by_rule_report(rows: list[dict], pages: bool) -> list[str]:
+    right, wrong = ("failing pages", "passing pages") if pages else ("violations", "compliant items")
+    lines = ["", f"by rule and source (items flagged: {right} / {wrong}, precision; worst first):"]
+    lines += [f"  {row['code']:7s} {row['source']:34s} {row['true_hits']:>6} {row['false_hits']:>6}  "
+              f"{row['precision']:.3f}" for row in rows]
+    return lines
+
+
 @click.command("eval")
 @click.argument("corpus", type=click.Path(dir_okay=False))
 @click.option("--show", is_flag=True, help="List every miss and false alarm.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write the figures as JSON here.")
 @click.option("--min-recall", type=click.FloatRange(0, 1), default=0.0, help="Exit 1 below this recall.")
 @click.option("--max-fpr", type=click.FloatRange(0, 1), default=1.0, help="Exit 1 above this false-positive rate.")
+@click.option("--by-rule", is_flag=True,
+              help="Also count, per rule and per pattern (or learned score), the items it flags rightly and wrongly.")
 @rule_path_option
 @model_option
-def eval_command(corpus, show, json_path, min_recall, max_fpr, rule_paths):
+def eval_command(corpus, show, json_path, min_recall, max_fpr, by_rule, rule_paths):
     """Measure detection quality on a labelled JSONL corpus (sentences or pages).
 
     Sentences: {"id", "text", "label": "violation"|"compliant", "categories": [...]}.
     Pages: {"id", "text", "verdict": "fail"|"pass"}, judged by the document status.
     """
+    from claimcheck.testing.measure import by_rule as rule_counts
     from claimcheck.testing.measure import check_corpus, read_corpus, score_pages, score_sentences
 
     pack = load_pack_or_exit(rule_paths)
@@ -79,6 +90,9 @@ def eval_command(corpus, show, json_path, min_recall, max_fpr, rule_paths):
         lines = _sentence_report(scores, show)
         data = {"corpus": corpus, "kind": "sentences", **dataclasses.asdict(scores)}
         recall, fpr = scores.recall, scores.false_positive_rate
+    if by_rule:
+        data["by_rule"] = rule_counts(loaded, results)
+        lines += _by_rule_report(data["by_rule"], loaded.kind == "pages")
     click.echo("\n".join(lines))
     if json_path:
         Path(json_path).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -113,6 +113,41 @@ def score_sentences(corpus: Corpus, results) -> SentenceScores:
     )
 
 
+def finding_source(finding) -> str:
+    """What made a finding: the predicate pattern that matched its claim, the learned sentence
+    score (``learned``), or, for a rule that reads no pattern (a page-level or approval
+    check), the kind of check (``kind:missing_disclosure``)."""
+    explanation = finding.explanation
+    if explanation.get("pattern"):
+        return explanation["pattern"]
+    if "score" in explanation.get("learned", {}):
+        return "learned"
+    return f"kind:{explanation.get('kind', '?')}"
+
+
+def by_rule(corpus: Corpus, results) -> list[dict]:
+    """Per rule and per source of its findings (``finding_source``), how many labelled items it
+    flags rightly and wrongly: for a rule-pack author, which pattern of which rule brings the
+    false alarms. A sentence corpus counts claim findings on violations (right) and on compliant
+    sentences (wrong); a page corpus counts every counted finding on failing pages (right) and on
+    passing pages (wrong). An item counts once per rule and source, however many findings it has."""
+    pages = corpus.kind == "pages"
+    counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    for item in corpus.items:
+        result = results.get(item["id"])
+        if result is None:
+            continue
+        right = item["verdict"] == "fail" if pages else item["label"] == "violation"
+        sources = {(f.code, finding_source(f)) for f in result.findings
+                   if f.severity in COUNTED and f.suppressed is None and (pages or f.scope == "claim")}
+        for key in sources:
+            counts[key][0 if right else 1] += 1
+    rows = [{"code": code, "source": source, "true_hits": right, "false_hits": wrong,
+             "precision": round(_ratio(right, right + wrong), 3)}
+            for (code, source), (right, wrong) in counts.items()]
+    return sorted(rows, key=lambda row: (-row["false_hits"], row["precision"], row["code"], row["source"]))
+
+
 def score_pages(corpus: Corpus, results) -> dict:
     status = {key: result.status for key, result in results.items()}
     failing = [i for i in corpus.items if i["verdict"] == "fail"]
@@ -126,7 +161,8 @@ def score_pages(corpus: Corpus, results) -> dict:
         "fail_pages_flagged": _ratio(len(flagged), len(failing)),
         "pass_pages_failed": _ratio(len(false_fail), len(passing)),
         "pass_pages_clean": _ratio(len(clean), len(passing)),
-        "statuses": dict(Counter((i["verdict"], status.get(i["id"])) for i in corpus.items).most_common()),
+        # "fail->review": how many failing pages got each status (string keys, so it is JSON)
+        "statuses": dict(Counter(f"{i['verdict']}->{status.get(i['id'])}" for i in corpus.items).most_common()),
         "misses": [{"id": i["id"], "status": status.get(i["id"]), "title": i.get("title", "")}
                    for i in failing if i not in failed],
         "noisy": [{"id": i["id"], "status": status.get(i["id"]), "title": i.get("title", "")}
