@@ -83,6 +83,44 @@ def test_without_by_rule_there_is_no_table(tmp_path):
     assert "by rule and source" not in result.output and "by_rule" not in json.loads(out.read_text())
 
 
+def _page_record(folder, ident, verdict, text, claims=()):
+    record = {"id": ident, "url": f"https://{ident}.example/", "title": ident, "genre": "clinic-us",
+              "sells": True, "verdict": verdict, "text": text,
+              "claims": [{"text": claim, "categories": ["cure-guarantee"]} for claim in claims]}
+    (folder / f"{ident}.json").write_text(json.dumps(record), encoding="utf-8")
+
+
+def test_a_folder_of_page_records_is_scored_sentence_by_sentence(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    cure = "Our stem cell injections cure knee arthritis."
+    _page_record(folder, "sells", "fail", f"Knee Clinic\n\n{cure} Book a free consultation today.\n", [cure])
+    _page_record(folder, "informs", "pass", "Bone marrow transplants treat leukemia. Risks include infection "
+                 "and graft-versus-host disease.\n\nOur clinic sees thousands of patients with stem cell "
+                 "questions about their knee pain.\n")
+    out = tmp_path / "figures.json"
+    result = CliRunner().invoke(cli, ["eval", str(folder), "--model", "none", "--by-rule", "--show",
+                                      "--json", str(out)])
+    assert "recall     1.000 (1/1 claim sentences found)" in result.output, result.output
+    assert "fail pages failed   1.000 (1/1)" in result.output
+    data = json.loads(out.read_text())
+    assert data["kind"] == "corpus" and data["counts"]["claim_sentences"] == 1
+    rows = {(row["code"], row["source"]): row for row in data["by_rule"]}
+    assert rows[("CC102", "cure-words")]["true_hits"] == 1
+    # The testimonial pattern's hit on the informing page is a false alarm, named by its pattern.
+    assert rows[("CC402", "patients-report")]["false_hits"] == 1
+    assert "FALSE informs: Our clinic sees thousands" in result.output
+    assert result.exit_code == 0
+
+
+def test_a_folder_with_a_broken_record_is_one_line(tmp_path):
+    (tmp_path / "broken.json").write_text("{not json", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["eval", str(tmp_path), "--model", "none"])
+    assert result.exit_code == 2
+    assert result.stderr.strip().startswith(f"{tmp_path}: error: cannot read the corpus: JSONDecodeError")
+    assert result.stderr.strip().endswith("[CC930]") and "Traceback" not in result.output
+
+
 def test_thresholds_set_the_exit_code(tmp_path):
     corpus = write(tmp_path / "s.jsonl", SENTENCES)
     assert CliRunner().invoke(cli, ["eval", str(corpus), "--min-recall", "0.9"]).exit_code == 1

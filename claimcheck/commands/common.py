@@ -101,3 +101,19 @@ def write_output(text: str, output: str | None, color: bool | None = None) -> No
             sys.exit(EXIT_ERROR)
     else:
         click.echo(text, nl=False, color=color)
+
+
+def read_pages_or_exit(folder):
+    """The labelled page records under ``folder`` (``corpus/GUIDE.md``), with their sentences
+    labelled; or one line naming the folder and the problem, and exit 2."""
+    from claimcheck.train.corpus import read_corpus
+
+    try:
+        pages = read_corpus(folder)
+    except (OSError, ValueError, KeyError) as exc:
+        click.echo(f"{folder}: error: cannot read the corpus: {type(exc).__name__}: {exc} [CC930]", err=True)
+        sys.exit(EXIT_ERROR)
+    if not pages:
+        click.echo(f"{folder}: error: no page records (*.json) found [CC930]", err=True)
+        sys.exit(EXIT_ERROR)
+    return pages

@@ -1,7 +1,9 @@
-"""``claimcheck eval CORPUS.jsonl``: measure detection quality on labelled data.
+"""``claimcheck eval CORPUS``: measure detection quality on labelled data.
 
-For rule-pack authors and regulators validating claimcheck on their own data.
-The figures match ``shared/eval/evaluate.py``: see ``claimcheck.testing.measure``.
+For rule-pack authors and regulators validating claimcheck on their own data: a JSON-lines
+file of sentences or pages (the figures match ``shared/eval/evaluate.py``; see
+``claimcheck.testing.measure``), or a folder of labelled page records in the corpus format
+(``corpus/GUIDE.md``), read as ``train --cross-validate`` reads a fold, with the selected model.
 """
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ from pathlib import Path
 
 import click
 
-from claimcheck.commands.common import EXIT_ERROR, load_pack_or_exit, print_problems, model_option, rule_path_option
+from claimcheck.commands.common import (EXIT_ERROR, load_pack_or_exit, model_option, print_problems, read_pages_or_exit,
+                                        rule_path_option)
 
 
 def _sentence_report(scores, show: bool) -> list[str]:
@@ -54,8 +57,45 @@ def _by_rule_report(rows: list[dict], pages: bool) -> list[str]:
     return lines
 
 
+def _eval_folder(corpus, pack, show, json_path, min_recall, max_fpr, by_rule) -> None:
+    """``eval`` on a folder of page records: sentence and page figures as cross-validation
+    counts them for one fold, with the selected model (or none), then exit."""
+    from claimcheck.extract.learned import selected_model
+    from claimcheck.testing.measure import by_rule_in_sentences
+    from claimcheck.train.crossval import Tally, check_pages, tally_page
+
+    pages = read_pages_or_exit(corpus)
+    checked = list(check_pages(pages, selected_model(), pack))
+    tally = Tally()
+    for page, result in checked:
+        tally.add(tally_page(page, result))
+    figures = tally.figures()
+    count = figures["counts"]
+    ratio = lambda v: "-" if v is None else f"{v:.3f}"  # noqa: E731
+    lines = [f"{len(pages)} pages ({len({p.site for p in pages})} sites), {count['claim_sentences']} claim sentences, "
+             f"{count['compliant_sentences']} compliant",
+             f"recall     {ratio(figures['sentence_recall'])} ({tally.claims_found}/{tally.claims} claim sentences found)",
+             f"fpr        {ratio(figures['sentence_fpr'])} ({tally.false_alarms}/{tally.compliant} compliant sentences "
+             f"flagged)",
+             f"fail pages failed   {ratio(figures['fail_pages_failed'])} ({tally.fail_pages_failed}/{tally.fail_pages})",
+             f"pass pages failed   {ratio(figures['pass_pages_failed'])} ({tally.pass_pages_failed}/{tally.pass_pages})"]
+    if show:
+        lines.append("")
+        lines += [f"MISS  {pid}: {text[:160]}" for pid, text in tally.misses]
+        lines += [f"FALSE {pid}: {text[:160]}" for pid, text in tally.alarms]
+    data = {"corpus": corpus, "kind": "corpus", **figures}
+    if by_rule:
+        data["by_rule"] = by_rule_in_sentences(checked)
+        lines += _by_rule_report(data["by_rule"], pages=False)
+    click.echo("\n".join(lines))
+    if json_path:
+        Path(json_path).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    recall, fpr = figures["sentence_recall"] or 0.0, figures["sentence_fpr"] or 0.0
+    sys.exit(0 if recall >= min_recall and fpr <= max_fpr else 1)
+
+
 @click.command("eval")
-@click.argument("corpus", type=click.Path(dir_okay=False))
+@click.argument("corpus", type=click.Path())
 @click.option("--show", is_flag=True, help="List every miss and false alarm.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write the figures as JSON here.")
 @click.option("--min-recall", type=click.FloatRange(0, 1), default=0.0, help="Exit 1 below this recall.")
@@ -65,16 +105,20 @@ def _by_rule_report(rows: list[dict], pages: bool) -> list[str]:
 @rule_path_option
 @model_option
 def eval_command(corpus, show, json_path, min_recall, max_fpr, by_rule, rule_paths):
-    """Measure detection quality on a labelled JSONL corpus (sentences or pages).
+    """Measure detection quality on a labelled JSONL corpus (sentences or pages), or on a
+    folder of labelled page records (corpus/GUIDE.md).
 
     Sentences: {"id", "text", "label": "violation"|"compliant", "categories": [...]}.
     Pages: {"id", "text", "verdict": "fail"|"pass"}, judged by the document status.
+    A folder: every page checked whole; its sentences scored by the claims labelled in it.
     """
     from claimcheck.testing.measure import by_rule as rule_counts
     from claimcheck.testing.measure import check_corpus, read_corpus, score_pages, score_sentences
 
     pack = load_pack_or_exit(rule_paths)
     print_problems(pack.problems)
+    if Path(corpus).is_dir():
+        _eval_folder(corpus, pack, show, json_path, min_recall, max_fpr, by_rule)
     loaded = read_corpus(Path(corpus))
     if not hasattr(loaded, "items"):
         print_problems([loaded])

@@ -4,11 +4,10 @@ with site-grouped folds, against the rules alone."""
 from __future__ import annotations
 
 import json
-import sys
 
 import click
 
-from claimcheck.commands.common import EXIT_ERROR
+from claimcheck.commands.common import read_pages_or_exit
 
 
 def _table(report: dict) -> list[str]:
@@ -39,16 +38,7 @@ def _table(report: dict) -> list[str]:
 @click.option("--show", is_flag=True, help="With --cross-validate: list every miss and false alarm.")
 def train_command(corpus, output, folds, json_path, show):
     """Train the learned components on a labelled corpus (see corpus/GUIDE.md)."""
-    from claimcheck.train.corpus import read_corpus
-
-    try:
-        pages = read_corpus(corpus)
-    except (OSError, ValueError, KeyError) as exc:
-        click.echo(f"{corpus}: cannot read the corpus: {type(exc).__name__}: {exc}", err=True)
-        sys.exit(EXIT_ERROR)
-    if not pages:
-        click.echo(f"{corpus}: no page records (*.json) found", err=True)
-        sys.exit(EXIT_ERROR)
+    pages = read_pages_or_exit(corpus)
     if folds:
         from claimcheck.train.crossval import cross_validate
         report = cross_validate(pages, folds, progress=lambda line: click.echo(line, err=True))

@@ -132,20 +132,44 @@ def by_rule(corpus: Corpus, results) -> list[dict]:
     sentences (wrong); a page corpus counts every counted finding on failing pages (right) and on
     passing pages (wrong). An item counts once per rule and source, however many findings it has."""
     pages = corpus.kind == "pages"
-    counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    counts = RuleCounts()
     for item in corpus.items:
         result = results.get(item["id"])
         if result is None:
             continue
         right = item["verdict"] == "fail" if pages else item["label"] == "violation"
-        sources = {(f.code, finding_source(f)) for f in result.findings
-                   if f.severity in COUNTED and f.suppressed is None and (pages or f.scope == "claim")}
-        for key in sources:
-            counts[key][0 if right else 1] += 1
-    rows = [{"code": code, "source": source, "true_hits": right, "false_hits": wrong,
-             "precision": round(_ratio(right, right + wrong), 3)}
-            for (code, source), (right, wrong) in counts.items()]
-    return sorted(rows, key=lambda row: (-row["false_hits"], row["precision"], row["code"], row["source"]))
+        counts.add(right, [f for f in result.findings if pages or f.scope == "claim"])
+    return counts.rows()
+
+
+def by_rule_in_sentences(checked_pages) -> list[dict]:
+    """``by_rule`` for labelled pages (``claimcheck.train.corpus``), item by item over their
+    sentences: a claim finding is right when the sentence it starts in is a labelled claim.
+    ``checked_pages``: (CorpusPage, DocumentResult) pairs."""
+    counts = RuleCounts()
+    for page, result in checked_pages:
+        claims = [f for f in result.findings if f.scope == "claim"]
+        for sentence in page.sentences:
+            counts.add(bool(sentence.categories), [f for f in claims if sentence.start <= f.start < sentence.end])
+    return counts.rows()
+
+
+class RuleCounts:
+    """(rule code, finding source) -> [items flagged rightly, items flagged wrongly]."""
+
+    def __init__(self):
+        self.counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+
+    def add(self, right: bool, findings) -> None:
+        for key in {(f.code, finding_source(f)) for f in findings
+                    if f.severity in COUNTED and f.suppressed is None}:
+            self.counts[key][0 if right else 1] += 1
+
+    def rows(self) -> list[dict]:
+        rows = [{"code": code, "source": source, "true_hits": right, "false_hits": wrong,
+                 "precision": round(_ratio(right, right + wrong), 3)}
+                for (code, source), (right, wrong) in self.counts.items()]
+        return sorted(rows, key=lambda row: (-row["false_hits"], row["precision"], row["code"], row["source"]))
 
 
 def score_pages(corpus: Corpus, results) -> dict:

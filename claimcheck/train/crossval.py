@@ -75,8 +75,9 @@ def tally_page(page: CorpusPage, result) -> Tally:
     return tally
 
 
-def check_pages(pages: list[CorpusPage], model: str | None):
-    """``check``'s results for ``pages`` with the built-in pack and ``model`` (``None``: rules alone)."""
+def check_pages(pages: list[CorpusPage], model: str | None, pack=None):
+    """``check``'s results for ``pages`` with ``pack`` (default: the built-in one) and ``model``
+    (``None``: rules alone)."""
     from claimcheck.extract.learned import select_model
     from claimcheck.pack.rulepack import load_pack
     from claimcheck.project.runner import check_sources
@@ -84,7 +85,7 @@ def check_pages(pages: list[CorpusPage], model: str | None):
     select_model(model)
     problems: list = []
     by_id = {page.id: page for page in pages}
-    for checked in check_sources((p.source() for p in pages), load_pack(), problems):
+    for checked in check_sources((p.source() for p in pages), pack or load_pack(), problems):
         yield by_id[checked.source.origin], checked.result
 
 
