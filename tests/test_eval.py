@@ -50,8 +50,8 @@ def test_sentence_figures_and_json(tmp_path):
 
 
 def test_by_rule_counts_each_rule_and_pattern_on_both_sides(tmp_path):
-    # A compliant sentence that a testimonial pattern reads as a claim: its rows carry the false hit.
-    flagged = {"id": "c3", "text": "Our clinic sees thousands of patients with stem cell questions about their knee pain.",
+    # A sentence labelled compliant that the rules read as a claim: its rows carry the false hit.
+    flagged = {"id": "c3", "text": "Thousands of patients have trusted our clinic with stem cells for knee pain.",
                "label": "compliant"}
     corpus = write(tmp_path / "s.jsonl", SENTENCES + [flagged])
     out = tmp_path / "figures.json"
@@ -96,8 +96,8 @@ def test_a_folder_of_page_records_is_scored_sentence_by_sentence(tmp_path):
     cure = "Our stem cell injections cure knee arthritis."
     _page_record(folder, "sells", "fail", f"Knee Clinic\n\n{cure} Book a free consultation today.\n", [cure])
     _page_record(folder, "informs", "pass", "Bone marrow transplants treat leukemia. Risks include infection "
-                 "and graft-versus-host disease.\n\nOur clinic sees thousands of patients with stem cell "
-                 "questions about their knee pain.\n")
+                 "and graft-versus-host disease.\n\nThousands of patients have trusted our clinic with stem "
+                 "cells for knee pain.\n")
     out = tmp_path / "figures.json"
     result = CliRunner().invoke(cli, ["eval", str(folder), "--model", "none", "--by-rule", "--show",
                                       "--json", str(out)])
@@ -107,9 +107,9 @@ def test_a_folder_of_page_records_is_scored_sentence_by_sentence(tmp_path):
     assert data["kind"] == "corpus" and data["counts"]["claim_sentences"] == 1
     rows = {(row["code"], row["source"]): row for row in data["by_rule"]}
     assert rows[("CC102", "cure-words")]["true_hits"] == 1
-    # The testimonial pattern's hit on the informing page is a false alarm, named by its pattern.
+    # The testimonial pattern's hit on a sentence labelled compliant is a false alarm, named by its pattern.
     assert rows[("CC402", "patients-report")]["false_hits"] == 1
-    assert "FALSE informs: Our clinic sees thousands" in result.output
+    assert "FALSE informs: Thousands of patients have trusted" in result.output
     assert result.exit_code == 0
 
 
