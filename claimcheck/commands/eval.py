@@ -57,9 +57,9 @@ def _by_rule_report(rows: list[dict], pages: bool) -> list[str]:
     return lines
 
 
-def _eval_folder(corpus, pack, show, json_path, min_recall, max_fpr, by_rule) -> None:
-    """``eval`` on a folder of page records: sentence and page figures as cross-validation
-    counts them for one fold, with the selected model (or none), then exit."""
+def _folder_report(corpus, pack, show: bool, by_rule: bool) -> tuple[list[str], dict, float, float]:
+    """A folder of page records: sentence and page figures as cross-validation counts them for
+    one fold, with the selected model (or none). Returns (lines, figures, recall, FPR)."""
     from claimcheck.extract.learned import selected_model
     from claimcheck.testing.measure import by_rule_in_sentences
     from claimcheck.train.crossval import Tally, check_pages, tally_page
@@ -87,11 +87,34 @@ def _eval_folder(corpus, pack, show, json_path, min_recall, max_fpr, by_rule) ->
     if by_rule:
         data["by_rule"] = by_rule_in_sentences(checked)
         lines += _by_rule_report(data["by_rule"], pages=False)
-    click.echo("\n".join(lines))
-    if json_path:
-        Path(json_path).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    recall, fpr = figures["sentence_recall"] or 0.0, figures["sentence_fpr"] or 0.0
-    sys.exit(0 if recall >= min_recall and fpr <= max_fpr else 1)
+    return lines, data, figures["sentence_recall"] or 0.0, figures["sentence_fpr"] or 0.0
+
+
+def _file_report(corpus, pack, show: bool, by_rule: bool) -> tuple[list[str], dict, float, float]:
+    """A JSON-lines file of sentences or pages. Returns (lines, figures, recall, FPR); for pages,
+    failing pages that fail and honest pages that fail stand for recall and FPR."""
+    from claimcheck.testing.measure import by_rule as rule_counts
+    from claimcheck.testing.measure import check_corpus, read_corpus, score_pages, score_sentences
+
+    loaded = read_corpus(Path(corpus))
+    if not hasattr(loaded, "items"):
+        print_problems([loaded])
+        sys.exit(EXIT_ERROR)
+    results = check_corpus(loaded, pack)
+    if loaded.kind == "pages":
+        scores = score_pages(loaded, results)
+        lines = _page_report(scores, show)
+        data = {"corpus": corpus, "kind": "pages", **scores}
+        recall, fpr = scores["fail_pages_failed"], scores["pass_pages_failed"]
+    else:
+        scores = score_sentences(loaded, results)
+        lines = _sentence_report(scores, show)
+        data = {"corpus": corpus, "kind": "sentences", **dataclasses.asdict(scores)}
+        recall, fpr = scores.recall, scores.false_positive_rate
+    if by_rule:
+        data["by_rule"] = rule_counts(loaded, results)
+        lines += _by_rule_report(data["by_rule"], loaded.kind == "pages")
+    return lines, data, recall, fpr
 
 
 @click.command("eval")
@@ -112,31 +135,10 @@ def eval_command(corpus, show, json_path, min_recall, max_fpr, by_rule, rule_pat
     Pages: {"id", "text", "verdict": "fail"|"pass"}, judged by the document status.
     A folder: every page checked whole; its sentences scored by the claims labelled in it.
     """
-    from claimcheck.testing.measure import by_rule as rule_counts
-    from claimcheck.testing.measure import check_corpus, read_corpus, score_pages, score_sentences
-
     pack = load_pack_or_exit(rule_paths)
     print_problems(pack.problems)
-    if Path(corpus).is_dir():
-        _eval_folder(corpus, pack, show, json_path, min_recall, max_fpr, by_rule)
-    loaded = read_corpus(Path(corpus))
-    if not hasattr(loaded, "items"):
-        print_problems([loaded])
-        sys.exit(EXIT_ERROR)
-    results = check_corpus(loaded, pack)
-    if loaded.kind == "pages":
-        scores = score_pages(loaded, results)
-        lines = _page_report(scores, show)
-        data = {"corpus": corpus, "kind": "pages", **scores}
-        recall, fpr = scores["fail_pages_failed"], scores["pass_pages_failed"]
-    else:
-        scores = score_sentences(loaded, results)
-        lines = _sentence_report(scores, show)
-        data = {"corpus": corpus, "kind": "sentences", **dataclasses.asdict(scores)}
-        recall, fpr = scores.recall, scores.false_positive_rate
-    if by_rule:
-        data["by_rule"] = rule_counts(loaded, results)
-        lines += _by_rule_report(data["by_rule"], loaded.kind == "pages")
+    report = _folder_report if Path(corpus).is_dir() else _file_report
+    lines, data, recall, fpr = report(corpus, pack, show, by_rule)
     click.echo("\n".join(lines))
     if json_path:
         Path(json_path).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
