@@ -13,8 +13,10 @@ import sys
 import click
 
 from claimcheck import __version__
+from claimcheck.runtime import interrupts
 
 EXIT_CLOSED_PIPE = 141  # 128 + SIGPIPE, as a shell reports a writer its reader left
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as other Unix tools exit on Ctrl-C
 
 COMMANDS = {
     "check": ("claimcheck.commands.check", "Check ad copy for problematic claims and grade each document."),
@@ -75,12 +77,20 @@ def cli():
 
 
 def main():
+    interrupts.watch()
     try:
         _run()
+        code = 0
     except SystemExit as exc:
-        _exit_without_teardown(exc.code)
-        raise
-    _exit_without_teardown(0)
+        code = exc.code
+    # The work is done: a Ctrl-C from here on only sets the status, and one that was
+    # swallowed on the way (runtime/interrupts.py) still does.
+    interrupts.hold()
+    if interrupts.came() and code != EXIT_INTERRUPTED:
+        click.echo("claimcheck: interrupted", err=True)
+        code = EXIT_INTERRUPTED
+    _exit_without_teardown(code)
+    sys.exit(code)
 
 
 def _exit_without_teardown(code) -> None:
@@ -117,7 +127,7 @@ def _run():
         cli.main(prog_name="claimcheck", standalone_mode=False)
     except (KeyboardInterrupt, click.exceptions.Abort):
         click.echo("claimcheck: interrupted", err=True)
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)

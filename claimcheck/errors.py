@@ -42,6 +42,8 @@ BAD_CONFIG = _problem_code("CC912", "invalid configuration (`.claimcheck.yaml`, 
 BAD_BASELINE = _problem_code("CC913", "unusable baseline file")
 CORRUPT_RECORD = _problem_code("CC914", "a corrupt WARC record or JSONL line (`scan`)")
 TIMED_OUT = _problem_code("CC915", "over the time budget (`--timeout`, 120 s a document or page by default)")
+WORKER_DIED = _problem_code("CC916", "the worker process checking the document died (a crash, or killed); "
+                                    "the run's other documents are checked")
 BAD_EVAL_CORPUS = _problem_code("CC930", "invalid evaluation corpus")
 
 

@@ -3,6 +3,7 @@ and exit status, byte for byte, as one process; Ctrl-C stops it cleanly; and the
 choice keeps small runs (a pre-commit hook's) in one process."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -92,6 +93,42 @@ def test_ctrl_c_stops_the_workers_and_exits_130(tmp_path):
     # Every process of the run's group, not only the workers seen at the start: the pool
     # replaces workers that die, and a replacement forked while the run stopped was left behind.
     assert not _processes_in_group(process.pid), "a worker outlived the run"
+
+
+# Run as `python -c`: the CLI, with a checking function that kills its own process on one
+# marked document, as a crash in native code or the out-of-memory killer would.
+KILLED_ON_MARKER = """
+import os, signal, sys
+from claimcheck.project import runner
+checked_batch = runner._check_batch
+def crashing(batch, *args, **kwargs):
+    if any("KILL-THIS-WORKER" in source.raw for source, _ in batch):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return checked_batch(batch, *args, **kwargs)
+runner._check_batch = crashing
+sys.argv[0] = "claimcheck"
+from claimcheck.cli import main
+main()
+"""
+
+
+def test_a_worker_that_dies_costs_only_its_own_document(tmp_path):
+    folder = tmp_path / "ads"
+    for index in range(40):
+        write(folder / f"ad-{index:02}.md", f"# Clinic {index}\n\n{VIOLATING_LINE}\n")
+    write(folder / "ad-13.md", f"{VIOLATING_LINE}\n\nKILL-THIS-WORKER\n")
+    env = {k: v for k, v in os.environ.items() if k != "CLAIMCHECK_JOBS"}
+    died = subprocess.run([sys.executable, "-c", KILLED_ON_MARKER, "check", "--isolated", "--format", "json",
+                           "--jobs", "2", folder], capture_output=True, text=True, env=env, timeout=600)
+    (folder / "ad-13.md").unlink()
+    rest = run("check", "--isolated", "--format", "json", "--jobs", "1", folder)
+    assert died.returncode == 2, died.stderr  # an input problem, not "findings found"
+    lines = died.stderr.splitlines()
+    assert len(lines) == 1 and "ad-13.md" in lines[0] and "killed by SIGKILL" in lines[0] and "CC916" in lines[0]
+    # The seven other documents of its chunk were checked again: every one is reported as alone.
+    reported, expected = json.loads(died.stdout), json.loads(rest.stdout)
+    assert [d["path"] for d in reported["documents"]] == [d["path"] for d in expected["documents"]]
+    assert reported["documents"] == expected["documents"] and len(expected["documents"]) == 39
 
 
 def _processes_in_group(group: int) -> list[int]:

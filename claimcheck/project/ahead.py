@@ -29,6 +29,7 @@ from typing import NamedTuple
 from claimcheck.errors import InputProblem
 from claimcheck.model import NormalizedText, Source
 from claimcheck.project.parallel import start_worker
+from claimcheck.runtime import interrupts
 
 # Seconds to wait, once the pipeline is built, for the normalizing process to finish the
 # document it is on. A document normalizes in about a millisecond; one that takes longer is
@@ -93,7 +94,8 @@ class NormalizingAhead:
             self._process = context.Process(target=_normalize_until_stopped, daemon=True,
                                             args=(sources, chunks, options, self._shared, self._stop, sender,
                                                   os.getpid()))
-            self._process.start()
+            with interrupts.held_while():
+                self._process.start()
             sender.close()  # so that the receiver sees the end if the process dies
         except OSError:  # no memory or no process to spare: the workers read everything
             self.close()

@@ -12,6 +12,11 @@ single process meets them (problems batch by batch, documents in input order, ea
 through the postprocess steps and grading), so the output is the same, byte for byte,
 with any number of workers.
 
+Each worker has a pipe of its own, and the parent hands out the chunks itself, so a
+worker that is killed (Ctrl-C, the kernel's out-of-memory killer, a crash in native
+code) holds nothing that another process waits on: Ctrl-C stops the run at once, and a
+worker's death costs only the document that caused it (``Scheduler``).
+
 Where processes cannot be forked (Windows; macOS, where forking a process that has
 loaded native libraries is unsafe), and for runs too small to repay the workers'
 start, the run stays in one process.
@@ -24,13 +29,17 @@ import os
 import signal
 import sys
 from array import array
+from collections import deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from multiprocessing.connection import wait
+from typing import NamedTuple
 
-from claimcheck.errors import InputProblem
+from claimcheck.errors import WORKER_DIED, InputProblem
 from claimcheck.grade import grade
 from claimcheck.model import NormalizedText
 from claimcheck.pack.rulepack import RulePack
+from claimcheck.runtime import interrupts
 
 # Characters of raw text below which "as many workers as cores" (--jobs 0) stays in one
 # process: forking and collecting cost tens of milliseconds, a pre-commit hook's few files
@@ -78,16 +87,19 @@ class Outcome:
 # (ahead.py), pack, options), set in the parent before the fork.
 _run: tuple | None = None
 
+# Chunks sent to a worker ahead of its answers: one to work on and one waiting in its pipe,
+# so that it never idles while the parent replays and renders.
+IN_FLIGHT = 2
+# Seconds a worker that was told to stop may take to exit before it is killed.
+STOP_WAIT = 2.0
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 def start_worker(parent: int) -> None:
-    # Ctrl-C reaches the whole process group; the parent stops the workers itself.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # And a worker never outlives the run: the pool replaces workers that die, so one forked
-    # while the parent was stopping them was left asleep on its queue for good. On Linux the
-    # kernel kills a worker whose parent (the thread that forked it) is gone.
+    interrupts.ignore_in_child()
+    # And a worker never outlives the run, even when the parent is killed outright: on Linux
+    # the kernel kills a worker whose parent (the thread that forked it) is gone.
     _die_with_parent()
     if os.getppid() != parent:  # the parent went before the request above was in place
         os._exit(1)
@@ -103,16 +115,24 @@ def _die_with_parent() -> None:
         pass  # no prctl: the parent's own shutdown is all there is
 
 
-def _check_chunk(task: tuple[int, tuple[int, int]]) -> list[Outcome]:
+class Task(NamedTuple):
+    """Sources ``first`` to ``end`` (exclusive); ``chunk`` names the chunk whose readings the
+    normalizing process may have done ahead (-1: none, a source retried on its own)."""
+
+    chunk: int
+    first: int
+    end: int
+
+
+def _check_task(task: Task) -> list[Outcome]:
     from claimcheck.project.ahead import read_one
     from claimcheck.project.runner import _check_batch
 
     sources, read_ahead, pack, options = _run
-    number, (first, end) = task
-    readings = read_ahead.chunk(number)
+    readings = read_ahead.chunk(task.chunk) if task.chunk >= 0 else []
     outcomes = []
-    for index in range(first, end):
-        done = index - first
+    for index in range(task.first, task.end):
+        done = index - task.first
         reading = readings[done] if done < len(readings) else read_one(sources[index], options)
         outcome = Outcome(read_problems=reading.problems)
         if reading.text is not None:
@@ -126,6 +146,151 @@ def _check_chunk(task: tuple[int, tuple[int, int]]) -> list[Outcome]:
                 outcome.checked = checked
         outcomes.append(outcome)
     return outcomes
+
+
+def _serve(connection, parent: int) -> None:
+    """A worker's life: check each task that comes down its pipe and send back the outcomes,
+    until told to stop (None) or the parent is gone."""
+    start_worker(parent)
+    while True:
+        try:
+            task = connection.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        connection.send(_check_task(task))
+
+
+class Worker:
+    """One forked process with a pipe of its own. No lock or queue is shared between the
+    workers, so killing one (Ctrl-C, or the kernel) can never leave another, or the parent,
+    waiting on something the dead one held."""
+
+    def __init__(self, context):
+        self.connection, self._theirs = context.Pipe(duplex=True)
+        self.tasks: deque[Task] = deque()  # sent and not yet answered, in the order sent
+        self.process = context.Process(target=_serve, daemon=True, args=(self._theirs, os.getpid()))
+
+    def start(self) -> None:
+        try:
+            with interrupts.held_while():
+                self.process.start()
+        finally:
+            self._theirs.close()  # so that this end reads end-of-file when the worker dies
+
+    def send(self, task: Task) -> None:
+        self.tasks.append(task)
+        try:
+            self.connection.send(task)
+        except OSError:
+            pass  # it died: reading its pipe finds that out, and its tasks are retried
+
+    def stop(self) -> None:
+        try:
+            self.connection.send(None)
+        except OSError:
+            pass  # gone already
+
+    def end(self, wait: float) -> None:
+        """Join the process, killing it unless it exits within ``wait`` seconds."""
+        if self.process.pid is not None:
+            self.process.join(wait)
+            if self.process.exitcode is None:
+                self.process.kill()
+                self.process.join()
+        self.connection.close()
+
+    def death(self) -> str:
+        """How the process ended, in words."""
+        self.process.join()
+        code = self.process.exitcode
+        if code is not None and code < 0:
+            try:
+                return f"killed by {signal.Signals(-code).name}"
+            except ValueError:
+                return f"killed by signal {-code}"
+        return f"exit status {code}"
+
+
+class Scheduler:
+    """Hands the tasks to the workers as they answer and gives back the outcomes in input
+    order. A worker that dies takes no one else with it: its tasks are retried one source
+    each in a new worker, and a source that kills a worker on its own becomes that source's
+    problem (CC916), so one hostile document costs its own result and nothing else."""
+
+    def __init__(self, tasks: list[Task], workers: int, context):
+        self._pending = deque(tasks)
+        self._answered: dict[int, tuple[int, list[Outcome]]] = {}  # first -> (end, outcomes)
+        self._context = context
+        self._hires = min(workers, len(tasks))
+        self._workers: list[Worker] = []
+
+    def outcomes(self, count: int) -> Iterator[Outcome]:
+        """The outcomes of sources 0 to ``count``, in order. The workers start with the first
+        and are stopped at the end, however it comes."""
+        finished = False
+        try:
+            for _ in range(self._hires):
+                self._hire()
+            first = 0
+            while first < count:
+                while first not in self._answered:
+                    self._collect(block=True)
+                first, outcomes = self._answered.pop(first)
+                yield from outcomes
+                self._collect(block=False)
+            for worker in self._workers:
+                worker.stop()
+            finished = True
+        finally:
+            # Ctrl-C, a reader gone, or an error: the workers are killed on the spot.
+            for worker in self._workers:
+                worker.end(STOP_WAIT if finished else 0)
+
+    def _hire(self) -> None:
+        worker = Worker(self._context)
+        self._workers.append(worker)  # before it starts, so that an interrupted start is stopped too
+        worker.start()
+        self._feed(worker)
+
+    def _feed(self, worker: Worker) -> None:
+        while len(worker.tasks) < IN_FLIGHT and self._pending:
+            worker.send(self._pending.popleft())
+
+    def _collect(self, block: bool) -> None:
+        """Read every answer that is ready (waiting for one when ``block``) and top up the
+        workers that gave them."""
+        interrupts.check()
+        busy = {worker.connection: worker for worker in self._workers if worker.tasks}
+        for connection in wait(list(busy), timeout=None if block else 0):
+            worker = busy[connection]
+            try:
+                outcomes = connection.recv()
+            except (EOFError, OSError):
+                self._bury(worker)
+                continue
+            task = worker.tasks.popleft()
+            self._answered[task.first] = (task.end, outcomes)
+            self._feed(worker)
+
+    def _bury(self, worker: Worker) -> None:
+        sources = _run[0]
+        how = worker.death()
+        self._workers.remove(worker)
+        worker.end(0)
+        # The oldest task sent was the one being checked; the others waited in the pipe.
+        killer, *unstarted = worker.tasks
+        retried = unstarted
+        if killer.end - killer.first == 1:
+            problem = InputProblem(sources[killer.first].origin, WORKER_DIED,
+                                   f"the process checking this document died ({how}); the others were checked")
+            self._answered[killer.first] = (killer.end, [Outcome(read_problems=[problem])])
+        else:
+            retried = [Task(-1, index, index + 1) for index in range(killer.first, killer.end)] + unstarted
+        self._pending.extendleft(reversed(retried))
+        if self._pending:
+            self._hire()
 
 
 def check_in_parallel(sources: list, pack: RulePack, problems: list[InputProblem], options, workers: int
@@ -145,20 +310,10 @@ def check_in_parallel(sources: list, pack: RulePack, problems: list[InputProblem
     finally:
         ahead.close()
     _run = (sources, read_ahead, pack, options)
-    pool = multiprocessing.get_context("fork").Pool(workers, initializer=start_worker, initargs=(os.getpid(),))
     try:
-        outcomes = (outcome for chunk in pool.imap(_check_chunk, enumerate(chunks)) for outcome in chunk)
-        yield from _replayed(zip(sources, outcomes), problems, options, BATCH_SIZE)
-        pool.close()
-        pool.join()
-    except BaseException:
-        # Ctrl-C, or a reader gone: the workers are killed first, so that the pool's own
-        # shutdown never waits on a worker caught halfway through sending a result.
-        for process in list(getattr(pool, "_pool", [])):
-            if process.is_alive():
-                process.kill()
-        pool.terminate()
-        raise
+        tasks = [Task(number, first, end) for number, (first, end) in enumerate(chunks)]
+        scheduler = Scheduler(tasks, workers, multiprocessing.get_context("fork"))
+        yield from _replayed(zip(sources, scheduler.outcomes(len(sources))), problems, options, BATCH_SIZE)
     finally:
         _run = None
         read_ahead.close()

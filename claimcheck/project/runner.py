@@ -25,6 +25,8 @@ from claimcheck.load.limits import (MAX_TEXT_CHARS, TimeBudgetExceeded, time_bud
 from claimcheck.model import DocumentResult, NormalizedText, Source
 from claimcheck.normalize import normalize
 from claimcheck.pack.rulepack import Rule, RulePack
+from claimcheck.runtime import interrupts
+
 
 @dataclass
 class CheckedDocument:
@@ -90,6 +92,7 @@ def check_sources(sources: Iterable[Source], pack: RulePack, problems: list[Inpu
 
     normalized = _normalized(sources, problems, options)
     while batch := list(islice(normalized, BATCH_SIZE)):
+        interrupts.check()
         build_pipeline(pack)  # built once (cached), and not on the first batch's time budget
         for checked in _check_batch(batch, pack, problems, options):
             # After the batch, never retried: a step may count what it sees (the baseline).
