@@ -100,6 +100,24 @@ def test_a_closed_pipe_ends_the_run_quietly_with_sigpipes_status(command):
     assert err == b""
 
 
+@pytest.mark.parametrize("fmt", ["json", "text"])
+def test_a_reader_that_leaves_after_the_first_line_ends_the_run_with_sigpipes_status(fmt):
+    """``claimcheck check | head -1`` on a report larger than a pipe holds: the reader goes
+    while the report is being written."""
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    process = subprocess.Popen([sys.executable, "-m", "claimcheck", "check", "--format", fmt, "fixtures"], cwd=ROOT,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout.readline()
+    process.stdout.close()
+    err = process.stderr.read()
+    assert process.wait(timeout=120) == 141, err
+    assert b"Traceback" not in err
+
+
 def test_show_settings_says_what_each_file_gets_and_checks_nothing(tmp_path, monkeypatch):
     import yaml
 

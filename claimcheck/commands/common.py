@@ -12,6 +12,8 @@ from claimcheck.errors import InputProblem
 from claimcheck.model import SEVERITIES
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+# Characters of a report written to standard output at a time (write_output).
+STDOUT_PIECE = 1 << 16
 
 fail_on_option = click.option(
     "--fail-on", type=click.Choice(SEVERITIES), default=None,
@@ -100,7 +102,15 @@ def write_output(text: str, output: str | None, color: bool | None = None) -> No
             click.echo(f"{output}: error: cannot write output: {exc.strerror or exc}", err=True)
             sys.exit(EXIT_ERROR)
     else:
-        click.echo(text, nl=False, color=color)
+        # In pieces of whole lines: CPython's text layer drops the rest of one large write that
+        # a signal cuts short, and SIGPIPE does when the reader goes (``check | head``), so the
+        # closed pipe went unnoticed and the run exited 1, not 141. A piece's colour codes
+        # stay whole (click strips them per piece), as no code spans a line's end.
+        start = 0
+        while start < len(text):
+            end = text.rfind("\n", start, start + STDOUT_PIECE) + 1 or start + STDOUT_PIECE
+            click.echo(text[start:end], nl=False, color=color)
+            start = end
 
 
 def read_pages_or_exit(folder):
