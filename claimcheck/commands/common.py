@@ -12,8 +12,6 @@ from claimcheck.errors import InputProblem
 from claimcheck.model import SEVERITIES
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-# Characters of a report written to standard output at a time (write_output).
-STDOUT_PIECE = 1 << 16
 
 fail_on_option = click.option(
     "--fail-on", type=click.Choice(SEVERITIES), default=None,
@@ -102,15 +100,30 @@ def write_output(text: str, output: str | None, color: bool | None = None) -> No
             click.echo(f"{output}: error: cannot write output: {exc.strerror or exc}", err=True)
             sys.exit(EXIT_ERROR)
     else:
-        # In pieces of whole lines: CPython's text layer drops the rest of one large write that
-        # a signal cuts short, and SIGPIPE does when the reader goes (``check | head``), so the
-        # closed pipe went unnoticed and the run exited 1, not 141. A piece's colour codes
-        # stay whole (click strips them per piece), as no code spans a line's end.
-        start = 0
-        while start < len(text):
-            end = text.rfind("\n", start, start + STDOUT_PIECE) + 1 or start + STDOUT_PIECE
-            click.echo(text[start:end], nl=False, color=color)
-            start = end
+        _write_stdout(text, color)
+
+
+def _write_stdout(text: str, color: bool | None) -> None:
+    """``text`` on standard output, every byte or a BrokenPipeError. Into a pipe or a file the
+    bytes go to the descriptor in a loop: Python's text layer over an unbuffered stream
+    (``PYTHONUNBUFFERED``, common in containers) drops the rest of a write the kernel takes
+    only in part, which is what a reader leaving mid-report (``check | head``) causes, so the
+    run went on to exit 1 instead of 141. A terminal, and anything without a descriptor (a
+    test's captured output), get click's echo, which knows consoles."""
+    stream = sys.stdout
+    try:
+        descriptor = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        descriptor = None
+    if descriptor is None or os.name != "posix" or stream.isatty():
+        click.echo(text, nl=False, color=color)
+        return
+    if not color:
+        text = click.unstyle(text)  # as click.echo does into a pipe or a file
+    data = memoryview(text.encode(stream.encoding or "utf-8", stream.errors or "strict"))
+    stream.flush()  # whatever was printed before stays before
+    while data:
+        data = data[os.write(descriptor, data):]
 
 
 def read_pages_or_exit(folder):
