@@ -305,3 +305,16 @@ def test_the_array_sentencizer_finds_the_starts_spacy_s_sentencizer_finds():
     differing = [text[:60] for text in texts
                  if ours(text).to_array([SENT_START]).tolist() != spacys(text).to_array([SENT_START]).tolist()]
     assert differing == []
+
+
+def test_a_lexicon_entry_with_near_needs_its_word_close_by_in_the_same_sentence():
+    def patterns(text):
+        return {t.entry for t in claims(text).terms if t.label == "PREDICATE"}
+
+    assert "for-good" in patterns("Our knee injections end the pain for good.")
+    assert "for-good" not in patterns("The injections left her blind for good.")
+    # "ended" is four tokens before "for good", but in the sentence before.
+    assert "for-good" not in patterns("The pain ended. Blind for good.")
+    # The near word is context, not part of the span: "end" stays the treat claim's own.
+    (term,) = [t for t in claims("Our knee injections end the pain for good.").terms if t.entry == "for-good"]
+    assert term.text == "for good"

@@ -125,8 +125,11 @@ class ModalityTagger:
             return True
         if cue.start < anchor.end and anchor.start < cue.end:
             # A hedge or frame wrapping the predicate applies ("may help", "emerging treatment");
-            # a negation sharing a word with it is the predicate's own ("there are no" / "no side effects").
-            return spec.category != "negated" or (cue.start <= anchor.start and anchor.end <= cue.end)
+            # a negation sharing a word with it is the predicate's own ("there are no" / "no side
+            # effects"), unless it runs on past the predicate to deny its object ("the FDA has
+            # approved no exosome product": "has approved no").
+            return (spec.category != "negated" or (cue.start <= anchor.start and anchor.end <= cue.end)
+                    or anchor.start < cue.start and anchor.end < cue.end)
         scope = spec.max_scope
         forward = cue.end <= anchor.start
         if forward and spec.direction in ("forward", "bidirectional"):

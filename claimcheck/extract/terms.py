@@ -10,7 +10,11 @@ longest match wins ("no risk of rejection" over "no risk"). Token patterns
 that are plain word alternations become phrases (``extract.patterns``); those
 that need particular words run only on the sentences that contain them.
 Conditions are also found in hashtags ("#kneepain"). The tokenized phrases
-come from the compiled cache when this pack version has been seen before.
+come from the compiled cache when this pack version has been seen before. A
+lexicon entry with ``near`` keeps only the matches that have one of its words
+close by in their sentence; those words are context and stay out of the span, so
+"for good" after "end your pain" is a cure promise and does not take "end" from
+the claim beside it.
 """
 from __future__ import annotations
 
@@ -71,13 +75,23 @@ class TermMatcher:
         self.keys: dict[int, tuple[str, str, str]] = {nlp.vocab.strings.add(item.key): names
                                                        for names, item in compiled}
         self.matchers = PatternMatchers(nlp.vocab, [item for _, item in compiled])
+        # Entries whose matches need a word near them (the lexicon's "near"): match key ->
+        # (the words' LOWER hashes, tokens before, tokens after).
+        strings = nlp.vocab.strings
+        self.near: dict[int, tuple[frozenset[int], int, int]] = {
+            strings.add(f"{entry.label.upper()}|{entry.cls}|{entry.id}"): (
+                frozenset(strings.add(word.lower()) for word in entry.near["words"]),
+                entry.near.get("before", 0), entry.near.get("after", 0))
+            for entry in pack.lexicon if entry.near}
 
     def __call__(self, doc):
         # Matches are sifted as (start, end, label, class, entry); only the kept ones become
         # spans (a Span reads three tokens of its doc when it is made).
         found: dict[str, list[tuple]] = defaultdict(list)
-        keys = self.keys
+        keys, near = self.keys, self.near
         for match_id, start, end in self.matchers(doc):
+            if match_id in near and not _has_word_near(doc, start, end, *near[match_id]):
+                continue
             label, cls, entry = keys[match_id]
             found[label].append((start, end, label, cls, entry))
         kept = []
@@ -95,6 +109,23 @@ class TermMatcher:
         set_spans(doc, SPANS_KEY, [Span(doc, start, end, label=label, kb_id=cls, span_id=entry)
                                    for start, end, label, cls, entry in kept])
         return doc
+
+
+def _has_word_near(doc, start: int, end: int, words: frozenset[int], before: int, after: int) -> bool:
+    """Whether one of ``words`` (LOWER hashes) stands within ``before`` tokens before
+    ``doc[start:end]`` or ``after`` tokens after it, without crossing a sentence start."""
+    for index in range(start - 1, max(start - before, 0) - 1, -1):
+        if doc[index + 1].is_sent_start:  # doc[index] ends the sentence before
+            break
+        if doc[index].lower in words:
+            return True
+    for index in range(end, min(end + after, len(doc))):
+        token = doc[index]
+        if token.is_sent_start:
+            break
+        if token.lower in words:
+            return True
+    return False
 
 
 def longest_first(matches: list[tuple]) -> list[tuple]:

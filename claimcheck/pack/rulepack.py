@@ -85,6 +85,8 @@ class LexiconEntry:
     case_sensitive: list[str]
     patterns: list[list[dict]]
     path: str
+    # Context a match needs: {"words": [...], "before": n, "after": n} (the lexicon schema's "near").
+    near: dict | None = None
 
 
 @dataclass
@@ -333,7 +335,8 @@ def _read_pack(directories: tuple[str, ...], extra_kb: tuple[str, ...], jurisdic
                          problems):
                 continue
             lexicon.append(LexiconEntry(entry["id"], data["label"], entry["class"], entry.get("phrases", []),
-                                        entry.get("case_sensitive", []), entry.get("patterns", []), str(path)))
+                                        entry.get("case_sensitive", []), entry.get("patterns", []), str(path),
+                                        entry.get("near")))
 
     cues: list[Cue] = []
     precedence: list[str] = []
