@@ -109,7 +109,9 @@ def test_a_folder_of_page_records_is_scored_sentence_by_sentence(tmp_path):
     assert rows[("CC102", "cure-words")]["true_hits"] == 1
     # The testimonial pattern's hit on a sentence labelled compliant is a false alarm, named by its pattern.
     assert rows[("CC402", "patients-report")]["false_hits"] == 1
-    assert "FALSE informs: Thousands of patients have trusted" in result.output
+    # Listed with the rule and pattern that flagged it, for the author who would mend it.
+    assert ("FALSE informs [CC101:patients-report,CC402:patients-report]: Thousands of patients have trusted"
+            in result.output)
     assert result.exit_code == 0
 
 

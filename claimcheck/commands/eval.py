@@ -82,7 +82,7 @@ def _folder_report(corpus, pack, show: bool, by_rule: bool) -> tuple[list[str], 
     if show:
         lines.append("")
         lines += [f"MISS  {pid}: {text[:160]}" for pid, text in tally.misses]
-        lines += [f"FALSE {pid}: {text[:160]}" for pid, text in tally.alarms]
+        lines += [f"FALSE {pid} [{','.join(flagged_by)}]: {text[:160]}" for pid, text, flagged_by in tally.alarms]
     data = {"corpus": corpus, "kind": "corpus", **figures}
     if by_rule:
         data["by_rule"] = by_rule_in_sentences(checked)

@@ -47,7 +47,8 @@ def train_command(corpus, output, folds, json_path, show):
             tally = report["rules+model"]["overall_tally"]
             click.echo("")
             click.echo("\n".join(f"MISS  {pid}: {text[:160]}" for pid, text in tally.misses))
-            click.echo("\n".join(f"FALSE {pid}: {text[:160]}" for pid, text in tally.alarms))
+            click.echo("\n".join(f"FALSE {pid} [{','.join(flagged_by)}]: {text[:160]}"
+                                  for pid, text, flagged_by in tally.alarms))
         if json_path:
             for setting in ("rules", "rules+model"):
                 report[setting].pop("overall_tally")

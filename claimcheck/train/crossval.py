@@ -51,8 +51,14 @@ class Tally:
 
 
 def tally_page(page: CorpusPage, result) -> Tally:
+    """One page's counts. A false alarm is kept as (page id, sentence, what flagged it: each
+    finding's rule and source, "CC401:success-rate"), so that a rule author sees which pattern
+    to mend."""
+    from claimcheck.testing.measure import finding_source
+
     tally = Tally()
-    starts = [f.start for f in result.findings if f.scope == "claim" and f.severity in COUNTED]
+    counted = [f for f in result.findings if f.scope == "claim" and f.severity in COUNTED]
+    starts = [f.start for f in counted]
     for sentence in page.sentences:
         hit = any(sentence.start <= s < sentence.end for s in starts)
         if sentence.categories:
@@ -64,7 +70,9 @@ def tally_page(page: CorpusPage, result) -> Tally:
             tally.compliant += 1
             tally.false_alarms += hit
             if hit:
-                tally.alarms.append((page.id, sentence.text))
+                flagged_by = sorted({f"{f.code}:{finding_source(f)}" for f in counted
+                                     if sentence.start <= f.start < sentence.end})
+                tally.alarms.append((page.id, sentence.text, flagged_by))
     failed = result.status == "fail"
     if page.verdict == "fail":
         tally.fail_pages += 1
