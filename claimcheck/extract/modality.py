@@ -129,7 +129,7 @@ class ModalityTagger:
             # effects"), unless it runs on past the predicate to deny its object ("the FDA has
             # approved no exosome product": "has approved no").
             return (spec.category != "negated" or (cue.start <= anchor.start and anchor.end <= cue.end)
-                    or anchor.start < cue.start and anchor.end < cue.end)
+                    or (anchor.start < cue.start and anchor.end < cue.end))
         scope = spec.max_scope
         forward = cue.end <= anchor.start
         if forward and spec.direction in ("forward", "bidirectional"):

@@ -43,6 +43,11 @@ def hashtag_forms(terms: list[str]) -> list[str]:
     return [form for form in dict.fromkeys(forms) if form not in terms]
 
 
+def match_key(label: str, cls: str, entry: str) -> str:
+    """The matchers' key for one term: what it is, its class or kb id, and its entry."""
+    return f"{label}|{cls}|{entry}"
+
+
 def compile_terms(nlp, pack) -> list[tuple[tuple[str, str, str], CompiledPatterns]]:
     """Every term of the knowledge base and the lexicon, tokenized: ((label, class, entry id),
     its patterns) in a fixed order."""
@@ -50,7 +55,8 @@ def compile_terms(nlp, pack) -> list[tuple[tuple[str, str, str], CompiledPattern
     compiled = []
 
     def add(label, cls, entry, phrases=(), exact=(), patterns=()):
-        compiled.append(((label, cls, entry), compile_patterns(nlp, f"{label}|{cls}|{entry}", phrases, exact, patterns)))
+        compiled.append(((label, cls, entry), compile_patterns(nlp, match_key(label, cls, entry), phrases, exact,
+                                                               patterns)))
 
     for product in kb.products.values():
         add("PRODUCT", product["id"], product["id"], product.get("terms", []), patterns=product.get("patterns", []))
@@ -79,7 +85,7 @@ class TermMatcher:
         # (the words' LOWER hashes, tokens before, tokens after).
         strings = nlp.vocab.strings
         self.near: dict[int, tuple[frozenset[int], int, int]] = {
-            strings.add(f"{entry.label.upper()}|{entry.cls}|{entry.id}"): (
+            strings.add(match_key(entry.label.upper(), entry.cls, entry.id)): (
                 frozenset(strings.add(word.lower()) for word in entry.near["words"]),
                 entry.near.get("before", 0), entry.near.get("after", 0))
             for entry in pack.lexicon if entry.near}
