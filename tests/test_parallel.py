@@ -131,6 +131,41 @@ def test_a_worker_that_dies_costs_only_its_own_document(tmp_path):
     assert reported["documents"] == expected["documents"] and len(expected["documents"]) == 39
 
 
+# Run as `python -c`: the CLI, with a checking function that hangs on one marked document
+# with the alarm blocked, as native code that never returns to Python would.
+STUCK_ON_MARKER = """
+import signal, sys, time
+from claimcheck.project import runner
+checked_batch = runner._check_batch
+def stuck(batch, *args, **kwargs):
+    if any("HANG-THIS-WORKER" in source.raw for source, _ in batch):
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+        time.sleep(600)
+    return checked_batch(batch, *args, **kwargs)
+runner._check_batch = stuck
+sys.argv[0] = "claimcheck"
+from claimcheck.cli import main
+main()
+"""
+
+
+def test_a_worker_stuck_past_its_time_budget_is_killed_and_its_document_is_over_budget(tmp_path):
+    folder = tmp_path / "ads"
+    for index in range(3):
+        write(folder / f"ad-{index}.md", f"# Clinic {index}\n\n{VIOLATING_LINE}\n")
+    write(folder / "ad-1.md", f"{VIOLATING_LINE}\n\nHANG-THIS-WORKER\n")
+    env = {k: v for k, v in os.environ.items() if k != "CLAIMCHECK_JOBS"}
+    started = time.monotonic()
+    stuck = subprocess.run([sys.executable, "-c", STUCK_ON_MARKER, "check", "--isolated", "--format", "json",
+                            "--jobs", "2", "--timeout", "1", folder], capture_output=True, text=True, env=env,
+                           timeout=300)
+    assert time.monotonic() - started < 120  # not the 600 s the document would hang
+    assert stuck.returncode == 2, stuck.stderr
+    lines = stuck.stderr.splitlines()
+    assert len(lines) == 1 and "ad-1.md" in lines[0] and "CC915" in lines[0], lines
+    assert [Path(d["path"]).name for d in json.loads(stuck.stdout)["documents"]] == ["ad-0.md", "ad-2.md"]
+
+
 def _processes_in_group(group: int) -> list[int]:
     """The live processes (not zombies) whose process group is ``group``."""
     found = []

@@ -15,7 +15,9 @@ with any number of workers.
 Each worker has a pipe of its own, and the parent hands out the chunks itself, so a
 worker that is killed (Ctrl-C, the kernel's out-of-memory killer, a crash in native
 code) holds nothing that another process waits on: Ctrl-C stops the run at once, and a
-worker's death costs only the document that caused it (``Scheduler``).
+worker's death costs only the document that caused it (``Scheduler``). A worker stuck
+far past its time budget, where its own alarm cannot reach (native code that never
+returns to Python), is killed the same way, and its document is over the budget.
 
 Where processes cannot be forked (Windows; macOS, where forking a process that has
 loaded native libraries is unsafe), and for runs too small to repay the workers'
@@ -28,6 +30,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import time
 from array import array
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -35,8 +38,9 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from typing import NamedTuple
 
-from claimcheck.errors import WORKER_DIED, InputProblem
+from claimcheck.errors import TIMED_OUT, WORKER_DIED, InputProblem
 from claimcheck.grade import grade
+from claimcheck.load.limits import timed_out_message
 from claimcheck.model import NormalizedText
 from claimcheck.pack.rulepack import RulePack
 from claimcheck.runtime import interrupts
@@ -92,6 +96,10 @@ _run: tuple | None = None
 IN_FLIGHT = 2
 # Seconds a worker that was told to stop may take to exit before it is killed.
 STOP_WAIT = 2.0
+# Seconds beyond a chunk's time budget (--timeout for reading and for checking each of its
+# documents) after which its worker is taken to be stuck where its own alarm cannot reach it
+# (native code that never returns to Python) and is killed.
+STUCK_GRACE = 5.0
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
@@ -170,6 +178,7 @@ class Worker:
     def __init__(self, context):
         self.connection, self._theirs = context.Pipe(duplex=True)
         self.tasks: deque[Task] = deque()  # sent and not yet answered, in the order sent
+        self.started: float | None = None  # when it took up the oldest of them (time.monotonic)
         self.process = context.Process(target=_serve, daemon=True, args=(self._theirs, os.getpid()))
 
     def start(self) -> None:
@@ -180,6 +189,8 @@ class Worker:
             self._theirs.close()  # so that this end reads end-of-file when the worker dies
 
     def send(self, task: Task) -> None:
+        if not self.tasks:
+            self.started = time.monotonic()
         self.tasks.append(task)
         try:
             self.connection.send(task)
@@ -201,6 +212,11 @@ class Worker:
                 self.process.join()
         self.connection.close()
 
+    def answered(self) -> Task:
+        """The oldest task is answered; the worker takes up the next, if it has one."""
+        self.started = time.monotonic() if len(self.tasks) > 1 else None
+        return self.tasks.popleft()
+
     def death(self) -> str:
         """How the process ended, in words."""
         self.process.join()
@@ -217,10 +233,13 @@ class Scheduler:
     """Hands the tasks to the workers as they answer and gives back the outcomes in input
     order. A worker that dies takes no one else with it: its tasks are retried one source
     each in a new worker, and a source that kills a worker on its own becomes that source's
-    problem (CC916), so one hostile document costs its own result and nothing else."""
+    problem (CC916), so one hostile document costs its own result and nothing else. A worker
+    far past its task's time budget is stuck where its own alarm cannot reach and is killed
+    the same way; the document it was stuck on is over the budget (CC915)."""
 
-    def __init__(self, tasks: list[Task], workers: int, context):
+    def __init__(self, tasks: list[Task], workers: int, context, budget: float | None = None):
         self._pending = deque(tasks)
+        self._budget = budget or None  # seconds a document may take to read, and again to check
         self._answered: dict[int, tuple[int, list[Outcome]]] = {}  # first -> (end, outcomes)
         self._context = context
         self._hires = min(workers, len(tasks))
@@ -263,19 +282,36 @@ class Scheduler:
         workers that gave them."""
         interrupts.check()
         busy = {worker.connection: worker for worker in self._workers if worker.tasks}
-        for connection in wait(list(busy), timeout=None if block else 0):
+        timeout = 0 if not block else self._until_overdue(busy.values())
+        for connection in wait(list(busy), timeout=timeout):
             worker = busy[connection]
             try:
                 outcomes = connection.recv()
             except (EOFError, OSError):
                 self._bury(worker)
                 continue
-            task = worker.tasks.popleft()
+            task = worker.answered()
             self._answered[task.first] = (task.end, outcomes)
             self._feed(worker)
+        if self._budget:
+            now = time.monotonic()
+            for worker in [w for w in busy.values() if w in self._workers and w.tasks]:
+                if now >= self._deadline(worker):
+                    self._bury(worker, stuck=True)
 
-    def _bury(self, worker: Worker) -> None:
+    def _deadline(self, worker: Worker) -> float:
+        task = worker.tasks[0]
+        return worker.started + 2 * self._budget * (task.end - task.first) + self._budget + STUCK_GRACE
+
+    def _until_overdue(self, workers) -> float | None:
+        """Seconds until the first of ``workers`` is overdue (None: no budget, wait for ever)."""
+        deadlines = [self._deadline(worker) for worker in workers] if self._budget else []
+        return max(0.0, min(deadlines) - time.monotonic()) if deadlines else None
+
+    def _bury(self, worker: Worker, stuck: bool = False) -> None:
         sources = _run[0]
+        if stuck:
+            worker.process.kill()
         how = worker.death()
         self._workers.remove(worker)
         worker.end(0)
@@ -283,8 +319,12 @@ class Scheduler:
         killer, *unstarted = worker.tasks
         retried = unstarted
         if killer.end - killer.first == 1:
-            problem = InputProblem(sources[killer.first].origin, WORKER_DIED,
-                                   f"the process checking this document died ({how}); the others were checked")
+            origin = sources[killer.first].origin
+            if stuck:
+                problem = InputProblem(origin, TIMED_OUT, timed_out_message(self._budget))
+            else:
+                problem = InputProblem(origin, WORKER_DIED,
+                                       f"the process checking this document died ({how}); the others were checked")
             self._answered[killer.first] = (killer.end, [Outcome(read_problems=[problem])])
         else:
             retried = [Task(-1, index, index + 1) for index in range(killer.first, killer.end)] + unstarted
@@ -312,7 +352,7 @@ def check_in_parallel(sources: list, pack: RulePack, problems: list[InputProblem
     _run = (sources, read_ahead, pack, options)
     try:
         tasks = [Task(number, first, end) for number, (first, end) in enumerate(chunks)]
-        scheduler = Scheduler(tasks, workers, multiprocessing.get_context("fork"))
+        scheduler = Scheduler(tasks, workers, multiprocessing.get_context("fork"), options.timeout)
         yield from _replayed(zip(sources, scheduler.outcomes(len(sources))), problems, options, BATCH_SIZE)
     finally:
         _run = None
