@@ -95,21 +95,26 @@ def test_ctrl_c_stops_the_workers_and_exits_130(tmp_path):
     assert not _processes_in_group(process.pid), "a worker outlived the run"
 
 
-# Run as `python -c`: the CLI, with a checking function that kills its own process on one
-# marked document, as a crash in native code or the out-of-memory killer would.
-KILLED_ON_MARKER = """
-import os, signal, sys
+# Run as `python -c`: the CLI, with a checking function that misbehaves on the batch holding
+# one marked document, as a crash in native code, the out-of-memory killer, or native code
+# that never returns to Python would.
+MISBEHAVING_CHECKER = """
+import os, signal, sys, time
 from claimcheck.project import runner
 checked_batch = runner._check_batch
-def crashing(batch, *args, **kwargs):
-    if any("KILL-THIS-WORKER" in source.raw for source, _ in batch):
-        os.kill(os.getpid(), signal.SIGKILL)
+def misbehaving(batch, *args, **kwargs):
+    if any({marker!r} in source.raw for source, _ in batch):
+        {action}
     return checked_batch(batch, *args, **kwargs)
-runner._check_batch = crashing
+runner._check_batch = misbehaving
 sys.argv[0] = "claimcheck"
 from claimcheck.cli import main
 main()
 """
+KILLED_ON_MARKER = MISBEHAVING_CHECKER.format(marker="KILL-THIS-WORKER", action="os.kill(os.getpid(), signal.SIGKILL)")
+# The alarm blocked: the worker's own time budget cannot stop it.
+STUCK_ON_MARKER = MISBEHAVING_CHECKER.format(
+    marker="HANG-THIS-WORKER", action="signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM}); time.sleep(600)")
 
 
 def test_a_worker_that_dies_costs_only_its_own_document(tmp_path):
@@ -129,24 +134,6 @@ def test_a_worker_that_dies_costs_only_its_own_document(tmp_path):
     reported, expected = json.loads(died.stdout), json.loads(rest.stdout)
     assert [d["path"] for d in reported["documents"]] == [d["path"] for d in expected["documents"]]
     assert reported["documents"] == expected["documents"] and len(expected["documents"]) == 39
-
-
-# Run as `python -c`: the CLI, with a checking function that hangs on one marked document
-# with the alarm blocked, as native code that never returns to Python would.
-STUCK_ON_MARKER = """
-import signal, sys, time
-from claimcheck.project import runner
-checked_batch = runner._check_batch
-def stuck(batch, *args, **kwargs):
-    if any("HANG-THIS-WORKER" in source.raw for source, _ in batch):
-        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
-        time.sleep(600)
-    return checked_batch(batch, *args, **kwargs)
-runner._check_batch = stuck
-sys.argv[0] = "claimcheck"
-from claimcheck.cli import main
-main()
-"""
 
 
 def test_a_worker_stuck_past_its_time_budget_is_killed_and_its_document_is_over_budget(tmp_path):
