@@ -89,7 +89,8 @@ def test_check_refuses_a_folder_that_is_not_a_model(tmp_path):
     assert damaged.exit_code == 2 and "not a claimcheck model" in damaged.output
 
 
-def _with_scores(text: str, sentence_scores: list[float], sells: float, category: str = "testimonial"):
+def _with_scores(text: str, sentence_scores: list[float], sells: float, category: str = "testimonial",
+                 fail: float = 0.5, thresholds: dict = THRESHOLDS):
     select_model(None)
     checked = check_text(text)
     analysis = checked.analysis
@@ -101,7 +102,7 @@ def _with_scores(text: str, sentence_scores: list[float], sells: float, category
         rows.append(row)
     labels = CATEGORIES + ("CLAIM",)
     matrix = numpy.array([[row[label] for label in labels] for row in rows])
-    analysis.learned = Learned("test-model", labels, THRESHOLDS, {"SELLS": sells, "FAIL": 0.5}, matrix)
+    analysis.learned = Learned("test-model", labels, thresholds, {"SELLS": sells, "FAIL": fail}, matrix)
     return checked, analysis
 
 
@@ -130,6 +131,48 @@ def test_a_page_that_informs_keeps_only_claims_in_its_own_voice(pack):
     assert not [f for f in evaluate(analysis, text, pack) if f.scope == "claim"]
     _, selling = _with_scores(text, [0.05], sells=0.9, category="unapproved-use")
     assert any(f.code == "CC101" for f in evaluate(selling, text, pack))
+
+
+PAGE_THRESHOLDS = {**THRESHOLDS, "clear_page": 0.1, "failing_page": 0.5}
+
+
+def _severities(text: str, fail: float, thresholds: dict = PAGE_THRESHOLDS, pack=None) -> list[tuple[str, str]]:
+    _, analysis = _with_scores(text, [0.9], sells=0.9, category="unapproved-use", fail=fail, thresholds=thresholds)
+    return [(f.code, f.severity) for f in evaluate(analysis, text, pack)]
+
+
+def test_a_page_read_as_compliant_holds_its_major_findings_for_review(pack):
+    hedged = "Our stem cell injections may help knee arthritis."  # rules: CC101 minor, CC303 major, CC304 minor
+    assert _severities(hedged, fail=0.3, pack=pack) == [("CC101", "minor"), ("CC303", "major"), ("CC304", "minor")]
+    assert _severities(hedged, fail=0.05, pack=pack) == [("CC101", "minor"), ("CC303", "minor"), ("CC304", "minor")]
+    _, analysis = _with_scores(hedged, [0.9], sells=0.9, category="unapproved-use", fail=0.05,
+                               thresholds=PAGE_THRESHOLDS)
+    held = next(f for f in evaluate(analysis, hedged, pack) if f.code == "CC303")
+    assert held.explanation["severity_reason"].startswith("lowered from major to minor: the page reads as "
+                                                          "compliant as a whole (learned FAIL 0.05, under 0.1)")
+    assert held.explanation["learned"]["page"]["FAIL"] == 0.05
+    # Critical findings never move.
+    approved = "Our stem cell treatment is FDA approved for knee arthritis."
+    assert ("CC201", "critical") in _severities(approved, fail=0.01, pack=pack)
+
+
+def test_a_page_read_as_failing_fails_on_its_minor_findings(pack):
+    hedged = "Our stem cell injections may help knee arthritis."
+    raised = _severities(hedged, fail=0.9, pack=pack)
+    assert raised == [("CC101", "major"), ("CC303", "major"), ("CC304", "major")]
+    _, analysis = _with_scores(hedged, [0.9], sells=0.9, category="unapproved-use", fail=0.9,
+                               thresholds=PAGE_THRESHOLDS)
+    finding = next(f for f in evaluate(analysis, hedged, pack) if f.code == "CC101")
+    # The rules' own reason stays, after the page's.
+    assert finding.explanation["severity_reason"].startswith("raised from minor to major: the page reads as failing")
+    assert "before that, lowered from" in finding.explanation["severity_reason"]
+
+
+def test_a_model_without_page_thresholds_leaves_the_rules_severities(pack):
+    hedged = "Our stem cell injections may help knee arthritis."
+    expected = [("CC101", "minor"), ("CC303", "major"), ("CC304", "minor")]
+    assert _severities(hedged, fail=0.01, thresholds=THRESHOLDS, pack=pack) == expected
+    assert _severities(hedged, fail=0.99, thresholds=THRESHOLDS, pack=pack) == expected
 
 
 def test_learned_findings_respect_the_knowledge_base_approved_uses(pack):

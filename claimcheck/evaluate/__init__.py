@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from claimcheck.evaluate.hits import Hit
-from claimcheck.evaluate.learned import keep_in_voice, learned_hits
+from claimcheck.evaluate.learned import keep_in_voice, learned_hits, weigh_by_page
 from claimcheck.extract import Analysis
 from claimcheck.model import SEVERITY_RANK, Finding, LineIndex
 from claimcheck.pack.rulepack import Rule, RulePack, severity_step_down
@@ -188,5 +188,7 @@ def evaluate(analysis: Analysis, raw: str, pack: RulePack, rules: Iterable[Rule]
             collect(rule, [hit])
     for rule in (r for r in active if r.scope == "document"):
         collect(rule, list(rule.check(analysis, findings)))
+    if analysis.learned is not None:
+        findings = weigh_by_page(findings, analysis)
     findings.sort(key=lambda f: (f.start, f.code))
     return findings

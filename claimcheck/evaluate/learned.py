@@ -13,6 +13,9 @@ Two things, both explained in each finding's ``explanation["learned"]``:
   (a hospital, registry, news story, study), or as far from failing, a rule's
   finding is kept only when the sentence classifier also reads its sentence as a claim.
   A text too short to be a page (``min_page_words``) has no voice to judge.
+- **The page as a whole** (``weigh_by_page``): on a page the page classifier reads as
+  clearly compliant, a major finding is held at minor (to review, not to fail); on one it
+  reads as failing, a minor finding counts as major. Critical findings never move.
 """
 from __future__ import annotations
 
@@ -51,6 +54,37 @@ def keep_in_voice(findings: list[Finding], analysis: Analysis) -> list[Finding]:
             finding.explanation["learned"] = _scores(learned, sentence)
             kept.append(finding)
     return kept
+
+
+def weigh_by_page(findings: list[Finding], analysis: Analysis) -> list[Finding]:
+    """Move findings between minor and major by how the page as a whole reads. A rule sees one
+    sentence; the page classifier reads them all, and two readers agree on nine verdicts in ten
+    where they split on which sentences to list. So one major finding on a page that reads as
+    clearly compliant (``FAIL`` under ``clear_page``) is held for review, and minor ones on a
+    page that reads as failing (``FAIL`` at least ``failing_page``) fail it. Models whose
+    meta.json names neither threshold leave every severity as the rules set it."""
+    learned = analysis.learned
+    if learned is None or not judges_voice(analysis):
+        return findings
+    fail = learned.page.get("FAIL")
+    clear, failing = learned.thresholds.get("clear_page"), learned.thresholds.get("failing_page")
+    if fail is None:
+        return findings
+    if clear is not None and fail < clear:
+        move, why = ("major", "minor"), f"the page reads as compliant as a whole (learned FAIL {fail:.2f}, under {clear})"
+    elif failing is not None and fail >= failing:
+        move, why = ("minor", "major"), f"the page reads as failing as a whole (learned FAIL {fail:.2f}, from {failing})"
+    else:
+        return findings
+    for finding in findings:
+        if finding.severity == move[0]:
+            finding.severity = move[1]
+            verb = "lowered" if move[1] == "minor" else "raised"
+            earlier = finding.explanation.get("severity_reason")
+            finding.explanation["severity_reason"] = (f"{verb} from {move[0]} to {move[1]}: {why}"
+                                                      + (f"; before that, {earlier}" if earlier else ""))
+            finding.explanation.setdefault("learned", _scores(learned, None))
+    return findings
 
 
 def judges_voice(analysis: Analysis) -> bool:
