@@ -168,6 +168,26 @@ def test_a_page_read_as_failing_fails_on_its_minor_findings(pack):
     assert "before that, lowered from" in finding.explanation["severity_reason"]
 
 
+SELLING_PAGE = ("Regenerative Wellness Center\n\nHome | Treatments | Book now\n\n"
+                "Our stem cell injections may help knee arthritis, back pain and COPD. Many of our patients "
+                "feel younger within weeks, and the cells can repair damaged tissue naturally. We treat "
+                "patients from all over the country with our own umbilical cord cells. Call today to book "
+                "your free consultation and ask about our monthly specials for new patients.\n")
+
+
+def test_explain_says_how_the_page_as_a_whole_moved_the_severities(shipped_model, tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text(SELLING_PAGE)
+    model = ("--model", str(shipped_model))
+    report = json.loads(invoke("explain", *model, "--format", "json", page).stdout)[0]
+    assert report["learned_page"]["scores"]["FAIL"] >= 0.5
+    assert report["learned_page"]["weighing"].startswith("minor findings count as major: the page reads as failing")
+    assert "learned: minor findings count as major" in invoke("explain", *model, page).stdout
+    ad = tmp_path / "ad.md"  # under 50 words: no page to weigh
+    ad.write_text("Our stem cell injections may help knee arthritis.\n")
+    assert json.loads(invoke("explain", *model, "--format", "json", ad).stdout)[0]["learned_page"]["weighing"] is None
+
+
 def test_a_model_without_page_thresholds_leaves_the_rules_severities(pack):
     hedged = "Our stem cell injections may help knee arthritis."
     expected = [("CC101", "minor"), ("CC303", "major"), ("CC304", "minor")]

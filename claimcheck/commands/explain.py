@@ -12,6 +12,7 @@ import sys
 import click
 
 from claimcheck.commands.common import EXIT_ERROR, load_pack_or_exit, model_option, print_problems, rule_path_option
+from claimcheck.evaluate.learned import page_weighing
 
 
 def _explain(checked, pack, trace) -> dict:
@@ -57,8 +58,11 @@ def _explain(checked, pack, trace) -> dict:
                           "learned_findings": [f"{f.code} {f.severity}: {f.message}" for f in in_sentence
                                                if "score" in f.explanation.get("learned", {})]})
     document = [f"{f.code} {f.severity}: {f.message}" for f in findings if f.scope == "document"]
+    weighing = page_weighing(analysis)
     page = ({"model": analysis.learned.model, "scores": analysis.learned.page,
-             "voice": "sells" if analysis.learned.sells() else "informs"} if analysis.learned is not None else None)
+             "voice": "sells" if analysis.learned.sells() else "informs",
+             "weighing": f"{weighing[0]} findings count as {weighing[1]}: {weighing[2]}" if weighing else None}
+            if analysis.learned is not None else None)
     return {"path": checked.result.path, "topic": analysis.topic, "learned_page": page, "sentences": sentences,
             "document_findings": document, "status": checked.result.status, "grade": checked.result.grade}
 
@@ -70,6 +74,8 @@ def _render_text(report: dict) -> str:
         page = report["learned_page"]
         lines.append(f"learned: the page {page['voice']} "
                      f"({', '.join(f'{k} {v:.2f}' for k, v in page['scores'].items())}; model {page['model']})")
+        if page["weighing"]:
+            lines.append(f"learned: {page['weighing']}")
     lines.append("")
     for sentence in report["sentences"]:
         learned = sentence["learned"]

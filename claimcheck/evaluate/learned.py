@@ -56,34 +56,40 @@ def keep_in_voice(findings: list[Finding], analysis: Analysis) -> list[Finding]:
     return kept
 
 
-def weigh_by_page(findings: list[Finding], analysis: Analysis) -> list[Finding]:
-    """Move findings between minor and major by how the page as a whole reads. A rule sees one
-    sentence; the page classifier reads them all, and two readers agree on nine verdicts in ten
-    where they split on which sentences to list. So one major finding on a page that reads as
-    clearly compliant (``FAIL`` under ``clear_page``) is held for review, and minor ones on a
-    page that reads as failing (``FAIL`` at least ``failing_page``) fail it. Models whose
-    meta.json names neither threshold leave every severity as the rules set it."""
+def page_weighing(analysis: Analysis) -> tuple[str, str, str] | None:
+    """How the page as a whole moves severities: (from, to, why), or None when it moves none.
+    A rule sees one sentence; the page classifier reads them all, and two readers agree on nine
+    verdicts in ten where they split on which sentences to list. So on a page that reads as
+    clearly compliant (``FAIL`` under ``clear_page``) a major finding is held for review, and
+    on a page that reads as failing (``FAIL`` at least ``failing_page``) a minor one fails it.
+    Models whose meta.json names neither threshold leave every severity as the rules set it."""
     learned = analysis.learned
-    if learned is None or not judges_voice(analysis):
-        return findings
-    fail = learned.page.get("FAIL")
+    if learned is None or not judges_voice(analysis) or learned.page.get("FAIL") is None:
+        return None
+    fail = learned.page["FAIL"]
     clear, failing = learned.thresholds.get("clear_page"), learned.thresholds.get("failing_page")
-    if fail is None:
-        return findings
     if clear is not None and fail < clear:
-        move, why = ("major", "minor"), f"the page reads as compliant as a whole (learned FAIL {fail:.2f}, under {clear})"
-    elif failing is not None and fail >= failing:
-        move, why = ("minor", "major"), f"the page reads as failing as a whole (learned FAIL {fail:.2f}, from {failing})"
-    else:
+        return "major", "minor", f"the page reads as compliant as a whole (learned FAIL {fail:.2f}, under {clear})"
+    if failing is not None and fail >= failing:
+        return "minor", "major", f"the page reads as failing as a whole (learned FAIL {fail:.2f}, from {failing})"
+    return None
+
+
+def weigh_by_page(findings: list[Finding], analysis: Analysis) -> list[Finding]:
+    """Move findings between minor and major as ``page_weighing`` says; critical ones never move.
+    Each moved finding says why, after the reason the rules gave, if any."""
+    weighing = page_weighing(analysis)
+    if weighing is None:
         return findings
+    before, after, why = weighing
+    verb = "lowered" if after == "minor" else "raised"
     for finding in findings:
-        if finding.severity == move[0]:
-            finding.severity = move[1]
-            verb = "lowered" if move[1] == "minor" else "raised"
+        if finding.severity == before:
+            finding.severity = after
             earlier = finding.explanation.get("severity_reason")
-            finding.explanation["severity_reason"] = (f"{verb} from {move[0]} to {move[1]}: {why}"
+            finding.explanation["severity_reason"] = (f"{verb} from {before} to {after}: {why}"
                                                       + (f"; before that, {earlier}" if earlier else ""))
-            finding.explanation.setdefault("learned", _scores(learned, None))
+            finding.explanation.setdefault("learned", _scores(analysis.learned, None))
     return findings
 
 
