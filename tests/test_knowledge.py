@@ -17,6 +17,18 @@ def test_non_hematopoietic_products_are_not_an_approved_use_even_for_blood_cance
     assert KB.approved_use("leukemia", product="umbilical-cord-msc") is None
 
 
+def test_a_broad_cancer_beside_a_blood_cancer_is_the_transplant_use():
+    # "cord blood treats leukaemia and other cancers": the cancers a transplant treats
+    beside = KB.approved_conditions(["leukemia", "cancer"], product="umbilical-cord-blood")
+    assert set(beside) == {"leukemia", "cancer"}
+    assert beside["cancer"].entry_id == "hematopoietic-transplant"
+    # alone, or beside nothing the transplant use covers, it stays unapproved
+    assert KB.approved_conditions(["cancer"], product="umbilical-cord-blood") == {}
+    assert set(KB.approved_conditions(["cancer", "autism"], product="stem-cells-generic")) == set()
+    # a product the transplant use does not fit clears neither
+    assert KB.approved_conditions(["leukemia", "cancer"], product="exosomes") == {}
+
+
 def test_unapproved_conditions_and_licensed_products():
     assert KB.approved_use("osteoarthritis", product="stem-cells-generic") is None
     assert KB.approved_use("copd", procedures=["hematopoietic-transplant"]) is None

@@ -57,13 +57,8 @@ def claims_for(rule, analysis):
 
 def approved_conditions(kb, claim: Claim) -> dict:
     """condition id -> ApprovalMatch for the claim's conditions that are approved uses."""
-    found = {}
-    for condition in claim.conditions:
-        match = kb.approved_use(condition, product=claim.product,
-                                approved_products=claim.approved_products, procedures=claim.procedures)
-        if match is not None:
-            found[condition] = match
-    return found
+    return kb.approved_conditions(claim.conditions, product=claim.product,
+                                  approved_products=claim.approved_products, procedures=claim.procedures)
 
 
 def page_conditions_approved(kb, analysis, claim: Claim) -> list[str]:

@@ -111,8 +111,9 @@ def _approved_everywhere(analysis: Analysis, kb, terms) -> bool:
     products = [t.cls for t in terms if t.label == "PRODUCT"]
     approved = [t.cls for t in terms if t.label == "APPROVED"]
     procedures = [t.cls for t in terms if t.label == "PROCEDURE"]
-    return all(kb.approved_use(c, product=products[0] if products else None, approved_products=approved,
-                               procedures=procedures) is not None for c in conditions)
+    found = kb.approved_conditions(conditions, product=products[0] if products else None,
+                                   approved_products=approved, procedures=procedures)
+    return all(c in found for c in conditions)
 
 
 def _about_cell_products(analysis: Analysis, terms) -> bool:

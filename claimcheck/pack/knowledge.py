@@ -109,6 +109,26 @@ class KnowledgeBase:
                 return ApprovalMatch(use["id"], use.get("summary", ""), list(use.get("sources", [])))
         return None
 
+    def approved_conditions(self, conditions, *, product: str | None = None,
+                            approved_products: list[str] = (), procedures: list[str] = ()) -> dict:
+        """condition id -> ApprovalMatch for those of ``conditions`` that one claim names and that
+        are approved uses of what it names. A broad condition an approved use lists under
+        ``conditions_when_named`` counts too when the claim names a condition of that use beside
+        it: "cord blood treats leukaemia and some other cancers" means the cancers a transplant
+        treats, as "transplants treat cancer" does."""
+        found = {}
+        for condition in conditions:
+            match = self.approved_use(condition, product=product, approved_products=approved_products,
+                                      procedures=procedures)
+            if match is not None:
+                found[condition] = match
+        uses = {match.entry_id: match for match in found.values() if match.entry_id in self.approved_uses}
+        for condition in conditions:
+            for use_id, match in uses.items():
+                if condition not in found and condition in self.approved_uses[use_id].get("conditions_when_named", []):
+                    found[condition] = match
+        return found
+
     def product_fits_use(self, product: str | None, use: dict) -> bool:
         if not use.get("requires_hematopoietic_product"):
             return True
