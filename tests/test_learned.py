@@ -188,6 +188,20 @@ def test_explain_says_how_the_page_as_a_whole_moved_the_severities(shipped_model
     assert json.loads(invoke("explain", *model, "--format", "json", ad).stdout)[0]["learned_page"]["weighing"] is None
 
 
+def test_a_severity_the_user_set_is_not_moved_by_the_page(shipped_model, tmp_path):
+    page = tmp_path / "page.md"
+    page.write_text(SELLING_PAGE)
+
+    def severities(*options):
+        out = invoke("check", "--model", str(shipped_model), "--format", "json", *options, page).stdout
+        return {f["code"]: f["severity"] for f in json.loads(out)["documents"][0]["findings"]}
+
+    raised = severities()
+    assert raised["CC101"] == raised["CC304"] == "major"  # minor by the rules, raised by the page
+    kept = severities("--severity", "CC304=minor")
+    assert kept["CC304"] == "minor" and kept["CC101"] == "major"
+
+
 def test_a_model_without_page_thresholds_leaves_the_rules_severities(pack):
     hedged = "Our stem cell injections may help knee arthritis."
     expected = [("CC101", "minor"), ("CC303", "major"), ("CC304", "minor")]

@@ -189,6 +189,6 @@ def evaluate(analysis: Analysis, raw: str, pack: RulePack, rules: Iterable[Rule]
     for rule in (r for r in active if r.scope == "document"):
         collect(rule, list(rule.check(analysis, findings)))
     if analysis.learned is not None:
-        findings = weigh_by_page(findings, analysis)
+        findings = weigh_by_page(findings, analysis, fixed={r.code for r in active if r.severity_fixed})
     findings.sort(key=lambda f: (f.start, f.code))
     return findings

@@ -75,16 +75,17 @@ def page_weighing(analysis: Analysis) -> tuple[str, str, str] | None:
     return None
 
 
-def weigh_by_page(findings: list[Finding], analysis: Analysis) -> list[Finding]:
-    """Move findings between minor and major as ``page_weighing`` says; critical ones never move.
-    Each moved finding says why, after the reason the rules gave, if any."""
+def weigh_by_page(findings: list[Finding], analysis: Analysis, fixed: set[str] = frozenset()) -> list[Finding]:
+    """Move findings between minor and major as ``page_weighing`` says; critical ones never move,
+    nor those of the rules in ``fixed`` (a user's severity override). Each moved finding says
+    why, after the reason the rules gave, if any."""
     weighing = page_weighing(analysis)
     if weighing is None:
         return findings
     before, after, why = weighing
     verb = "lowered" if after == "minor" else "raised"
     for finding in findings:
-        if finding.severity == before:
+        if finding.severity == before and finding.code not in fixed:
             finding.severity = after
             earlier = finding.explanation.get("severity_reason")
             finding.explanation["severity_reason"] = (f"{verb} from {before} to {after}: {why}"

@@ -58,6 +58,9 @@ class Rule:
     escalations: list[dict] = field(default_factory=list)
     parameters: dict = field(default_factory=dict)
     enabled: bool = True
+    # Set by a user's severity override (project/selection.py): then nothing moves the severity,
+    # neither escalation nor hedging nor the page as a whole (evaluate/learned.weigh_by_page).
+    severity_fixed: bool = False
     check: object = None  # compiled by the kind
     # Where this rule's pack publishes its rule pages (pack.yaml ``docs-url``); None: nowhere,
     # so reports make no link to them (pack/docs.py ``help_uri``).

@@ -14,7 +14,7 @@
   configuration that names it, and a glob without ``/`` also against the file
   name; ``**`` crosses folders, ``*`` does not; a leading ``!`` negates.
 * ``severity`` overrides give every finding of a rule that one severity
-  (escalation and hedging no longer change it), as Vale's per-rule levels do.
+  (escalation, hedging and the page as a whole no longer change it), as Vale's per-rule levels do.
 * Rules from an extra rule pack run only on the files whose configuration
   (or the command line) names that pack.
 """
@@ -226,7 +226,7 @@ class RuleSelector:
                 continue
             severity = overrides.get(rule.code) or overrides.get(rule.name)
             if severity:
-                rule = replace(rule, severity=severity, hedged_severity=severity, escalations=[])
+                rule = replace(rule, severity=severity, hedged_severity=severity, escalations=[], severity_fixed=True)
             if not rule.enabled:  # off by default, selected by name: run it
                 rule = replace(rule, enabled=True)
             chosen.append(rule)
