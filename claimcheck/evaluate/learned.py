@@ -58,9 +58,9 @@ def keep_in_voice(findings: list[Finding], analysis: Analysis) -> list[Finding]:
 
 def page_weighing(analysis: Analysis) -> tuple[str, str, str] | None:
     """How the page as a whole moves severities: (from, to, why), or None when it moves none.
-    A rule sees one sentence; the page classifier reads them all, and two readers agree on nine
-    verdicts in ten where they split on which sentences to list. So on a page that reads as
-    clearly compliant (``FAIL`` under ``clear_page``) a major finding is held for review, and
+    A rule sees one sentence; the page classifier reads them all, and two readers agree on more
+    than nine verdicts in ten where they split on which sentences to list. So on a page that reads
+    as clearly compliant (``FAIL`` under ``clear_page``) a major finding is held for review, and
     on a page that reads as failing (``FAIL`` at least ``failing_page``) a minor one fails it.
     Models whose meta.json names neither threshold leave every severity as the rules set it."""
     learned = analysis.learned
