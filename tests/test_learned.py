@@ -136,7 +136,7 @@ def test_a_page_that_informs_keeps_only_claims_in_its_own_voice(pack):
 PAGE_THRESHOLDS = {**THRESHOLDS, "clear_page": 0.1, "failing_page": 0.5}
 
 
-def _severities(text: str, fail: float, thresholds: dict = PAGE_THRESHOLDS, pack=None) -> list[tuple[str, str]]:
+def _severities(text: str, fail: float, pack, thresholds: dict = PAGE_THRESHOLDS) -> list[tuple[str, str]]:
     _, analysis = _with_scores(text, [0.9], sells=0.9, category="unapproved-use", fail=fail, thresholds=thresholds)
     return [(f.code, f.severity) for f in evaluate(analysis, text, pack)]
 

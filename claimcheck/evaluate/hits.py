@@ -76,6 +76,6 @@ def page_conditions_approved(kb, analysis, claim: Claim) -> list[str]:
         return []
     named = sorted({c for other in analysis.claims if other.modality in ("asserted", "hedged")
                     for c in other.conditions if not kb.conditions[c].get("site")})
-    approved = all(kb.approved_use(c, product=claim.product, approved_products=claim.approved_products,
-                                   procedures=claim.procedures) is not None for c in named)
-    return named if named and approved else []
+    approved = kb.approved_conditions(named, product=claim.product, approved_products=claim.approved_products,
+                                      procedures=claim.procedures)
+    return named if named and len(approved) == len(named) else []

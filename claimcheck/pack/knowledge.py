@@ -122,11 +122,12 @@ class KnowledgeBase:
                                       procedures=procedures)
             if match is not None:
                 found[condition] = match
-        uses = {match.entry_id: match for match in found.values() if match.entry_id in self.approved_uses}
-        for condition in conditions:
-            for use_id, match in uses.items():
-                if condition not in found and condition in self.approved_uses[use_id].get("conditions_when_named", []):
-                    found[condition] = match
+        uses = [match for match in found.values() if match.entry_id in self.approved_uses]
+        for condition in (c for c in conditions if c not in found):
+            beside = next((match for match in uses
+                           if condition in self.approved_uses[match.entry_id].get("conditions_when_named", [])), None)
+            if beside is not None:
+                found[condition] = beside
         return found
 
     def product_fits_use(self, product: str | None, use: dict) -> bool:
