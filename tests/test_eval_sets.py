@@ -1,7 +1,8 @@
 """The regression sets (regression/): labelled sets that were tuned on, so they
 measure memory, not reading. Detection must not regress on them; the thresholds
 sit under today's figures. How detection carries over to unseen text is measured
-by site-grouped cross-validation over corpus/ and by first runs on new sets (README)."""
+by site-grouped cross-validation over corpus/ (README) and by first runs on new sets
+(docs/detection-record.md)."""
 from __future__ import annotations
 
 import pytest
