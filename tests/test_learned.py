@@ -136,18 +136,21 @@ def test_a_page_that_informs_keeps_only_claims_in_its_own_voice(pack):
 PAGE_THRESHOLDS = {**THRESHOLDS, "clear_page": 0.1, "failing_page": 0.5}
 
 
-def _severities(text: str, fail: float, pack, thresholds: dict = PAGE_THRESHOLDS) -> list[tuple[str, str]]:
+def _weighed(text: str, fail: float, pack, thresholds: dict = PAGE_THRESHOLDS) -> list:
+    """The findings of ``text`` as one selling sentence read as a claim, on a page whose FAIL is ``fail``."""
     _, analysis = _with_scores(text, [0.9], sells=0.9, category="unapproved-use", fail=fail, thresholds=thresholds)
-    return [(f.code, f.severity) for f in evaluate(analysis, text, pack)]
+    return evaluate(analysis, text, pack)
+
+
+def _severities(text: str, fail: float, pack, thresholds: dict = PAGE_THRESHOLDS) -> list[tuple[str, str]]:
+    return [(f.code, f.severity) for f in _weighed(text, fail, pack, thresholds)]
 
 
 def test_a_page_read_as_compliant_holds_its_major_findings_for_review(pack):
     hedged = "Our stem cell injections may help knee arthritis."  # rules: CC101 minor, CC303 major, CC304 minor
     assert _severities(hedged, fail=0.3, pack=pack) == [("CC101", "minor"), ("CC303", "major"), ("CC304", "minor")]
     assert _severities(hedged, fail=0.05, pack=pack) == [("CC101", "minor"), ("CC303", "minor"), ("CC304", "minor")]
-    _, analysis = _with_scores(hedged, [0.9], sells=0.9, category="unapproved-use", fail=0.05,
-                               thresholds=PAGE_THRESHOLDS)
-    held = next(f for f in evaluate(analysis, hedged, pack) if f.code == "CC303")
+    held = next(f for f in _weighed(hedged, fail=0.05, pack=pack) if f.code == "CC303")
     assert held.explanation["severity_reason"].startswith("lowered from major to minor: the page reads as "
                                                           "compliant as a whole (learned FAIL 0.05, under 0.1)")
     assert held.explanation["learned"]["page"]["FAIL"] == 0.05
@@ -160,9 +163,7 @@ def test_a_page_read_as_failing_fails_on_its_minor_findings(pack):
     hedged = "Our stem cell injections may help knee arthritis."
     raised = _severities(hedged, fail=0.9, pack=pack)
     assert raised == [("CC101", "major"), ("CC303", "major"), ("CC304", "major")]
-    _, analysis = _with_scores(hedged, [0.9], sells=0.9, category="unapproved-use", fail=0.9,
-                               thresholds=PAGE_THRESHOLDS)
-    finding = next(f for f in evaluate(analysis, hedged, pack) if f.code == "CC101")
+    finding = next(f for f in _weighed(hedged, fail=0.9, pack=pack) if f.code == "CC101")
     # The rules' own reason stays, after the page's.
     assert finding.explanation["severity_reason"].startswith("raised from minor to major: the page reads as failing")
     assert "before that, lowered from" in finding.explanation["severity_reason"]

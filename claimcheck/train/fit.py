@@ -42,8 +42,8 @@ THRESHOLDS = {
     "quiet_page": 0.3,   # a page scored below this for FAIL is held to its own voice too
     "min_page_words": 50,  # a shorter text (an ad line, a post) has no page voice to judge
     # How the page as a whole moves severities (evaluate/learned.weigh_by_page), chosen on the
-    # 1,682-page folds (README "The page as a whole"): under clear_page for FAIL a major finding
-    # is held at minor; from failing_page a minor one counts as major.
+    # 1,682-page folds (docs/detection-record.md, "The page as a whole"): under clear_page for
+    # FAIL a major finding is held at minor; from failing_page a minor one counts as major.
     "clear_page": 0.1,
     "failing_page": 0.5,
 }
