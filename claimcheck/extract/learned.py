@@ -431,8 +431,11 @@ class LearnedScorer:
             extra.append(self.keys.feature_key(VOICE_WORDS[sells]))
         step = self.meta.get("sentence_length_step")
         if step:  # ... and how long each sentence is
-            length_keys = [self.keys.feature_key(word) for word in LENGTH_WORDS]
-            extra.append(numpy.take(length_keys, numpy.minimum(keys.word_counts // step, len(LENGTH_WORDS) - 1)))
+            # uint64 from the start: a list of such keys made into an array would be float64,
+            # which cannot hold them.
+            length_keys = numpy.fromiter(map(self.keys.feature_key, LENGTH_WORDS), dtype=numpy.uint64,
+                                         count=len(LENGTH_WORDS))
+            extra.append(length_keys[numpy.minimum(keys.word_counts // step, len(LENGTH_WORDS) - 1)])
         sentence_bags = keys.sentence_bags(*extra)
         rows = _predict(self.sentences, sentence_bags) if len(sentence_bags[2]) \
             else numpy.zeros((0, len(self.categories)))
