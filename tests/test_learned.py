@@ -34,6 +34,9 @@ def test_a_claim_sentence_carries_its_categories_and_the_rest_are_compliant(page
     # the normalizer's, and once made the heading overlap the claim's first character).
     assert labelled["Renew Your Knees"] == []
     assert page.site == "knee-renew.example"
+    # Its length counts its words and the full stop, not the feature words it carries.
+    office = next(s for s in page.sentences if s.text.startswith("The procedure takes"))
+    assert office.length == 10 and len(office.words) > 10
 
 
 def test_sentences_carry_the_rules_feature_words(pages):
@@ -277,7 +280,8 @@ def test_the_scorer_reads_what_the_classifiers_were_trained_on_with_the_same_sco
             "Call 555-0100 today, today, today, today. Results vary (covid-19, ٣ visits, 10m² rooms); ask about "
             "the risks.")
     doc = nlp(make_doc(nlp, text))
-    _, sentence_words, page_words = classifier_inputs(doc)
+    inputs = classifier_inputs(doc)
+    sentence_words, page_words = inputs.sentence_words, inputs.page_words
     (keys, counts, lengths), (page_keys, _, _) = ClassifierKeys()(doc)
     assert len(lengths) == len(sentence_words) == 5
     assert 451 in keys.tolist()  # "acl", by its symbol id as a Doc of the word would have it
@@ -331,9 +335,55 @@ def test_a_model_trained_before_the_page_voice_is_scored_without_it(tmp_path):
 
     nlp, old = _shipped_model_without(tmp_path, "page_voice")
     doc = nlp(make_doc(nlp, "Our stem cell injections heal torn knee cartilage in weeks.\n\nBook a visit."))
-    _, sentence_words, _ = classifier_inputs(doc)
+    sentence_words = classifier_inputs(doc).sentence_words
     _, sentences, _ = load_model(str(old))
     expected = sentences.model.predict([Doc(nlp.vocab, words=words) for words in sentence_words])
+    assert numpy.array_equal(doc._.cc_learned.scores, expected)
+
+
+def _model_copy(model: Path, tmp_path, drop: str | None = None) -> Path:
+    """A copy of ``model`` whose meta.json lacks ``drop`` (as a model trained before that
+    setting has it)."""
+    import shutil
+
+    copy = tmp_path / f"copy-{drop}"
+    shutil.copytree(model, copy)
+    meta = json.loads((copy / "meta.json").read_text())
+    meta.pop(drop, None)
+    (copy / "meta.json").write_text(json.dumps(meta))
+    return copy
+
+
+@pytest.mark.parametrize("reads_length", [True, False])
+def test_the_sentence_classifier_reads_each_sentences_length_when_its_model_was_trained_to(
+        trained, tmp_path, reads_length):
+    """A model trained with ``sentence_length_step`` is scored with each sentence's length word
+    (one of a short and a long sentence); one without it in its meta.json, without."""
+    from spacy.tokens import Doc
+
+    from claimcheck.extract.learned import VOICE_WORDS, classifier_inputs, length_word, load_model
+    from claimcheck.extract.pipeline import build_pipeline, make_doc
+    from claimcheck.pack.rulepack import load_pack
+
+    meta = json.loads((trained / "meta.json").read_text())
+    assert meta["sentence_length_step"] == 5
+    model = trained if reads_length else _model_copy(trained, tmp_path, "sentence_length_step")
+    select_model(model)
+    try:
+        nlp = build_pipeline(load_pack())
+    finally:
+        select_model(None)
+    text = ("No downtime.\n\nOur stem cell injections, made in our own laboratory from your fat, heal the worn "
+            "cartilage of both knees and let you walk again without pain in a matter of weeks.")
+    doc = nlp(make_doc(nlp, text))
+    inputs = classifier_inputs(doc)
+    assert inputs.sentence_lengths == [3, 0, 34]  # the blank line between the blocks is a sentence of none
+    assert [length_word(n) for n in inputs.sentence_lengths] == ["_LEN_0_", "_LEN_0_", "_LEN_6_"]
+    _, sentences, pages = load_model(str(model))
+    sells = doc._.cc_learned.page["SELLS"] >= meta["thresholds"]["sells"]
+    extra = lambda n: [VOICE_WORDS[sells]] + ([length_word(n)] if reads_length else [])  # noqa: E731
+    expected = sentences.model.predict([Doc(nlp.vocab, words=words + extra(n))
+                                        for words, n in zip(inputs.sentence_words, inputs.sentence_lengths)])
     assert numpy.array_equal(doc._.cc_learned.scores, expected)
 
 
@@ -347,7 +397,7 @@ def test_a_model_trained_before_the_word_cap_counts_every_repeat(tmp_path):
 
     nlp, old = _shipped_model_without(tmp_path, "page_word_cap")
     doc = nlp(make_doc(nlp, "Our stem cell injections heal knees, knees, knees, knees and knees.\n\nBook a visit."))
-    _, _, page_words = classifier_inputs(doc)
+    page_words = classifier_inputs(doc).page_words
     _, _, pages = load_model(str(old))
     expected = pages.model.predict([Doc(nlp.vocab, words=page_words)])[0]
     assert page_words.count("knees") == 5

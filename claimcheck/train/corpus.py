@@ -30,6 +30,7 @@ class LabelledSentence:
     text: str
     categories: list[str]
     words: list[str] = field(default_factory=list)  # what the sentence classifier reads
+    length: int = 0  # its words, feature words not counted
 
 
 @dataclass
@@ -92,8 +93,10 @@ def read_corpus(folder: str | Path, ids: set[str] | None = None) -> list[CorpusP
         pages.append(page)
     from claimcheck.extract.learned import classifier_inputs
     for page, text, doc in analysed_docs(pages):
-        sentences, sentence_words, page.words = classifier_inputs(doc)
-        page.sentences = label_sentences(page, text, zip(sentences, sentence_words))
+        inputs = classifier_inputs(doc)
+        page.words = inputs.page_words
+        page.sentences = label_sentences(page, text, zip(inputs.sentences, inputs.sentence_words,
+                                                         inputs.sentence_lengths))
     return pages
 
 
@@ -111,10 +114,10 @@ def analysed_docs(pages: list[CorpusPage]):
 
 def label_sentences(page: CorpusPage, text, examples) -> list[LabelledSentence]:
     """The page's sentences as ``check`` cuts them, with the words the classifier reads and
-    the categories of the claim spans each overlaps. ``examples``: (sentence span, words)."""
+    the categories of the claim spans each overlaps. ``examples``: (sentence span, words, length)."""
     claims = page.claim_spans()
     labelled = []
-    for sentence, words in examples:
+    for sentence, words, length in examples:
         body = sentence.text.strip()
         if not body:
             continue
@@ -124,7 +127,8 @@ def label_sentences(page: CorpusPage, text, examples) -> list[LabelledSentence]:
         lead = len(sentence.text) - len(sentence.text.lstrip())
         first = sentence.start_char + lead
         start, end = text.raw_span(first, first + len(body))
-        labelled.append(LabelledSentence(start, end, body, categories_overlapping(claims, start, end), words))
+        labelled.append(LabelledSentence(start, end, body, categories_overlapping(claims, start, end), words,
+                                         length))
     return labelled
 
 

@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 from claimcheck import __version__
-from claimcheck.extract.learned import PAGE_WORD_CAP, VOICE_WORDS, cap_repeats
+from claimcheck.extract.learned import PAGE_WORD_CAP, SENTENCE_LENGTH_STEP, VOICE_WORDS, cap_repeats, length_word
 from claimcheck.train.corpus import CLAIM_CATEGORIES, CorpusPage
 
 CONFIGS = Path(__file__).with_name("configs")
@@ -61,7 +61,7 @@ def _sentence_docs(nlp, pages):
     for page in pages:
         for sentence in page.sentences:
             # The page's voice from its label; ``check`` takes it from the page classifier.
-            doc = Doc(nlp.vocab, words=sentence.words + [VOICE_WORDS[page.sells]])
+            doc = Doc(nlp.vocab, words=sentence.words + [VOICE_WORDS[page.sells], length_word(sentence.length)])
             doc.cats = {c: float(c in sentence.categories) for c in CLAIM_CATEGORIES}
             doc.cats[ANY_CLAIM] = float(bool(sentence.categories))
             yield doc
@@ -111,6 +111,7 @@ def train_model(pages: list[CorpusPage], out_dir: str | Path, quiet: bool = True
         "thresholds": THRESHOLDS,
         "page_voice": True,  # the sentence classifier reads extract/learned.VOICE_WORDS
         "page_word_cap": PAGE_WORD_CAP,  # the page classifier counts a word at most this often
+        "sentence_length_step": SENTENCE_LENGTH_STEP,  # the sentence classifier reads learned.length_word
         "corpus": {"pages": len(pages), "sentences": sum(len(p.sentences) for p in pages),
                    "sha256": corpus_digest(pages)},
     }
