@@ -240,7 +240,7 @@ PAGE_WORD_CAP = 3
 # its words' evidence, so a sentence's length moved its score whatever the sentence said; as a
 # word of its own, the classifier learns how much length should count. In site-grouped folds
 # (1,812 pages, two training seeds) it raised the sentence classifier's CLAIM AUC from 0.888
-# to 0.892 and from 0.885 to 0.889 (on selling pages 0.845 to 0.851 and 0.843 to 0.849). The
+# to 0.892 and from 0.885 to 0.889 (on selling pages 0.845 to 0.851 and 0.842 to 0.849). The
 # sentence's place on the page added less (0.889); the feature words of the sentence before
 # took away (0.885). Models trained before it (no "sentence_length_step" in their meta.json)
 # are scored without it.
