@@ -9,7 +9,7 @@ import numpy
 import pytest
 
 from claimcheck.evaluate import evaluate
-from claimcheck.extract.learned import Learned, select_model
+from claimcheck.extract.learned import SHIPPED_MODEL, Learned, select_model
 from claimcheck.train.corpus import folds_by_site, read_corpus
 from tests.clitools import invoke
 from tests.conftest import check_text
@@ -221,7 +221,6 @@ def test_learned_findings_respect_the_knowledge_base_approved_uses(pack):
 
 @pytest.fixture()
 def shipped_model():
-    from claimcheck.extract.learned import SHIPPED_MODEL
     select_model(SHIPPED_MODEL)
     yield SHIPPED_MODEL
     select_model(None)
@@ -265,8 +264,8 @@ def test_the_scorer_reads_what_the_classifiers_were_trained_on_with_the_same_sco
     and a sentence with a claim (feature words)."""
     from spacy.tokens import Doc
 
-    from claimcheck.extract.learned import (SHIPPED_MODEL, VOICE_WORDS, ClassifierKeys, cap_repeats,
-                                            classifier_inputs, load_model, selected_model)
+    from claimcheck.extract.learned import (VOICE_WORDS, ClassifierKeys, cap_repeats, classifier_inputs,
+                                            load_model, selected_model)
     from claimcheck.extract.pipeline import build_pipeline, make_doc
     from claimcheck.pack.rulepack import load_pack
 
@@ -303,24 +302,26 @@ def test_the_scorer_reads_what_the_classifiers_were_trained_on_with_the_same_sco
 
 
 
-def _shipped_model_without(tmp_path, key: str):
-    """A pipeline scoring with a copy of the shipped model whose meta.json lacks ``key`` (as a
-    model trained before that setting has it), and the copy's folder."""
+def _pipeline_with(model: Path, tmp_path, without: str | None = None):
+    """A pipeline scoring with ``model``, or with a copy of it whose meta.json lacks ``without``
+    (as a model trained before that setting has it), and the folder it scores with."""
     import shutil
 
-    from claimcheck.extract.learned import SHIPPED_MODEL, selected_model
+    from claimcheck.extract.learned import selected_model
     from claimcheck.extract.pipeline import build_pipeline
     from claimcheck.pack.rulepack import load_pack
 
-    old = tmp_path / "old-model"
-    shutil.copytree(SHIPPED_MODEL, old)
-    meta = json.loads((old / "meta.json").read_text())
-    del meta[key]
-    (old / "meta.json").write_text(json.dumps(meta))
+    if without:
+        copy = tmp_path / f"without-{without}"
+        shutil.copytree(model, copy)
+        meta = json.loads((copy / "meta.json").read_text())
+        del meta[without]
+        (copy / "meta.json").write_text(json.dumps(meta))
+        model = copy
     before = selected_model()
-    select_model(old)
+    select_model(model)
     try:
-        return build_pipeline(load_pack()), old
+        return build_pipeline(load_pack()), model
     finally:
         select_model(before)
 
@@ -333,25 +334,12 @@ def test_a_model_trained_before_the_page_voice_is_scored_without_it(tmp_path):
     from claimcheck.extract.learned import classifier_inputs, load_model
     from claimcheck.extract.pipeline import make_doc
 
-    nlp, old = _shipped_model_without(tmp_path, "page_voice")
+    nlp, old = _pipeline_with(SHIPPED_MODEL, tmp_path, without="page_voice")
     doc = nlp(make_doc(nlp, "Our stem cell injections heal torn knee cartilage in weeks.\n\nBook a visit."))
     sentence_words = classifier_inputs(doc).sentence_words
     _, sentences, _ = load_model(str(old))
     expected = sentences.model.predict([Doc(nlp.vocab, words=words) for words in sentence_words])
     assert numpy.array_equal(doc._.cc_learned.scores, expected)
-
-
-def _model_copy(model: Path, tmp_path, drop: str | None = None) -> Path:
-    """A copy of ``model`` whose meta.json lacks ``drop`` (as a model trained before that
-    setting has it)."""
-    import shutil
-
-    copy = tmp_path / f"copy-{drop}"
-    shutil.copytree(model, copy)
-    meta = json.loads((copy / "meta.json").read_text())
-    meta.pop(drop, None)
-    (copy / "meta.json").write_text(json.dumps(meta))
-    return copy
 
 
 @pytest.mark.parametrize("reads_length", [True, False])
@@ -362,17 +350,11 @@ def test_the_sentence_classifier_reads_each_sentences_length_when_its_model_was_
     from spacy.tokens import Doc
 
     from claimcheck.extract.learned import VOICE_WORDS, classifier_inputs, length_word, load_model
-    from claimcheck.extract.pipeline import build_pipeline, make_doc
-    from claimcheck.pack.rulepack import load_pack
+    from claimcheck.extract.pipeline import make_doc
 
     meta = json.loads((trained / "meta.json").read_text())
     assert meta["sentence_length_step"] == 5
-    model = trained if reads_length else _model_copy(trained, tmp_path, "sentence_length_step")
-    select_model(model)
-    try:
-        nlp = build_pipeline(load_pack())
-    finally:
-        select_model(None)
+    nlp, model = _pipeline_with(trained, tmp_path, without=None if reads_length else "sentence_length_step")
     text = ("No downtime.\n\nOur stem cell injections, made in our own laboratory from your fat, heal the worn "
             "cartilage of both knees and let you walk again without pain in a matter of weeks.")
     doc = nlp(make_doc(nlp, text))
@@ -395,7 +377,7 @@ def test_a_model_trained_before_the_word_cap_counts_every_repeat(tmp_path):
     from claimcheck.extract.learned import classifier_inputs, load_model
     from claimcheck.extract.pipeline import make_doc
 
-    nlp, old = _shipped_model_without(tmp_path, "page_word_cap")
+    nlp, old = _pipeline_with(SHIPPED_MODEL, tmp_path, without="page_word_cap")
     doc = nlp(make_doc(nlp, "Our stem cell injections heal knees, knees, knees, knees and knees.\n\nBook a visit."))
     page_words = classifier_inputs(doc).page_words
     _, _, pages = load_model(str(old))

@@ -248,9 +248,16 @@ SENTENCE_LENGTH_STEP = 5
 LENGTH_WORDS = tuple(f"_LEN_{steps}_" for steps in range(9))
 
 
+def length_steps(words, step: int = SENTENCE_LENGTH_STEP):
+    """Which of ``LENGTH_WORDS`` a sentence of ``words`` words reads (feature words not
+    counted): for one count, or for a numpy array of them at once."""
+    import numpy
+    return numpy.minimum(words // step, len(LENGTH_WORDS) - 1)
+
+
 def length_word(words: int, step: int = SENTENCE_LENGTH_STEP) -> str:
-    """The feature word for a sentence of ``words`` words (feature words not counted)."""
-    return LENGTH_WORDS[min(words // step, len(LENGTH_WORDS) - 1)]
+    """The feature word for a sentence of ``words`` words: what training adds to it."""
+    return LENGTH_WORDS[int(length_steps(words, step))]
 
 
 def cap_repeats(words: list[str], cap: int) -> list[str]:
@@ -413,11 +420,18 @@ class LearnedScorer:
     """Sets ``doc._.cc_learned``: one prediction for the sentences, one for the page."""
 
     def __init__(self, folder: str):
+        import numpy
+
         self.folder = folder
         self.meta, self.sentences, self.pages = load_model(folder)
         self.categories = self.sentences.labels
         self.page_labels = self.pages.labels
         self.keys = ClassifierKeys()
+        # The length words' keys, made once: uint64 from the start, since a list of such keys
+        # made into an array would be float64, which cannot hold them.
+        self.length_step = self.meta.get("sentence_length_step")
+        self.length_keys = numpy.fromiter(map(self.keys.feature_key, LENGTH_WORDS), dtype=numpy.uint64,
+                                          count=len(LENGTH_WORDS)) if self.length_step else None
 
     def __call__(self, doc):
         import numpy
@@ -429,13 +443,8 @@ class LearnedScorer:
         if self.meta.get("page_voice"):  # the sentence classifier reads whose voice the page is in
             sells = dict(zip(self.page_labels, page)).get("SELLS", 1.0) >= self.meta["thresholds"]["sells"]
             extra.append(self.keys.feature_key(VOICE_WORDS[sells]))
-        step = self.meta.get("sentence_length_step")
-        if step:  # ... and how long each sentence is
-            # uint64 from the start: a list of such keys made into an array would be float64,
-            # which cannot hold them.
-            length_keys = numpy.fromiter(map(self.keys.feature_key, LENGTH_WORDS), dtype=numpy.uint64,
-                                         count=len(LENGTH_WORDS))
-            extra.append(length_keys[numpy.minimum(keys.word_counts // step, len(LENGTH_WORDS) - 1)])
+        if self.length_step:  # ... and how long each sentence is
+            extra.append(self.length_keys[length_steps(keys.word_counts, self.length_step)])
         sentence_bags = keys.sentence_bags(*extra)
         rows = _predict(self.sentences, sentence_bags) if len(sentence_bags[2]) \
             else numpy.zeros((0, len(self.categories)))
