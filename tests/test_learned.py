@@ -302,6 +302,30 @@ def test_the_scorer_reads_what_the_classifiers_were_trained_on_with_the_same_sco
 
 
 
+def test_a_batch_of_docs_is_scored_as_each_doc_alone(tmp_path):
+    """The scorer reads a batch's bags in one call per classifier; each doc must get the scores
+    it gets alone, a doc without words included (its page scores are zeros, not the bias)."""
+    from claimcheck.extract.pipeline import make_doc
+
+    nlp, _ = _pipeline_with(SHIPPED_MODEL, tmp_path)
+    texts = ["Our stem cells regrow cartilage in every knee.", "", "   \n\n  ",
+             "Stem cell transplants treat leukemia. Ask your doctor about the risks.",
+             "FDA approved! No side effects. Book now."]
+    scorer = nlp.get_pipe("claimcheck_learned")
+    before = nlp.select_pipes(disable=["claimcheck_learned"])
+    try:
+        analysed = [nlp(make_doc(nlp, text)) for text in texts]
+    finally:
+        before.restore()
+    alone = [scorer(doc)._.cc_learned for doc in analysed]
+    together = [doc._.cc_learned for doc in scorer.pipe(analysed, batch_size=4)]
+    assert [learned.page for learned in together] == [learned.page for learned in alone]
+    assert all(numpy.array_equal(a.scores, b.scores) for a, b in zip(alone, together))
+    assert set(alone[1].page.values()) == {0.0} and alone[1].scores.shape[0] == 0
+    assert alone[0].scores.shape[0] == 1 and alone[3].scores.shape[0] == 2
+    assert alone[0].page != alone[3].page
+
+
 def _pipeline_with(model: Path, tmp_path, without: str | None = None):
     """A pipeline scoring with ``model``, or with a copy of it whose meta.json lacks ``without``
     (as a model trained before that setting has it), and the folder it scores with."""

@@ -434,22 +434,46 @@ class LearnedScorer:
                                           count=len(LENGTH_WORDS)) if self.length_step else None
 
     def __call__(self, doc):
+        return next(self.pipe([doc]))
+
+    def pipe(self, docs, batch_size: int = 64):
+        """Scores ``docs`` a batch at a time: the classifiers read one batch's bags in one call
+        each, since a call's own cost outweighed the reading of one page's bags. Each row of
+        the output depends on its own bag alone, so the scores are those of one call per doc."""
+        from spacy.util import minibatch
+
+        for batch in minibatch(docs, size=batch_size):
+            yield from self._score(batch)
+
+    def _score(self, docs):
         import numpy
 
-        keys = self.keys.keys_of(doc)
-        page_bag = keys.page_bag(self.meta.get("page_word_cap"))
-        page = _predict(self.pages, page_bag)[0] if len(page_bag[0]) else [0.0] * len(self.page_labels)
-        extra = []
-        if self.meta.get("page_voice"):  # the sentence classifier reads whose voice the page is in
-            sells = dict(zip(self.page_labels, page)).get("SELLS", 1.0) >= self.meta["thresholds"]["sells"]
-            extra.append(self.keys.feature_key(VOICE_WORDS[sells]))
-        if self.length_step:  # ... and how long each sentence is
-            extra.append(self.length_keys[length_steps(keys.word_counts, self.length_step)])
-        sentence_bags = keys.sentence_bags(*extra)
-        rows = _predict(self.sentences, sentence_bags) if len(sentence_bags[2]) \
-            else numpy.zeros((0, len(self.categories)))
-        doc._.cc_learned = Learned(
-            model=self.folder, categories=self.categories, thresholds=self.meta["thresholds"],
-            page={label: round(float(score), 4) for label, score in zip(self.page_labels, page)},
-            scores=numpy.asarray(rows))
-        return doc
+        keys = [self.keys.keys_of(doc) for doc in docs]
+        page_bags = [k.page_bag(self.meta.get("page_word_cap")) for k in keys]
+        pages = _predict(self.pages, _joined(page_bags))
+        sentence_bags = []
+        for doc_keys, page_bag, page in zip(keys, page_bags, pages):
+            if not len(page_bag[0]):  # a page without a word reads as nothing, not as the bias
+                page[:] = 0.0
+            extra = []
+            if self.meta.get("page_voice"):  # the sentence classifier reads whose voice the page is in
+                sells = dict(zip(self.page_labels, page)).get("SELLS", 1.0) >= self.meta["thresholds"]["sells"]
+                extra.append(self.keys.feature_key(VOICE_WORDS[sells]))
+            if self.length_step:  # ... and how long each sentence is
+                extra.append(self.length_keys[length_steps(doc_keys.word_counts, self.length_step)])
+            sentence_bags.append(doc_keys.sentence_bags(*extra))
+        joined = _joined(sentence_bags)
+        rows = _predict(self.sentences, joined) if len(joined[2]) else numpy.zeros((0, len(self.categories)))
+        ends = numpy.cumsum([len(bag[2]) for bag in sentence_bags])
+        for doc, page, doc_rows in zip(docs, pages, numpy.split(rows, ends[:-1])):
+            doc._.cc_learned = Learned(
+                model=self.folder, categories=self.categories, thresholds=self.meta["thresholds"],
+                page={label: round(float(score), 4) for label, score in zip(self.page_labels, page)},
+                scores=doc_rows)
+            yield doc
+
+
+def _joined(bags):
+    """Several docs' bags (keys, counts, lengths) as one input: the bags one after another."""
+    import numpy
+    return tuple(numpy.concatenate([bag[part] for bag in bags]) for part in range(3))
