@@ -34,6 +34,11 @@ def skip(claim: Claim, reason: str) -> Hit:
     return Hit(claim.start, claim.end, claim, skipped=reason)
 
 
+def skip_approved(claim: Claim, approved: dict) -> Hit:
+    """``skip`` for a claim whose conditions are approved uses, naming each product or use once."""
+    return skip(claim, "approved use: " + ", ".join(dict.fromkeys(m.entry_id for m in approved.values())))
+
+
 def in_cell_context(claim: Claim, analysis, where: str) -> bool:
     """Is the claim about a cell product? Named in its sentence, or (``document``) the
     page's topic is a cell product, named or assumed; a sentence about another

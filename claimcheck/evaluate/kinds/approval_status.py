@@ -4,7 +4,7 @@ real indications or an approved transplant use."""
 from __future__ import annotations
 
 from claimcheck.evaluate.hits import (CELL_CONTEXT_SCHEMA, PREDICATES_SCHEMA, Hit, approved_conditions,
-                                      claims_for, in_cell_context, skip)
+                                      claims_for, in_cell_context, skip, skip_approved)
 
 PARAMETERS = {
     "type": "object", "additionalProperties": False, "required": ["predicates"],
@@ -24,7 +24,7 @@ def compile(rule, pack):
             if claim.conditions:
                 approved = approved_conditions(kb, claim)
                 if len(approved) == len(claim.conditions):
-                    yield skip(claim, "approved use: " + ", ".join(m.entry_id for m in approved.values()))
+                    yield skip_approved(claim, approved)
                     continue
             elif claim.approved_products and not claim.product:
                 yield skip(claim, "names a licensed product")

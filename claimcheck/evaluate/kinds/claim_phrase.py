@@ -8,7 +8,7 @@ of it ("transplant can cure their disease" on a leukemia program's page)."""
 from __future__ import annotations
 
 from claimcheck.evaluate.hits import (CELL_CONTEXT_SCHEMA, PREDICATES_SCHEMA, Hit, approved_conditions,
-                                      claims_for, in_cell_context, page_conditions_approved, skip)
+                                      claims_for, in_cell_context, page_conditions_approved, skip, skip_approved)
 
 PARAMETERS = {
     "type": "object", "additionalProperties": False, "required": ["predicates"],
@@ -63,7 +63,7 @@ def compile(rule, pack):
             if params.get("skip_approved_uses") and claim.conditions:
                 approved = approved_conditions(kb, claim)
                 if len(approved) == len(claim.conditions):
-                    yield skip(claim, "approved use: " + ", ".join(m.entry_id for m in approved.values()))
+                    yield skip_approved(claim, approved)
                     continue
             if params.get("skip_approved_uses") and (on_page := page_conditions_approved(kb, analysis, claim)):
                 yield skip(claim, "approved use of the page's transplant: " + ", ".join(on_page))

@@ -3,7 +3,7 @@ approved product or use covers (checked against the knowledge base)."""
 from __future__ import annotations
 
 from claimcheck.evaluate.hits import (CELL_CONTEXT_SCHEMA, PREDICATES_SCHEMA, Hit, approved_conditions,
-                                      claims_for, in_cell_context, skip)
+                                      claims_for, in_cell_context, skip, skip_approved)
 
 PARAMETERS = {
     "type": "object", "additionalProperties": False, "required": ["predicates"],
@@ -43,7 +43,7 @@ def compile(rule, pack):
             approved = approved_conditions(kb, claim)
             unapproved = [c for c in claim.conditions if c not in approved]
             if not unapproved:
-                yield skip(claim, "approved use: " + ", ".join(m.entry_id for m in approved.values()))
+                yield skip_approved(claim, approved)
                 continue
             names = kb.condition_names(unapproved)
             sources = kb.condition_sources(unapproved)
