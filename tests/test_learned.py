@@ -136,6 +136,28 @@ def test_a_page_that_informs_keeps_only_claims_in_its_own_voice(pack):
     assert any(f.code == "CC101" for f in evaluate(selling, text, pack))
 
 
+def test_a_page_that_reads_clearly_as_failing_speaks_in_its_own_voice_though_it_sells_nothing(pack):
+    """A patient's story or a press release sells nothing itself; when the page classifier reads
+    it as failing from ``promoting_page``, it is held to what a selling page is held to."""
+    text = "Our stem cell injections cure knee arthritis."
+    thresholds = {**THRESHOLDS, "promoting_page": 0.9}
+
+    def claim_codes(fail: float, thresholds: dict, score: float = 0.05) -> list[str]:
+        _, analysis = _with_scores(text, [score], sells=0.1, category="unapproved-use", fail=fail,
+                                   thresholds=thresholds)
+        return [f.code for f in evaluate(analysis, text, pack) if f.scope == "claim"]
+
+    assert "CC101" in claim_codes(0.95, thresholds)
+    assert claim_codes(0.85, thresholds) == []
+    assert claim_codes(0.95, THRESHOLDS) == []  # a model without the threshold: the page informs
+    # ... and a sentence the classifier reads as a claim, short of strong, gets a finding there too.
+    quiet = "Margaret walked her dog every day after that.\nThe clinic is in Ohio, near the lake."
+    _, story = _with_scores(quiet, [0.6, 0.02], sells=0.1, fail=0.95, thresholds=thresholds)
+    assert [(f.code, f.line) for f in evaluate(story, quiet, pack) if f.scope == "claim"] == [("CC402", 1)]
+    _, informing = _with_scores(quiet, [0.6, 0.02], sells=0.1, fail=0.85, thresholds=thresholds)
+    assert not [f for f in evaluate(informing, quiet, pack) if f.scope == "claim"]
+
+
 PAGE_THRESHOLDS = {**THRESHOLDS, "clear_page": 0.1, "failing_page": 0.5}
 
 

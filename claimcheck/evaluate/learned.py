@@ -12,6 +12,8 @@ Two things, both explained in each finding's ``explanation["learned"]``:
 - **Voice**: on a page the page classifier reads as informing rather than selling
   (a hospital, registry, news story, study), or as far from failing, a rule's
   finding is kept only when the sentence classifier also reads its sentence as a claim.
+  A page that sells nothing but reads clearly as failing (a press release, an
+  advertorial, a patient's story: ``Learned.promotes``) is held as a selling page is.
   A text too short to be a page (``min_page_words``) has no voice to judge.
 - **The page as a whole** (``weigh_by_page``): on a page the page classifier reads as
   clearly compliant, a major finding is held at minor (to review, not to fail); on one it
@@ -145,7 +147,7 @@ def learned_hits(analysis: Analysis, pack, rules: Iterable, findings: list[Findi
             claims_by_sentence.setdefault(index, []).append(claim)
     thresholds = learned.thresholds
     # A page that informs speaks in its own voice only where the classifier is sure.
-    floor = thresholds["claim"] if learned.sells() or not judges_voice(analysis) else thresholds["strong_claim"]
+    floor = thresholds["claim"] if learned.promotes() or not judges_voice(analysis) else thresholds["strong_claim"]
     for index in learned.sentences_scoring_at_least(floor):
         score = learned.claim_score(index)
         if index in found_sentences:

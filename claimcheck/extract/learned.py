@@ -73,10 +73,17 @@ class Learned:
     def sells(self) -> bool:
         return self.page.get("SELLS", 1.0) >= self.thresholds["sells"]
 
+    def promotes(self) -> bool:
+        """Does the page speak for a seller? It sells, or it reads clearly as failing as a whole
+        (``promoting_page``): a press release, an advertorial or a patient's story tells the
+        claims a clinic page would make, and a page fails by promoting in its own voice."""
+        promoting = self.thresholds.get("promoting_page")
+        return self.sells() or (promoting is not None and self.page.get("FAIL", 0.0) >= promoting)
+
     def in_own_voice_only(self) -> bool:
         """Should only sentences the classifier reads as claims keep the rules' findings? On a
-        page that informs, and on a page the page classifier reads as far from failing."""
-        return not self.sells() or self.page.get("FAIL", 1.0) < self.thresholds.get("quiet_page", 0.0)
+        page that does not promote, and on a page the page classifier reads as far from failing."""
+        return not self.promotes() or self.page.get("FAIL", 1.0) < self.thresholds.get("quiet_page", 0.0)
 
     def claim_score(self, index: int) -> float:
         """How far the sentence reads as a claim of any category."""
