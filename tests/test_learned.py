@@ -287,7 +287,7 @@ def test_the_scorer_reads_what_the_classifiers_were_trained_on_with_the_same_sco
     from spacy.tokens import Doc
 
     from claimcheck.extract.learned import (VOICE_WORDS, ClassifierKeys, cap_repeats, classifier_inputs,
-                                            load_model, selected_model)
+                                            length_word, load_model, selected_model)
     from claimcheck.extract.pipeline import build_pipeline, make_doc
     from claimcheck.pack.rulepack import load_pack
 
@@ -312,12 +312,15 @@ def test_the_scorer_reads_what_the_classifiers_were_trained_on_with_the_same_sco
     expected_page = pages.model.predict([Doc(nlp.vocab, words=cap_repeats(page_words, meta["page_word_cap"]))])[0]
     assert page_words.count("today") == 4 and cap_repeats(page_words, 3).count("today") == 3
     assert doc._.cc_learned.page == {label: round(float(v), 4) for label, v in zip(pages.labels, expected_page)}
-    # The shipped sentence classifier also reads the page's voice, as the page classifier scored it.
-    assert meta["page_voice"]
+    # The shipped sentence classifier also reads the page's voice, as the page classifier scored it,
+    # and each sentence's length.
+    assert meta["page_voice"] and meta["sentence_length_step"] == 5
     voice = VOICE_WORDS[float(expected_page[pages.labels.index("SELLS")]) >= meta["thresholds"]["sells"]]
-    expected = sentences.model.predict([Doc(nlp.vocab, words=words + [voice]) for words in sentence_words])
+    expected = sentences.model.predict([Doc(nlp.vocab, words=words + [voice, length_word(n)])
+                                        for words, n in zip(sentence_words, inputs.sentence_lengths)])
     assert numpy.array_equal(doc._.cc_learned.scores, expected)
-    without_voice = sentences.model.predict([Doc(nlp.vocab, words=words) for words in sentence_words])
+    without_voice = sentences.model.predict([Doc(nlp.vocab, words=words + [length_word(n)])
+                                             for words, n in zip(sentence_words, inputs.sentence_lengths)])
     assert not numpy.array_equal(doc._.cc_learned.scores, without_voice)
     assert sorted(page_keys.tolist()) == sorted(set(Doc(nlp.vocab, words=page_words).to_array("ORTH").tolist()))
     assert counts.sum() == sum(len(words) for words in sentence_words)
@@ -348,9 +351,9 @@ def test_a_batch_of_docs_is_scored_as_each_doc_alone(tmp_path):
     assert alone[0].page != alone[3].page
 
 
-def _pipeline_with(model: Path, tmp_path, without: str | None = None):
-    """A pipeline scoring with ``model``, or with a copy of it whose meta.json lacks ``without``
-    (as a model trained before that setting has it), and the folder it scores with."""
+def _pipeline_with(model: Path, tmp_path, without: tuple[str, ...] = ()):
+    """A pipeline scoring with ``model``, or with a copy of it whose meta.json lacks the keys
+    ``without`` (as a model trained before those settings has it), and the folder it scores with."""
     import shutil
 
     from claimcheck.extract.learned import selected_model
@@ -358,10 +361,11 @@ def _pipeline_with(model: Path, tmp_path, without: str | None = None):
     from claimcheck.pack.rulepack import load_pack
 
     if without:
-        copy = tmp_path / f"without-{without}"
+        copy = tmp_path / f"without-{'-'.join(without)}"
         shutil.copytree(model, copy)
         meta = json.loads((copy / "meta.json").read_text())
-        del meta[without]
+        for key in without:
+            del meta[key]
         (copy / "meta.json").write_text(json.dumps(meta))
         model = copy
     before = selected_model()
@@ -374,13 +378,14 @@ def _pipeline_with(model: Path, tmp_path, without: str | None = None):
 
 def test_a_model_trained_before_the_page_voice_is_scored_without_it(tmp_path):
     """A model folder whose meta.json does not say ``page_voice`` (written before the
-    sentence classifier read its page's voice) keeps the scores it was trained to give."""
+    sentence classifier read its page's voice, and so before its sentences' lengths) keeps the
+    scores it was trained to give."""
     from spacy.tokens import Doc
 
     from claimcheck.extract.learned import classifier_inputs, load_model
     from claimcheck.extract.pipeline import make_doc
 
-    nlp, old = _pipeline_with(SHIPPED_MODEL, tmp_path, without="page_voice")
+    nlp, old = _pipeline_with(SHIPPED_MODEL, tmp_path, without=("page_voice", "sentence_length_step"))
     doc = nlp(make_doc(nlp, "Our stem cell injections heal torn knee cartilage in weeks.\n\nBook a visit."))
     sentence_words = classifier_inputs(doc).sentence_words
     _, sentences, _ = load_model(str(old))
@@ -400,7 +405,7 @@ def test_the_sentence_classifier_reads_each_sentences_length_when_its_model_was_
 
     meta = json.loads((trained / "meta.json").read_text())
     assert meta["sentence_length_step"] == 5
-    nlp, model = _pipeline_with(trained, tmp_path, without=None if reads_length else "sentence_length_step")
+    nlp, model = _pipeline_with(trained, tmp_path, without=() if reads_length else ("sentence_length_step",))
     text = ("No downtime.\n\nOur stem cell injections, made in our own laboratory from your fat, heal the worn "
             "cartilage of both knees and let you walk again without pain in a matter of weeks.")
     doc = nlp(make_doc(nlp, text))
@@ -423,7 +428,7 @@ def test_a_model_trained_before_the_word_cap_counts_every_repeat(tmp_path):
     from claimcheck.extract.learned import classifier_inputs, load_model
     from claimcheck.extract.pipeline import make_doc
 
-    nlp, old = _pipeline_with(SHIPPED_MODEL, tmp_path, without="page_word_cap")
+    nlp, old = _pipeline_with(SHIPPED_MODEL, tmp_path, without=("page_word_cap",))
     doc = nlp(make_doc(nlp, "Our stem cell injections heal knees, knees, knees, knees and knees.\n\nBook a visit."))
     page_words = classifier_inputs(doc).page_words
     _, _, pages = load_model(str(old))
