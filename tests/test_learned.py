@@ -158,6 +158,15 @@ def test_a_page_that_reads_clearly_as_failing_speaks_in_its_own_voice_though_it_
     assert not [f for f in evaluate(informing, quiet, pack) if f.scope == "claim"]
 
 
+def test_explain_names_the_voice_a_page_is_held_to():
+    from claimcheck.commands.explain import _voice
+
+    thresholds = {**THRESHOLDS, "promoting_page": 0.9}
+    voice = lambda sells, fail: _voice(Learned("m", ("CLAIM",), thresholds, {"SELLS": sells, "FAIL": fail},  # noqa: E731
+                                               numpy.zeros((0, 1))))
+    assert (voice(0.7, 0.2), voice(0.1, 0.95), voice(0.1, 0.85)) == ("sells", "promotes", "informs")
+
+
 PAGE_THRESHOLDS = {**THRESHOLDS, "clear_page": 0.1, "failing_page": 0.5}
 
 

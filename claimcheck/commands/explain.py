@@ -60,11 +60,17 @@ def _explain(checked, pack, trace) -> dict:
     document = [f"{f.code} {f.severity}: {f.message}" for f in findings if f.scope == "document"]
     weighing = page_weighing(analysis)
     page = ({"model": analysis.learned.model, "scores": analysis.learned.page,
-             "voice": "sells" if analysis.learned.sells() else "informs",
+             "voice": _voice(analysis.learned),
              "weighing": f"{weighing[0]} findings count as {weighing[1]}: {weighing[2]}" if weighing else None}
             if analysis.learned is not None else None)
     return {"path": checked.result.path, "topic": analysis.topic, "learned_page": page, "sentences": sentences,
             "document_findings": document, "status": checked.result.status, "grade": checked.result.grade}
+
+
+def _voice(learned) -> str:
+    """Whose voice the page is read in: "sells", "promotes" (it sells nothing but reads clearly as
+    failing, and is held as a selling page is) or "informs"."""
+    return "sells" if learned.sells() else "promotes" if learned.promotes() else "informs"
 
 
 def _render_text(report: dict) -> str:
