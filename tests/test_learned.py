@@ -17,6 +17,7 @@ from tests.conftest import check_text
 CORPUS = Path(__file__).parent / "data" / "corpus"
 CATEGORIES = ("unapproved-use", "testimonial", "safety-overclaim")
 THRESHOLDS = {"claim": 0.5, "strong_claim": 0.8, "sells": 0.5, "voice": 0.2}
+PROMOTING_THRESHOLDS = {**THRESHOLDS, "promoting_page": 0.9}
 
 
 @pytest.fixture(scope="module")
@@ -140,30 +141,30 @@ def test_a_page_that_reads_clearly_as_failing_speaks_in_its_own_voice_though_it_
     """A patient's story or a press release sells nothing itself; when the page classifier reads
     it as failing from ``promoting_page``, it is held to what a selling page is held to."""
     text = "Our stem cell injections cure knee arthritis."
-    thresholds = {**THRESHOLDS, "promoting_page": 0.9}
 
-    def claim_codes(fail: float, thresholds: dict, score: float = 0.05) -> list[str]:
-        _, analysis = _with_scores(text, [score], sells=0.1, category="unapproved-use", fail=fail,
+    def claim_codes(fail: float, thresholds: dict) -> list[str]:
+        _, analysis = _with_scores(text, [0.05], sells=0.1, category="unapproved-use", fail=fail,
                                    thresholds=thresholds)
         return [f.code for f in evaluate(analysis, text, pack) if f.scope == "claim"]
 
-    assert "CC101" in claim_codes(0.95, thresholds)
-    assert claim_codes(0.85, thresholds) == []
+    assert "CC101" in claim_codes(0.95, PROMOTING_THRESHOLDS)
+    assert claim_codes(0.85, PROMOTING_THRESHOLDS) == []
     assert claim_codes(0.95, THRESHOLDS) == []  # a model without the threshold: the page informs
     # ... and a sentence the classifier reads as a claim, short of strong, gets a finding there too.
     quiet = "Margaret walked her dog every day after that.\nThe clinic is in Ohio, near the lake."
-    _, story = _with_scores(quiet, [0.6, 0.02], sells=0.1, fail=0.95, thresholds=thresholds)
+    _, story = _with_scores(quiet, [0.6, 0.02], sells=0.1, fail=0.95, thresholds=PROMOTING_THRESHOLDS)
     assert [(f.code, f.line) for f in evaluate(story, quiet, pack) if f.scope == "claim"] == [("CC402", 1)]
-    _, informing = _with_scores(quiet, [0.6, 0.02], sells=0.1, fail=0.85, thresholds=thresholds)
+    _, informing = _with_scores(quiet, [0.6, 0.02], sells=0.1, fail=0.85, thresholds=PROMOTING_THRESHOLDS)
     assert not [f for f in evaluate(informing, quiet, pack) if f.scope == "claim"]
 
 
 def test_explain_names_the_voice_a_page_is_held_to():
     from claimcheck.commands.explain import _voice
 
-    thresholds = {**THRESHOLDS, "promoting_page": 0.9}
-    voice = lambda sells, fail: _voice(Learned("m", ("CLAIM",), thresholds, {"SELLS": sells, "FAIL": fail},  # noqa: E731
-                                               numpy.zeros((0, 1))))
+    def voice(sells: float, fail: float) -> str:
+        return _voice(Learned("m", ("CLAIM",), PROMOTING_THRESHOLDS, {"SELLS": sells, "FAIL": fail},
+                              numpy.zeros((0, 1))))
+
     assert (voice(0.7, 0.2), voice(0.1, 0.95), voice(0.1, 0.85)) == ("sells", "promotes", "informs")
 
 
