@@ -84,6 +84,27 @@ def test_plain_text_lines_after_a_colon_lead_in_are_list_items():
                      ("paragraph", "A short line")]
 
 
+def test_a_blank_line_between_a_lead_in_and_its_list_keeps_the_list():
+    text = normalize_plain("We have used the cells for many diseases, including:\n\nEpilepsy\nLupus\nGout\n\n"
+                           "Next steps\n")
+    kinds = [(b.kind, text.text[b.start:b.end]) for b in text.blocks]
+    assert kinds == [("paragraph", "We have used the cells for many diseases, including:"),
+                     ("list_item", "Epilepsy"), ("list_item", "Lupus"), ("list_item", "Gout"),
+                     ("paragraph", "Next steps")]
+
+
+@pytest.mark.parametrize("raw", [
+    # A lone short line after the gap heads a new section; it is not the lead-in's item.
+    "The programme accepts patients who meet these rules:\n\nAge limits\n\n- Adults from 18 to 70\n",
+    # Bullets after the lead-in make their own list; a heading after them starts afresh.
+    "Three tests help here:\n- Blood test\n- Biopsy\n\nHip pain\nIt can start at any age.\n",
+])
+def test_a_blank_line_before_a_new_section_still_ends_the_list(raw):
+    text = normalize_plain(raw)
+    heading = next(b for b in text.blocks if text.text[b.start:b.end] in ("Age limits", "Hip pain"))
+    assert heading.kind != "list_item"
+
+
 
 @pytest.mark.parametrize("media_type", ["text/plain", "text/markdown", "text/html"])
 def test_every_normalized_character_maps_into_the_raw_text(media_type):

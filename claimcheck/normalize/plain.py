@@ -3,8 +3,8 @@ paragraph is a space when the next line goes on in lower case (hard-wrapped
 prose). Otherwise every line is a block: a list item, a heading or slogan, or a
 paragraph stored on one line, as scraped pages are. Scraped pages lose their
 bullets, so the short unpunctuated lines after a line ending with a colon are
-list items too ("Clinics claim the products can:" / "Regrow cartilage"), and so
-is a run of two or more of them under a short heading ("Warning signs" /
+list items too ("Clinics claim the products can:" / "Regrow cartilage"), even
+when a blank line sets the list apart from its lead-in, and so is a run of two or more of them under a short heading ("Warning signs" /
 "Promises of a cure" / "Claims of no risk"). A
 line that is only an HTML-style comment (``<!-- ... -->``) is a comment, as in
 Markdown.
@@ -50,6 +50,14 @@ def _opens_list(lines: list[str], index: int) -> bool:
             and all(_reads_as_item(item) and not _LIST_MARKER.match(item) for item in following))
 
 
+def _unbulleted_run_follows(lines: list[str], index: int) -> bool:
+    """After the blank line at ``index``: do two item-like lines without bullets come next?"""
+    rest = lines[index + 1:]
+    first = next((i for i, line in enumerate(rest) if line.strip()), None)
+    following = rest[first:first + 2] if first is not None else []
+    return len(following) == 2 and all(_reads_as_item(line) and not _LIST_MARKER.match(line) for line in following)
+
+
 def _is_own_block(line: str, next_line: str | None) -> bool:
     stripped = line.strip()
     if _LIST_MARKER.match(line):
@@ -75,6 +83,7 @@ def normalize_plain(raw: str) -> NormalizedText:
     lines = raw.split("\n")
     offset = 0
     in_list = False  # the lines just after a lead-in ending with ':' are a list
+    list_started = False  # a list item has been taken since the lead-in
     for index, line in enumerate(lines):
         next_line = lines[index + 1] if index + 1 < len(lines) else None
         comment = _COMMENT_LINE.match(line)
@@ -83,7 +92,10 @@ def normalize_plain(raw: str) -> NormalizedText:
             builder.comment(offset + line.index("<!--"), offset + line.rindex("-->") + 3, comment.group(1))
         elif not line.strip():
             builder.end_block()
-            in_list = False
+            # Scraped pages often set the list apart from its lead-in by a blank line
+            # ("among them:" / "" / "Stroke" / "Epilepsy"); a blank line after items ends the
+            # list, and so does one before a lone short line (a heading over a new section).
+            in_list = in_list and not list_started and _unbulleted_run_follows(lines, index)
         else:
             marker = _LIST_MARKER.match(line)
             own_block = _is_own_block(line, next_line)
@@ -91,15 +103,17 @@ def normalize_plain(raw: str) -> NormalizedText:
                 builder.end_block()
                 builder.set_block_kind("list_item")
                 builder.add(line[marker.end():], offset + marker.end())
+                list_started = True
             elif in_list and own_block and _reads_as_item(line):
                 builder.end_block()
                 builder.set_block_kind("list_item")
                 builder.add(line, offset)
+                list_started = True
             else:
                 builder.add(line, offset)
                 in_list = False
             if own_block and _opens_list(lines, index):
-                in_list = True
+                in_list, list_started = True, False
             if own_block:
                 builder.end_block()
             else:
