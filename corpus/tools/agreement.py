@@ -21,7 +21,7 @@ import json
 import sys
 from pathlib import Path
 
-from common import CORPUS, corpus_pages
+from common import CORPUS, corpus_pages, ratio
 
 
 def kappa(pairs: list[tuple[bool, bool]]) -> float | None:
@@ -33,10 +33,6 @@ def kappa(pairs: list[tuple[bool, bool]]) -> float | None:
     first, second = sum(a for a, _ in pairs) / n, sum(b for _, b in pairs) / n
     chance = first * second + (1 - first) * (1 - second)
     return None if chance == 1 else (observed - chance) / (1 - chance)
-
-
-def ratio(part: int, whole: int) -> str:
-    return f"{part / whole:.3f} ({part}/{whole})" if whole else "-"
 
 
 def rows(first_pages, second_pages) -> list[tuple[str, str, str]]:

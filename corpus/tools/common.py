@@ -22,6 +22,11 @@ PAGE_CATEGORIES = CLAIM_CATEGORIES | {"missing-risk-disclosure", "missing-regula
 RUN = 8  # the shortest run of words shared with a source that counts as copying
 
 
+def ratio(part: int, whole: int) -> str:
+    """A share with its counts, as the record's tables print it: "0.500 (3/6)"."""
+    return f"{part / whole:.3f} ({part}/{whole})" if whole else "-"
+
+
 def normalize_url(url: str) -> str:
     """The held-out list's normal form: no scheme, no www., lower-case host, no query, no trailing slash."""
     parts = urlsplit(url.strip() if "://" in url else "http://" + url.strip())

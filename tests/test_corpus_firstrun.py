@@ -1,0 +1,77 @@
+"""corpus/tools/firstrun.py: a first run's tables and the shipping rule."""
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+
+import pytest
+
+from claimcheck.extract.learned import SHIPPED_MODEL
+from claimcheck.train.crossval import Tally
+from tests.conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "corpus" / "tools"))
+from firstrun import at_least_as_good, main, parse_models  # noqa: E402
+
+SELLING = ("Knee Relief Center\nOur stem cell injections cure arthritis and regrow cartilage in every patient.\n"
+           "Book your free consultation today and walk without pain again.\n")
+INFORMING = ("Hospital news\nThe transplant unit treats leukaemia with bone marrow transplants from matched donors.\n"
+             "Ask your haematologist whether a transplant is right for you.\n")
+
+
+def _tally(found: int, alarms: int, failing: int, honest: int) -> Tally:
+    return Tally(claims=10, claims_found=found, compliant=100, false_alarms=alarms,
+                 fail_pages=5, fail_pages_failed=failing, pass_pages=5, pass_pages_failed=honest)
+
+
+def test_a_candidate_ships_only_when_no_figure_is_worse():
+    shipped = _tally(found=5, alarms=4, failing=3, honest=1)
+    assert at_least_as_good(_tally(5, 4, 3, 1), shipped) == []
+    assert at_least_as_good(_tally(7, 2, 4, 0), shipped) == []
+    worse = at_least_as_good(_tally(9, 5, 5, 0), shipped)
+    assert worse == ["false alarms 5 > 4"]
+    assert len(at_least_as_good(_tally(4, 5, 2, 2), shipped)) == 4
+
+
+def test_models_must_be_named_once_and_hold_a_trained_model(tmp_path):
+    assert parse_models([])["rules"] is None
+    with pytest.raises(SystemExit, match="no trained model"):
+        parse_models([f"empty={tmp_path}"])
+    with pytest.raises(SystemExit, match="is taken"):
+        parse_models([f"shipped={SHIPPED_MODEL}"])
+    with pytest.raises(SystemExit, match="NAME=DIR"):
+        parse_models(["nameless"])
+
+
+def _record(folder, page_id: str, text: str, verdict: str, sells: bool, claims: list[str]) -> None:
+    record = {"id": page_id, "url": f"https://{page_id}.example/page", "title": page_id, "genre": "clinic-us",
+              "sells": sells, "verdict": verdict, "has_risk_info": False, "has_not_approved_statement": False,
+              "categories": [], "rationale": "test page", "text": text,
+              "claims": [{"text": claim, "categories": ["unapproved-use"]} for claim in claims]}
+    (folder / f"{page_id}.json").write_text(json.dumps(record), encoding="utf-8")
+
+
+@pytest.mark.skipif(not (SHIPPED_MODEL / "meta.json").is_file(), reason="needs the shipped model")
+def test_a_first_run_prints_each_reader_s_counts_and_judges_the_candidate(tmp_path, capsys):
+    pages = tmp_path / "set"
+    pages.mkdir()
+    claim = "Our stem cell injections cure arthritis and regrow cartilage in every patient."
+    _record(pages, "t-001", SELLING, "fail", True, [claim])
+    _record(pages, "t-002", INFORMING, "pass", False, [])
+    twin = tmp_path / "twin"
+    shutil.copytree(SHIPPED_MODEL, twin)  # the same weights: a candidate that reads exactly as well
+
+    assert main([str(pages), "--model", f"twin={twin}", "--candidate", "twin"]) == 0
+    out = capsys.readouterr().out
+    shipped_row = next(line for line in out.splitlines() if line.startswith("| shipped |"))
+    assert "(1/1)" in shipped_row.split("|")[2]  # the labelled claim is found
+    assert shipped_row.split("|")[5].strip() == "0.000 (0/1)"  # the hospital page passes
+    assert next(line for line in out.splitlines() if line.startswith("| twin |")).split("|")[2:] == \
+        shipped_row.split("|")[2:]
+    assert "twin may replace the shipped model" in out
+
+
+def test_an_empty_set_is_named_in_one_line(tmp_path):
+    with pytest.raises(SystemExit, match=f"{tmp_path}: no page records"):
+        main([str(tmp_path)])
