@@ -4,8 +4,9 @@ prose). Otherwise every line is a block: a list item, a heading or slogan, or a
 paragraph stored on one line, as scraped pages are. Scraped pages lose their
 bullets, so the short unpunctuated lines after a line ending with a colon are
 list items too ("Clinics claim the products can:" / "Regrow cartilage"), even
-when a blank line sets the list apart from its lead-in, and so is a run of two or more of them under a short heading ("Warning signs" /
-"Promises of a cure" / "Claims of no risk"). A
+when a blank line sets the list apart from its lead-in, and so is a run of two
+or more of them under a short heading ("Warning signs" / "Promises of a cure" /
+"Claims of no risk"). A
 line that is only an HTML-style comment (``<!-- ... -->``) is a comment, as in
 Markdown.
 """
@@ -51,10 +52,13 @@ def _opens_list(lines: list[str], index: int) -> bool:
 
 
 def _unbulleted_run_follows(lines: list[str], index: int) -> bool:
-    """After the blank line at ``index``: do two item-like lines without bullets come next?"""
-    rest = lines[index + 1:]
-    first = next((i for i, line in enumerate(rest) if line.strip()), None)
-    following = rest[first:first + 2] if first is not None else []
+    """After the blank line at ``index``: do two item-like lines without bullets come next?
+    Looks past further blank lines without copying the rest of the document, so a page of
+    lead-ins and blank lines stays linear."""
+    first = index + 1
+    while first < len(lines) and not lines[first].strip():
+        first += 1
+    following = lines[first:first + 2]
     return len(following) == 2 and all(_reads_as_item(line) and not _LIST_MARKER.match(line) for line in following)
 
 
