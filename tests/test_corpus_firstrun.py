@@ -72,6 +72,12 @@ def test_a_first_run_prints_each_reader_s_counts_and_judges_the_candidate(tmp_pa
     assert "twin may replace the shipped model" in out
 
 
-def test_an_empty_set_is_named_in_one_line(tmp_path):
-    with pytest.raises(SystemExit, match=f"{tmp_path}: no page records"):
+def test_an_empty_set_or_a_broken_record_is_named_in_one_line(tmp_path, capsys):
+    with pytest.raises(SystemExit):
         main([str(tmp_path)])
+    assert capsys.readouterr().err.strip() == f"{tmp_path}: error: no page records (*.json) found [CC930]"
+    (tmp_path / "broken.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(SystemExit):
+        main([str(tmp_path)])
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"{tmp_path}: error: cannot read the corpus: JSONDecodeError") and "\n" not in err

@@ -25,9 +25,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from claimcheck.commands.common import read_pages_or_exit
 from claimcheck.extract.learned import SHIPPED_MODEL, select_model, selected_model
 from claimcheck.pack.rulepack import load_pack
-from claimcheck.train.corpus import read_corpus
 from claimcheck.train.crossval import Tally, check_pages, tally_page
 from common import ratio
 
@@ -39,13 +39,6 @@ def row(name: str, tally: Tally) -> str:
     cells = (ratio(tally.claims_found, tally.claims), ratio(tally.false_alarms, tally.compliant),
              ratio(tally.fail_pages_failed, tally.fail_pages), ratio(tally.pass_pages_failed, tally.pass_pages))
     return f"| {name} | " + " | ".join(cells) + " |"
-
-
-def read_set(folder: str) -> list:
-    pages = read_corpus(folder)
-    if not pages:
-        raise SystemExit(f"{folder}: no page records (*.json) found")
-    return pages
 
 
 def tallies(pages: list, model: str | None, pack) -> Tally:
@@ -92,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     models = parse_models(args.model)
     if args.candidate and args.candidate not in models:
         raise SystemExit(f"--candidate {args.candidate}: no --model of that name")
-    sets = {folder: read_set(folder) for folder in args.sets}
+    sets = {folder: read_pages_or_exit(folder) for folder in args.sets}
     pack, before = load_pack(), selected_model()
     overall = {name: Tally() for name in models}
     try:
