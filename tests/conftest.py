@@ -45,3 +45,14 @@ def check_text(text: str, media_type: str = "text/plain", pack=None, origin="sam
 
 def codes(text: str, media_type: str = "text/plain") -> set[str]:
     return {f.code for f in check_text(text, media_type).result.findings}
+
+
+def write_page_record(folder, ident: str, verdict: str, text: str, claims=(), sells: bool = True,
+                      categories=("cure-guarantee",)) -> None:
+    """A page record in the corpus format (corpus/GUIDE.md), as ``eval FOLDER`` and a first run read it."""
+    import json
+
+    record = {"id": ident, "url": f"https://{ident}.example/", "title": ident, "genre": "clinic-us",
+              "sells": sells, "verdict": verdict, "text": text,
+              "claims": [{"text": claim, "categories": list(categories)} for claim in claims]}
+    (folder / f"{ident}.json").write_text(json.dumps(record), encoding="utf-8")

@@ -1,7 +1,6 @@
 """corpus/tools/firstrun.py: a first run's tables and the shipping rule."""
 from __future__ import annotations
 
-import json
 import shutil
 import sys
 
@@ -9,10 +8,10 @@ import pytest
 
 from claimcheck.extract.learned import SHIPPED_MODEL
 from claimcheck.train.crossval import Tally
-from tests.conftest import ROOT
+from tests.conftest import ROOT, write_page_record
 
 sys.path.insert(0, str(ROOT / "corpus" / "tools"))
-from firstrun import at_least_as_good, main, parse_models  # noqa: E402
+from firstrun import main, parse_models, worse_figures  # noqa: E402
 
 SELLING = ("Knee Relief Center\nOur stem cell injections cure arthritis and regrow cartilage in every patient.\n"
            "Book your free consultation today and walk without pain again.\n")
@@ -27,11 +26,11 @@ def _tally(found: int, alarms: int, failing: int, honest: int) -> Tally:
 
 def test_a_candidate_ships_only_when_no_figure_is_worse():
     shipped = _tally(found=5, alarms=4, failing=3, honest=1)
-    assert at_least_as_good(_tally(5, 4, 3, 1), shipped) == []
-    assert at_least_as_good(_tally(7, 2, 4, 0), shipped) == []
-    worse = at_least_as_good(_tally(9, 5, 5, 0), shipped)
+    assert worse_figures(_tally(5, 4, 3, 1), shipped) == []
+    assert worse_figures(_tally(7, 2, 4, 0), shipped) == []
+    worse = worse_figures(_tally(9, 5, 5, 0), shipped)
     assert worse == ["false alarms 5 > 4"]
-    assert len(at_least_as_good(_tally(4, 5, 2, 2), shipped)) == 4
+    assert len(worse_figures(_tally(4, 5, 2, 2), shipped)) == 4
 
 
 def test_models_must_be_named_once_and_hold_a_trained_model(tmp_path):
@@ -44,21 +43,13 @@ def test_models_must_be_named_once_and_hold_a_trained_model(tmp_path):
         parse_models(["nameless"])
 
 
-def _record(folder, page_id: str, text: str, verdict: str, sells: bool, claims: list[str]) -> None:
-    record = {"id": page_id, "url": f"https://{page_id}.example/page", "title": page_id, "genre": "clinic-us",
-              "sells": sells, "verdict": verdict, "has_risk_info": False, "has_not_approved_statement": False,
-              "categories": [], "rationale": "test page", "text": text,
-              "claims": [{"text": claim, "categories": ["unapproved-use"]} for claim in claims]}
-    (folder / f"{page_id}.json").write_text(json.dumps(record), encoding="utf-8")
-
-
 @pytest.mark.skipif(not (SHIPPED_MODEL / "meta.json").is_file(), reason="needs the shipped model")
 def test_a_first_run_prints_each_reader_s_counts_and_judges_the_candidate(tmp_path, capsys):
     pages = tmp_path / "set"
     pages.mkdir()
     claim = "Our stem cell injections cure arthritis and regrow cartilage in every patient."
-    _record(pages, "t-001", SELLING, "fail", True, [claim])
-    _record(pages, "t-002", INFORMING, "pass", False, [])
+    write_page_record(pages, "t-001", "fail", SELLING, [claim], categories=("unapproved-use",))
+    write_page_record(pages, "t-002", "pass", INFORMING, sells=False)
     twin = tmp_path / "twin"
     shutil.copytree(SHIPPED_MODEL, twin)  # the same weights: a candidate that reads exactly as well
 

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from claimcheck.cli import cli
-from tests.conftest import ROOT
+from tests.conftest import ROOT, write_page_record
 
 SENTENCES = [
     {"id": "v1", "text": "Our stem cell injections cure knee arthritis.", "label": "violation",
@@ -83,19 +83,12 @@ def test_without_by_rule_there_is_no_table(tmp_path):
     assert "by rule and source" not in result.output and "by_rule" not in json.loads(out.read_text())
 
 
-def _page_record(folder, ident, verdict, text, claims=()):
-    record = {"id": ident, "url": f"https://{ident}.example/", "title": ident, "genre": "clinic-us",
-              "sells": True, "verdict": verdict, "text": text,
-              "claims": [{"text": claim, "categories": ["cure-guarantee"]} for claim in claims]}
-    (folder / f"{ident}.json").write_text(json.dumps(record), encoding="utf-8")
-
-
 def test_a_folder_of_page_records_is_scored_sentence_by_sentence(tmp_path):
     folder = tmp_path / "corpus"
     folder.mkdir()
     cure = "Our stem cell injections cure knee arthritis."
-    _page_record(folder, "sells", "fail", f"Knee Clinic\n\n{cure} Book a free consultation today.\n", [cure])
-    _page_record(folder, "informs", "pass", "Bone marrow transplants treat leukemia. Risks include infection "
+    write_page_record(folder, "sells", "fail", f"Knee Clinic\n\n{cure} Book a free consultation today.\n", [cure])
+    write_page_record(folder, "informs", "pass", "Bone marrow transplants treat leukemia. Risks include infection "
                  "and graft-versus-host disease.\n\nThousands of patients have trusted our clinic with stem "
                  "cells for knee pain.\n")
     out = tmp_path / "figures.json"

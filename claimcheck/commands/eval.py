@@ -62,13 +62,11 @@ def _folder_report(corpus, pack, show: bool, by_rule: bool) -> tuple[list[str], 
     one fold, with the selected model (or none). Returns (lines, figures, recall, FPR)."""
     from claimcheck.extract.learned import selected_model
     from claimcheck.testing.measure import by_rule_in_sentences
-    from claimcheck.train.crossval import Tally, check_pages, tally_page
+    from claimcheck.train.crossval import check_pages, tally_pages
 
     pages = read_pages_or_exit(corpus)
     checked = list(check_pages(pages, selected_model(), pack))
-    tally = Tally()
-    for page, result in checked:
-        tally.add(tally_page(page, result))
+    tally = tally_pages(checked)
     figures = tally.figures()
     count = figures["counts"]
     ratio = lambda v: "-" if v is None else f"{v:.3f}"  # noqa: E731

@@ -46,9 +46,13 @@ def _opens_list(lines: list[str], index: int) -> bool:
     line = lines[index].rstrip()
     if line.endswith(":"):
         return True
-    following = lines[index + 1:index + 3]
-    return (len(line.split()) <= HEADING_MAX_WORDS and _reads_as_item(line) and len(following) == 2
-            and all(_reads_as_item(item) and not _LIST_MARKER.match(item) for item in following))
+    return (len(line.split()) <= HEADING_MAX_WORDS and _reads_as_item(line)
+            and _two_unbulleted_items(lines[index + 1:index + 3]))
+
+
+def _two_unbulleted_items(following: list[str]) -> bool:
+    """Are these two lines items of a list that lost its bullets?"""
+    return len(following) == 2 and all(_reads_as_item(item) and not _LIST_MARKER.match(item) for item in following)
 
 
 def _unbulleted_run_follows(lines: list[str], index: int) -> bool:
@@ -58,8 +62,7 @@ def _unbulleted_run_follows(lines: list[str], index: int) -> bool:
     first = index + 1
     while first < len(lines) and not lines[first].strip():
         first += 1
-    following = lines[first:first + 2]
-    return len(following) == 2 and all(_reads_as_item(line) and not _LIST_MARKER.match(line) for line in following)
+    return _two_unbulleted_items(lines[first:first + 2])
 
 
 def _is_own_block(line: str, next_line: str | None) -> bool:

@@ -83,6 +83,14 @@ def tally_page(page: CorpusPage, result) -> Tally:
     return tally
 
 
+def tally_pages(checked) -> Tally:
+    """The counts of (page, result) pairs together, as ``eval FOLDER`` and a first run print them."""
+    total = Tally()
+    for page, result in checked:
+        total.add(tally_page(page, result))
+    return total
+
+
 def check_pages(pages: list[CorpusPage], model: str | None, pack=None):
     """``check``'s results for ``pages`` with ``pack`` (default: the built-in one) and ``model``
     (``None``: rules alone)."""

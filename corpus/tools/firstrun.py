@@ -28,7 +28,7 @@ from pathlib import Path
 from claimcheck.commands.common import read_pages_or_exit
 from claimcheck.extract.learned import SHIPPED_MODEL, select_model, selected_model
 from claimcheck.pack.rulepack import load_pack
-from claimcheck.train.crossval import Tally, check_pages, tally_page
+from claimcheck.train.crossval import Tally, check_pages, tally_pages
 from common import ratio
 
 HEADER = ("| | sentences: recall | FPR | fail pages that fail | honest pages that fail |\n"
@@ -41,14 +41,7 @@ def row(name: str, tally: Tally) -> str:
     return f"| {name} | " + " | ".join(cells) + " |"
 
 
-def tallies(pages: list, model: str | None, pack) -> Tally:
-    total = Tally()
-    for page, result in check_pages(pages, model, pack):
-        total.add(tally_page(page, result))
-    return total
-
-
-def at_least_as_good(candidate: Tally, shipped: Tally) -> list[str]:
+def worse_figures(candidate: Tally, shipped: Tally) -> list[str]:
     """The figures on which ``candidate`` reads worse than ``shipped`` (empty: it may ship)."""
     worse = []
     if candidate.claims_found < shipped.claims_found:
@@ -92,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         for folder, pages in sets.items():
             print(f"\n{folder} ({len(pages)} pages)\n\n{HEADER}")
             for name, model in models.items():
-                tally = tallies(pages, model, pack)
+                tally = tally_pages(check_pages(pages, model, pack))
                 overall[name].add(tally)
                 print(row(name, tally))
     finally:
@@ -102,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         for name, tally in overall.items():
             print(row(name, tally))
     if args.candidate:
-        worse = at_least_as_good(overall[args.candidate], overall["shipped"])
+        worse = worse_figures(overall[args.candidate], overall["shipped"])
         verdict = ("may replace the shipped model (if it passes the regression gates)" if not worse
                    else "does not ship: " + "; ".join(worse))
         print(f"\n{args.candidate} {verdict}")
