@@ -11,7 +11,8 @@ from claimcheck.train.crossval import Tally
 from tests.conftest import ROOT, write_page_record
 
 sys.path.insert(0, str(ROOT / "corpus" / "tools"))
-from firstrun import main, parse_models, worse_figures  # noqa: E402
+import firstrun  # noqa: E402
+from firstrun import Comparison, compare, judge, main, parse_models  # noqa: E402
 
 SELLING = ("Knee Relief Center\nOur stem cell injections cure arthritis and regrow cartilage in every patient.\n"
            "Book your free consultation today and walk without pain again.\n")
@@ -19,18 +20,35 @@ INFORMING = ("Hospital news\nThe transplant unit treats leukaemia with bone marr
              "Ask your haematologist whether a transplant is right for you.\n")
 
 
-def _tally(found: int, alarms: int, failing: int, honest: int) -> Tally:
-    return Tally(claims=10, claims_found=found, compliant=100, false_alarms=alarms,
-                 fail_pages=5, fail_pages_failed=failing, pass_pages=5, pass_pages_failed=honest)
+def test_the_sign_test_gives_the_chance_of_at_least_that_many_items_against_the_candidate():
+    assert Comparison("false alarms", better=0, worse=0).chance_of_worse == 1.0
+    assert Comparison("false alarms", better=0, worse=3).chance_of_worse == pytest.approx(1 / 8)
+    assert Comparison("false alarms", better=1, worse=4).chance_of_worse == pytest.approx(6 / 32)
+    assert Comparison("false alarms", better=2, worse=12).chance_of_worse == pytest.approx(106 / 16384)
 
 
-def test_a_candidate_ships_only_when_no_figure_is_worse():
-    shipped = _tally(found=5, alarms=4, failing=3, honest=1)
-    assert worse_figures(_tally(5, 4, 3, 1), shipped) == []
-    assert worse_figures(_tally(7, 2, 4, 0), shipped) == []
-    worse = worse_figures(_tally(9, 5, 5, 0), shipped)
-    assert worse == ["false alarms 5 > 4"]
-    assert len(worse_figures(_tally(4, 5, 2, 2), shipped)) == 4
+def test_a_figure_is_worse_only_beyond_chance():
+    assert not Comparison("false alarms", better=5, worse=9).worse_beyond_chance  # chance 0.21
+    assert Comparison("false alarms", better=2, worse=12).worse_beyond_chance  # chance 0.006
+    assert not Comparison("false alarms", better=12, worse=2).worse_beyond_chance
+
+
+def test_items_are_compared_one_by_one_and_a_flag_is_good_only_for_claims_and_failing_pages():
+    shipped = {("claim", "s", "p1", 0): False, ("claim", "s", "p1", 1): True, ("compliant", "s", "p1", 2): False,
+               ("compliant", "s", "p1", 3): True, ("fail page", "s", "p1"): False, ("pass page", "s", "p2"): True}
+    candidate = {("claim", "s", "p1", 0): True, ("claim", "s", "p1", 1): True, ("compliant", "s", "p1", 2): True,
+                 ("compliant", "s", "p1", 3): True, ("fail page", "s", "p1"): True, ("pass page", "s", "p2"): False}
+    by_figure = {c.figure: (c.better, c.worse) for c in compare(candidate, shipped)}
+    assert by_figure == {"claim sentences found": (1, 0), "false alarms": (0, 1),
+                         "failing pages failing": (1, 0), "honest pages failing": (1, 0)}
+
+
+def test_the_rule_asks_for_enough_pages_and_no_figure_worse_beyond_chance():
+    even = [Comparison("claim sentences found", 5, 5), Comparison("false alarms", 4, 7)]
+    assert judge(even, pages=80) == []
+    assert judge(even, pages=40) == ["40 pages are too few to judge (the rule asks for at least 75)"]
+    reasons = judge(even + [Comparison("honest pages failing", 0, 6)], pages=80)
+    assert reasons == ["honest pages failing: worse on 6 items, better on 0 (chance 0.016 < 0.05)"]
 
 
 def test_models_must_be_named_once_and_hold_a_trained_model(tmp_path):
@@ -44,7 +62,7 @@ def test_models_must_be_named_once_and_hold_a_trained_model(tmp_path):
 
 
 @pytest.mark.skipif(not (SHIPPED_MODEL / "meta.json").is_file(), reason="needs the shipped model")
-def test_a_first_run_prints_each_reader_s_counts_and_judges_the_candidate(tmp_path, capsys):
+def test_a_first_run_prints_each_reader_s_counts_and_judges_the_candidate(tmp_path, capsys, monkeypatch):
     pages = tmp_path / "set"
     pages.mkdir()
     claim = "Our stem cell injections cure arthritis and regrow cartilage in every patient."
@@ -53,6 +71,9 @@ def test_a_first_run_prints_each_reader_s_counts_and_judges_the_candidate(tmp_pa
     twin = tmp_path / "twin"
     shutil.copytree(SHIPPED_MODEL, twin)  # the same weights: a candidate that reads exactly as well
 
+    assert main([str(pages), "--model", f"twin={twin}", "--candidate", "twin"]) == 1
+    assert "twin does not ship: 2 pages are too few to judge" in capsys.readouterr().out
+    monkeypatch.setattr(firstrun, "MIN_PAGES", 2)
     assert main([str(pages), "--model", f"twin={twin}", "--candidate", "twin"]) == 0
     out = capsys.readouterr().out
     shipped_row = next(line for line in out.splitlines() if line.startswith("| shipped |"))
@@ -60,6 +81,7 @@ def test_a_first_run_prints_each_reader_s_counts_and_judges_the_candidate(tmp_pa
     assert shipped_row.split("|")[5].strip() == "0.000 (0/1)"  # the hospital page passes
     assert next(line for line in out.splitlines() if line.startswith("| twin |")).split("|")[2:] == \
         shipped_row.split("|")[2:]
+    assert "| claim sentences found | 0 | 0 | 1.000 |" in out
     assert "twin may replace the shipped model" in out
 
 

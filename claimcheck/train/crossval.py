@@ -50,6 +50,13 @@ class Tally:
                            "fail_pages": self.fail_pages, "pass_pages": self.pass_pages}}
 
 
+def sentence_hits(page: CorpusPage, result):
+    """Each labelled sentence of ``page`` with the counted findings that start in it (none: not flagged)."""
+    counted = [f for f in result.findings if f.scope == "claim" and f.severity in COUNTED]
+    for sentence in page.sentences:
+        yield sentence, [f for f in counted if sentence.start <= f.start < sentence.end]
+
+
 def tally_page(page: CorpusPage, result) -> Tally:
     """One page's counts. A false alarm is kept as (page id, sentence, what flagged it: each
     finding's rule and source, "CC401:success-rate"), so that a rule author sees which pattern
@@ -57,10 +64,8 @@ def tally_page(page: CorpusPage, result) -> Tally:
     from claimcheck.testing.measure import finding_source
 
     tally = Tally()
-    counted = [f for f in result.findings if f.scope == "claim" and f.severity in COUNTED]
-    starts = [f.start for f in counted]
-    for sentence in page.sentences:
-        hit = any(sentence.start <= s < sentence.end for s in starts)
+    for sentence, flagging in sentence_hits(page, result):
+        hit = bool(flagging)
         if sentence.categories:
             tally.claims += 1
             tally.claims_found += hit
@@ -70,8 +75,7 @@ def tally_page(page: CorpusPage, result) -> Tally:
             tally.compliant += 1
             tally.false_alarms += hit
             if hit:
-                flagged_by = sorted({f"{f.code}:{finding_source(f)}" for f in counted
-                                     if sentence.start <= f.start < sentence.end})
+                flagged_by = sorted({f"{f.code}:{finding_source(f)}" for f in flagging})
                 tally.alarms.append((page.id, sentence.text, flagged_by))
     failed = result.status == "fail"
     if page.verdict == "fail":
