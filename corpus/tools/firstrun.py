@@ -19,7 +19,8 @@ against the candidate if both read equally well; under ``ALPHA`` the figure is w
 chance. (Until the sixteenth stop the rule asked for no figure worse by even one item, on one
 round of about fifty pages, which a few false alarms either way decided; the record says why it
 changed, before the rounds it was first applied to.) The regression gates are the other half of
-the rule; ``CLAIMCHECK_MODEL=DIR pytest tests/test_learned.py`` runs them on the candidate.
+the rule; ``CLAIMCHECK_CANDIDATE=DIR pytest tests/test_learned.py -k regress`` runs them on the
+candidate.
 
 Run it before anything is changed because of the new pages: afterwards they are a regression
 set, and their figures say nothing about text nobody tuned on. Needs claimcheck installed.
