@@ -138,6 +138,9 @@ class Claim:
     sentence_start: int = 0
     sentence_end: int = 0
     inherited_from: str | None = None  # "lead-in", "answer": when context supplied the predicate
+    # Does the knowledge base call treating the claim's conditions (body sites aside) with what
+    # it names an approved use? None when it names no such condition.
+    use_approved: bool | None = None
 
     @property
     def text(self) -> str:

@@ -25,6 +25,14 @@ def test_claim_has_predicate_product_conditions_and_pattern():
     assert claim.predicate_pattern == "treat-verbs" and claim.modality == "asserted"
 
 
+def test_a_claim_knows_whether_the_knowledge_base_approves_its_use():
+    # What the classifiers read as its use word (extract/learned.USE_WORDS).
+    assert [c.use_approved for c in claims("A bone marrow transplant can cure leukemia.").claims] == [True]
+    assert [c.use_approved for c in claims("Our stem cells cure multiple sclerosis.").claims] == [False]
+    assert [c.use_approved for c in claims("Our stem cells cure leukemia and MS.").claims] == [False]
+    assert [c.use_approved for c in claims("Our stem cells heal the knee.").claims] == [None]  # a body site
+
+
 def test_topic_named_assumed_and_other():
     assert claims("Stem cell injections for knees.").topic["cell_context"] == "named"
     assert claims("Very effective for knee pain!").topic["cell_context"] == "assumed"

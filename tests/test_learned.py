@@ -408,7 +408,7 @@ def test_a_model_trained_before_the_page_voice_is_scored_without_it(tmp_path):
 
     nlp, old = _pipeline_with(SHIPPED_MODEL, tmp_path, without=("page_voice", "sentence_length_step"))
     doc = nlp(make_doc(nlp, "Our stem cell injections heal torn knee cartilage in weeks.\n\nBook a visit."))
-    sentence_words = classifier_inputs(doc).sentence_words
+    sentence_words = classifier_inputs(doc, use_words=False).sentence_words
     _, sentences, _ = load_model(str(old))
     expected = sentences.model.predict([Doc(nlp.vocab, words=words) for words in sentence_words])
     assert numpy.array_equal(doc._.cc_learned.scores, expected)
@@ -441,6 +441,38 @@ def test_the_sentence_classifier_reads_each_sentences_length_when_its_model_was_
     assert numpy.array_equal(doc._.cc_learned.scores, expected)
 
 
+@pytest.mark.parametrize("reads_uses", [True, False])
+def test_the_classifiers_read_what_the_knowledge_base_makes_of_each_use_when_trained_to(
+        trained, tmp_path, reads_uses):
+    """A model trained with ``use_words`` reads, beside each claim, whether the knowledge base
+    calls its use approved; one without it in its meta.json (the shipped model before them)
+    is scored on the words it was trained on."""
+    from spacy.tokens import Doc
+
+    from claimcheck.extract.learned import (USE_WORDS, VOICE_WORDS, cap_repeats, classifier_inputs, length_word,
+                                            load_model)
+    from claimcheck.extract.pipeline import make_doc
+
+    meta = json.loads((trained / "meta.json").read_text())
+    assert meta["use_words"] is True
+    nlp, model = _pipeline_with(trained, tmp_path, without=() if reads_uses else ("use_words",))
+    text = ("Our stem cell injections cure multiple sclerosis.\n\nA bone marrow transplant can cure leukemia."
+            "\n\nStem cells heal the knee.")
+    doc = nlp(make_doc(nlp, text))
+    inputs = classifier_inputs(doc, use_words=reads_uses)
+    uses = [[w for w in words if w in USE_WORDS.values()]
+            for sentence, words in zip(inputs.sentences, inputs.sentence_words) if sentence.text.strip()]
+    assert uses == ([["_USE_UNAPPROVED_"], ["_USE_APPROVED_"], []] if reads_uses else [[], [], []])
+    _, sentences, pages = load_model(str(model))
+    assert doc._.cc_learned.page == {label: round(float(v), 4) for label, v in
+                                     zip(pages.labels, pages.model.predict([Doc(nlp.vocab, words=cap_repeats(
+                                         inputs.page_words, meta["page_word_cap"]))])[0])}
+    sells = doc._.cc_learned.page["SELLS"] >= meta["thresholds"]["sells"]
+    expected = sentences.model.predict([Doc(nlp.vocab, words=words + [VOICE_WORDS[sells], length_word(n)])
+                                        for words, n in zip(inputs.sentence_words, inputs.sentence_lengths)])
+    assert numpy.array_equal(doc._.cc_learned.scores, expected)
+
+
 def test_a_model_trained_before_the_word_cap_counts_every_repeat(tmp_path):
     """A model folder whose meta.json has no ``page_word_cap`` keeps the page scores it was
     trained to give: every occurrence of a word counts."""
@@ -451,7 +483,7 @@ def test_a_model_trained_before_the_word_cap_counts_every_repeat(tmp_path):
 
     nlp, old = _pipeline_with(SHIPPED_MODEL, tmp_path, without=("page_word_cap",))
     doc = nlp(make_doc(nlp, "Our stem cell injections heal knees, knees, knees, knees and knees.\n\nBook a visit."))
-    page_words = classifier_inputs(doc).page_words
+    page_words = classifier_inputs(doc, use_words=False).page_words
     _, _, pages = load_model(str(old))
     expected = pages.model.predict([Doc(nlp.vocab, words=page_words)])[0]
     assert page_words.count("knees") == 5

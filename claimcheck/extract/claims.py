@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spacy.tokens import Span
 
@@ -122,6 +123,9 @@ def _nearest(spans, anchor):
 class ClaimFinder:
     def __init__(self, pack, assume_cell_topic: bool = True, min_list_conditions: int = 3):
         self.kb = pack.kb
+        # Asked once per clause's conditions and what the claim names; a long scan meets the same
+        # few pairings again and again, and a bounded cache keeps a run-on page from growing it.
+        self._use_approved = lru_cache(maxsize=4096)(self._approved_use)
         self.clause_breaks = tuple(pack.clause_breaks)
         self.exclusions = tuple(pack.clause_exclusions)
         self.population_openers = tuple(pack.population_openers)
@@ -241,7 +245,20 @@ class ClaimFinder:
             other_treatment=other.text if other is not None else None,
             unlisted_condition=unlisted.text if unlisted is not None else None,
             sentence_start=sentence.start_char, sentence_end=sentence.end_char,
+            use_approved=self._use_approved(tuple(shared.conditions), product.kb_id_ if product is not None else None,
+                                            tuple(dict.fromkeys(s.kb_id_ for s in approved)),
+                                            tuple(shared.procedures)),
         )
+
+    def _approved_use(self, conditions: tuple, product: str | None, approved: tuple, procedures: tuple) -> bool | None:
+        """Is treating the claim's conditions (body sites aside) with what it names an approved
+        use, by the knowledge base? ``None`` when it names no such condition."""
+        named = [c for c in conditions if not self.kb.conditions[c].get("site")]
+        if not named:
+            return None
+        found = self.kb.approved_conditions(named, product=product, approved_products=list(approved),
+                                            procedures=list(procedures))
+        return len(found) == len(named)
 
     def _unlisted_condition(self, doc, predicate, sentence, term_starts) -> Span | None:
         """The words right after ``predicate`` that name what it treats, when the knowledge

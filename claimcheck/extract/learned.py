@@ -174,10 +174,19 @@ def _span_words(strings, label: int, kb_id: int, cue: bool) -> tuple[str, ...]:
     return words
 
 
-def _sentence_features(doc) -> tuple[list, list[list[str]]]:
+# The words that tell the classifiers what the knowledge base makes of a claim's use: whether
+# treating the conditions it names with what it names is an approved use. A bag of words sees
+# "leukaemia" and "MS" as two words among thousands, each rare in a small corpus; the knowledge
+# base knows which uses are approved for every condition it lists. Models trained before them
+# (no "use_words" in their meta.json) are scored without them.
+USE_WORDS = {True: "_USE_APPROVED_", False: "_USE_UNAPPROVED_"}
+
+
+def _sentence_features(doc, use_words: bool = True) -> tuple[list, list[list[str]]]:
     """The sentences of ``doc`` and, for each, the feature words the rules' extraction adds to
     its words: which term labels, predicate classes, products and cues it holds, which claims
-    (predicate and modality) were assembled in it, and what the page as a whole names."""
+    (predicate, modality and, with ``use_words``, whether the use is approved) were assembled
+    in it, and what the page as a whole names."""
     from claimcheck.extract.extensions import sentence_of_tokens, sentences_of, spans_of
 
     sentences = sentences_of(doc)
@@ -194,7 +203,8 @@ def _sentence_features(doc) -> tuple[list, list[list[str]]]:
         token = doc.char_span(claim.start, claim.start + 1, alignment_mode="expand")
         if token is not None:
             at.append(token.start)
-            added.append((f"_CLAIM_{claim.predicate}_", f"_MOD_{claim.modality}_"))
+            use = (USE_WORDS[claim.use_approved],) if use_words and claim.use_approved is not None else ()
+            added.append((f"_CLAIM_{claim.predicate}_", f"_MOD_{claim.modality}_") + use)
     for index, words in zip(sentence_of_tokens(doc, at).tolist(), added):
         if index >= 0:
             features[index].extend(words)
@@ -289,11 +299,11 @@ class ClassifierInputs:
     sentence_lengths: list[int]  # each sentence's words, feature words not counted
 
 
-def classifier_inputs(doc) -> ClassifierInputs:
+def classifier_inputs(doc, use_words: bool = True) -> ClassifierInputs:
     """What the classifiers read from an analysed doc. Training (``train/corpus.py``) and the
     tests of the scorer call this, so what the model learns from and what it is asked about
     cannot drift apart."""
-    sentences, features = _sentence_features(doc)
+    sentences, features = _sentence_features(doc, use_words)
     words = _words(doc)
     plain = [[w for w in words[s.start:s.end] if w] for s in sentences]
     page = [w for w in words if w] + [w for f in features for w in f]
@@ -309,7 +319,8 @@ class ClassifierKeys:
     process: making a ``Doc`` of every sentence to hand to the model cost more than all of
     the rules' matching."""
 
-    def __init__(self):
+    def __init__(self, use_words: bool = True):
+        self.use_words = use_words  # read USE_WORDS (models trained with them)
         self._word_keys: dict[int, int] = {}  # LOWER hash -> hash of the word as the classifiers read it
         self._feature_keys: dict[str, int] = {}
         self._flag: tuple[object, int] | None = None  # (vocab, its has-a-digit flag)
@@ -351,7 +362,7 @@ class ClassifierKeys:
 
         from claimcheck.extract.extensions import sentence_of_tokens
 
-        sentences, features = _sentence_features(doc)
+        sentences, features = _sentence_features(doc, self.use_words)
         array = doc.to_array([LOWER, IS_SPACE, self._digit_flag(doc.vocab)])
         words = numpy.flatnonzero(array[:, 1] == 0)
         # A word without a digit is read as itself, so its key is its LOWER value (both are the
@@ -433,7 +444,7 @@ class LearnedScorer:
         self.meta, self.sentences, self.pages = load_model(folder)
         self.categories = self.sentences.labels
         self.page_labels = self.pages.labels
-        self.keys = ClassifierKeys()
+        self.keys = ClassifierKeys(use_words=bool(self.meta.get("use_words")))
         # The length words' keys, made once: uint64 from the start, since a list of such keys
         # made into an array would be float64, which cannot hold them.
         self.length_step = self.meta.get("sentence_length_step")

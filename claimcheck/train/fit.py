@@ -116,6 +116,7 @@ def train_model(pages: list[CorpusPage], out_dir: str | Path, quiet: bool = True
         "page_voice": True,  # the sentence classifier reads extract/learned.VOICE_WORDS
         "page_word_cap": PAGE_WORD_CAP,  # the page classifier counts a word at most this often
         "sentence_length_step": SENTENCE_LENGTH_STEP,  # the sentence classifier reads learned.length_word
+        "use_words": True,  # both classifiers read learned.USE_WORDS
         "corpus": {"pages": len(pages), "sentences": sum(len(p.sentences) for p in pages),
                    "sha256": corpus_digest(pages)},
     }
