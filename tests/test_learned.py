@@ -399,14 +399,14 @@ def _pipeline_with(model: Path, tmp_path, without: tuple[str, ...] = ()):
 
 def test_a_model_trained_before_the_page_voice_is_scored_without_it(tmp_path):
     """A model folder whose meta.json does not say ``page_voice`` (written before the
-    sentence classifier read its page's voice, and so before its sentences' lengths) keeps the
-    scores it was trained to give."""
+    sentence classifier read its page's voice, and so before its sentences' lengths and the
+    use words) keeps the scores it was trained to give."""
     from spacy.tokens import Doc
 
     from claimcheck.extract.learned import classifier_inputs, load_model
     from claimcheck.extract.pipeline import make_doc
 
-    nlp, old = _pipeline_with(SHIPPED_MODEL, tmp_path, without=("page_voice", "sentence_length_step"))
+    nlp, old = _pipeline_with(SHIPPED_MODEL, tmp_path, without=("page_voice", "sentence_length_step", "use_words"))
     doc = nlp(make_doc(nlp, "Our stem cell injections heal torn knee cartilage in weeks.\n\nBook a visit."))
     sentence_words = classifier_inputs(doc, use_words=False).sentence_words
     _, sentences, _ = load_model(str(old))
@@ -474,14 +474,14 @@ def test_the_classifiers_read_what_the_knowledge_base_makes_of_each_use_when_tra
 
 
 def test_a_model_trained_before_the_word_cap_counts_every_repeat(tmp_path):
-    """A model folder whose meta.json has no ``page_word_cap`` keeps the page scores it was
-    trained to give: every occurrence of a word counts."""
+    """A model folder whose meta.json has no ``page_word_cap`` (nor, being older, the use
+    words) keeps the page scores it was trained to give: every occurrence of a word counts."""
     from spacy.tokens import Doc
 
     from claimcheck.extract.learned import classifier_inputs, load_model
     from claimcheck.extract.pipeline import make_doc
 
-    nlp, old = _pipeline_with(SHIPPED_MODEL, tmp_path, without=("page_word_cap",))
+    nlp, old = _pipeline_with(SHIPPED_MODEL, tmp_path, without=("page_word_cap", "use_words"))
     doc = nlp(make_doc(nlp, "Our stem cell injections heal knees, knees, knees, knees and knees.\n\nBook a visit."))
     page_words = classifier_inputs(doc, use_words=False).page_words
     _, _, pages = load_model(str(old))
