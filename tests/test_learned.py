@@ -445,8 +445,8 @@ def test_the_sentence_classifier_reads_each_sentences_length_when_its_model_was_
 def test_the_classifiers_read_what_the_knowledge_base_makes_of_each_use_when_trained_to(
         trained, tmp_path, reads_uses):
     """A model trained with ``use_words`` reads, beside each claim, whether the knowledge base
-    calls its use approved; one without it in its meta.json (the shipped model before them)
-    is scored on the words it was trained on."""
+    calls its use approved; one without it in its meta.json (trained before them) is scored on
+    the words it was trained on."""
     from spacy.tokens import Doc
 
     from claimcheck.extract.learned import (USE_WORDS, VOICE_WORDS, cap_repeats, classifier_inputs, length_word,
@@ -464,9 +464,9 @@ def test_the_classifiers_read_what_the_knowledge_base_makes_of_each_use_when_tra
             for sentence, words in zip(inputs.sentences, inputs.sentence_words) if sentence.text.strip()]
     assert uses == ([["_USE_UNAPPROVED_"], ["_USE_APPROVED_"], []] if reads_uses else [[], [], []])
     _, sentences, pages = load_model(str(model))
-    assert doc._.cc_learned.page == {label: round(float(v), 4) for label, v in
-                                     zip(pages.labels, pages.model.predict([Doc(nlp.vocab, words=cap_repeats(
-                                         inputs.page_words, meta["page_word_cap"]))])[0])}
+    page_words = cap_repeats(inputs.page_words, meta["page_word_cap"])
+    page = pages.model.predict([Doc(nlp.vocab, words=page_words)])[0]
+    assert doc._.cc_learned.page == {label: round(float(v), 4) for label, v in zip(pages.labels, page)}
     sells = doc._.cc_learned.page["SELLS"] >= meta["thresholds"]["sells"]
     expected = sentences.model.predict([Doc(nlp.vocab, words=words + [VOICE_WORDS[sells], length_word(n)])
                                         for words, n in zip(inputs.sentence_words, inputs.sentence_lengths)])

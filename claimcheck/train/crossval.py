@@ -88,7 +88,7 @@ def tally_page(page: CorpusPage, result) -> Tally:
 
 
 def tally_pages(checked) -> Tally:
-    """The counts of (page, result) pairs together, as ``eval FOLDER`` and a first run print them."""
+    """The counts of (page, result) pairs together, as ``eval FOLDER`` prints them."""
     total = Tally()
     for page, result in checked:
         total.add(tally_page(page, result))
