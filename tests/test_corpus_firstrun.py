@@ -7,7 +7,6 @@ import sys
 import pytest
 
 from claimcheck.extract.learned import SHIPPED_MODEL
-from claimcheck.train.crossval import Tally
 from tests.conftest import ROOT, write_page_record
 
 sys.path.insert(0, str(ROOT / "corpus" / "tools"))
