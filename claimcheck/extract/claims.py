@@ -233,21 +233,20 @@ class ClaimFinder:
             + ([unlisted] if unlisted is not None else [])
         start = min([s.start_char for s in members] + ([shared.start] if conditions else []))
         end = max([s.end_char for s in members] + ([shared.end] if conditions else []))
+        product_id = product.kb_id_ if product is not None else None
+        licensed = tuple(dict.fromkeys(s.kb_id_ for s in approved))
         return Claim(
             start=start, end=end, document_text=text,
             predicate=predicate.kb_id_, predicate_text=predicate.text, predicate_pattern=predicate.id_,
             predicate_start=predicate.start_char, predicate_end=predicate.end_char,
-            product=product.kb_id_ if product is not None else None,
-            product_text=product.text if product is not None else None,
+            product=product_id, product_text=product.text if product is not None else None,
             conditions=list(shared.conditions), condition_texts=list(shared.condition_texts),
-            approved_products=list(dict.fromkeys(s.kb_id_ for s in approved)),
+            approved_products=list(licensed),
             procedures=list(shared.procedures), sentence_products=list(shared.sentence_products),
             other_treatment=other.text if other is not None else None,
             unlisted_condition=unlisted.text if unlisted is not None else None,
             sentence_start=sentence.start_char, sentence_end=sentence.end_char,
-            use_approved=self._use_approved(tuple(shared.conditions), product.kb_id_ if product is not None else None,
-                                            tuple(dict.fromkeys(s.kb_id_ for s in approved)),
-                                            tuple(shared.procedures)),
+            use_approved=self._use_approved(shared.conditions, product_id, licensed, shared.procedures),
         )
 
     def _approved_use(self, conditions: tuple, product: str | None, approved: tuple, procedures: tuple) -> bool | None:
