@@ -71,7 +71,9 @@ def page_conditions_approved(kb, analysis, claim: Claim) -> list[str]:
     claim naming a transplant but no condition is about the conditions its page claims to
     treat. Their ids when the page's asserted claims name some and every one is an approved
     use of the claim's procedure or product; [] otherwise (a page that also asserts a use for
-    knee pain or MS does not qualify; one that warns about such uses still does)."""
+    knee pain or MS does not qualify; one that warns about such uses still does). On a page
+    that names no condition, the condition groups of the transplant's own approved use, unless
+    the claim names cells that are not blood-forming."""
     if claim.conditions or not claim.procedures:
         return []
     # The transplant is what the claim is about when it comes first ("transplant can cure ..."),
@@ -81,6 +83,15 @@ def page_conditions_approved(kb, analysis, claim: Claim) -> list[str]:
         return []
     named = sorted({c for other in analysis.claims if other.modality in ("asserted", "hedged")
                     for c in other.conditions if not kb.conditions[c].get("site")})
+    if not named:
+        # A transplant programme whose page names no condition at all ("we offer our patients
+        # these transplants and so a good chance of being cured") speaks of what transplants
+        # treat, when the claim names no cells or blood-forming ones: "the transplant of my stem
+        # cells" on a patient's page may be one for MS that the page never names.
+        if claim.product is None or kb.is_hematopoietic_product(claim.product):
+            return sorted({group for use in claim.procedures
+                           for group in kb.approved_uses.get(use, {}).get("condition_groups", [use])})
+        return []
     approved = kb.approved_conditions(named, product=claim.product, approved_products=claim.approved_products,
                                       procedures=claim.procedures)
-    return named if named and len(approved) == len(named) else []
+    return named if len(approved) == len(named) else []

@@ -4,7 +4,8 @@ better than surgery, no risk, proven ...) about a cell product.
 Accurate wording about an approved use ("transplant can cure some leukemias")
 is left alone when ``skip_approved_uses`` is set, and so is a claim naming a
 transplant but no condition on a page whose conditions are all approved uses
-of it ("transplant can cure their disease" on a leukemia program's page)."""
+of it ("transplant can cure their disease" on a leukemia program's page), or on
+a page that names no condition at all."""
 from __future__ import annotations
 
 from claimcheck.evaluate.hits import (CELL_CONTEXT_SCHEMA, PREDICATES_SCHEMA, Hit, approved_conditions,
