@@ -235,7 +235,6 @@ def test_a_transplant_cure_naming_no_condition_is_read_against_the_page(tmp_path
     assert 5 in lines
 
 
-
 def test_a_transplant_cure_on_a_page_naming_no_condition_is_the_transplants_own_use(tmp_path):
     from tests.clitools import check_json, write
     unit = ("# Transplant unit\n\nOur unit has carried out blood and marrow transplants for thirty years, "
@@ -250,6 +249,7 @@ def test_a_transplant_cure_on_a_page_naming_no_condition_is_the_transplants_own_
     own = unit.replace("blood and marrow transplants", "transplants of your own stem cells")
     report, _ = check_json(str(write(tmp_path / "own.md", own)))
     assert [f for f in report["documents"][0]["findings"] if f["code"] == "CC102"]
+
 
 def test_an_interrupted_run_exits_130_not_1(tmp_path):
     """Ctrl-C must not look like "findings found" (1) to a hook or a CI job."""
