@@ -82,7 +82,7 @@ def page_conditions_approved(kb, analysis, claim: Claim) -> list[str]:
                for t in analysis.terms):
         return []
     named = sorted({c for other in analysis.claims if other.modality in ("asserted", "hedged")
-                    for c in other.conditions if not kb.conditions[c].get("site")})
+                    for c in other.conditions if not kb.is_body_site(c)})
     if not named:
         # A transplant programme whose page names no condition at all ("we offer our patients
         # these transplants and so a good chance of being cured") speaks of what transplants

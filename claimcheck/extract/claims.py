@@ -170,7 +170,7 @@ class ClaimFinder:
 
     def _implies_use(self, parts: dict[str, list], breaks: list[int]) -> bool:
         """A cell product and a condition (not a mere body site) named in one clause."""
-        conditions = [c for c in parts.get("CONDITION", []) if not self.kb.conditions[c.kb_id_].get("site")]
+        conditions = [c for c in parts.get("CONDITION", []) if not self.kb.is_body_site(c.kb_id_)]
         clauses = {bisect.bisect_right(breaks, c.start_char) for c in conditions}
         return any(bisect.bisect_right(breaks, p.start_char) in clauses for p in parts.get("PRODUCT", []))
 
@@ -252,7 +252,7 @@ class ClaimFinder:
     def _approved_use(self, conditions: tuple, product: str | None, approved: tuple, procedures: tuple) -> bool | None:
         """Is treating the claim's conditions (body sites aside) with what it names an approved
         use, by the knowledge base? ``None`` when it names no such condition."""
-        named = [c for c in conditions if not self.kb.conditions[c].get("site")]
+        named = [c for c in conditions if not self.kb.is_body_site(c)]
         if not named:
             return None
         found = self.kb.approved_conditions(named, product=product, approved_products=list(approved),

@@ -138,6 +138,10 @@ class KnowledgeBase:
         entry = self.products.get(product, {})
         return bool(entry.get("hematopoietic")) or bool(entry.get("generic"))
 
+    def is_body_site(self, condition: str) -> bool:
+        """A knee or a spine names where, not what is treated: it is not a use to approve."""
+        return bool(self.conditions[condition].get("site"))
+
     def is_hematopoietic_product(self, product: str | None) -> bool:
         return bool(self.products.get(product or "", {}).get("hematopoietic"))
 
