@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""Choosing the learned decision thresholds on site-grouped folds, from fold models kept on disk.
+
+    python corpus/tools/thresholds.py --models DIR [--folds 5] [--set NAME=V1,V2,...] ... [--corpus DIR]
+
+The thresholds (``claimcheck/train/fit.THRESHOLDS``) live in a model's ``meta.json`` and only
+decide what ``check`` does with the classifiers' scores, so a setting is judged without training:
+the ``k`` fold models (the corpus cut into folds with no site in two, as ``train
+--cross-validate`` cuts it, each model trained on the other folds) are trained once into
+``DIR/fold<i>`` and kept, and each setting of the grid reads every fold through a copy of its
+fold's model whose ``meta.json`` holds that setting. A fold model is reused while it was trained
+on exactly the pages its fold now leaves out (the corpus digest in its ``meta.json``), and
+retrained otherwise.
+
+Printed, as Markdown: the rules alone, then one row per setting (the shipped thresholds first),
+with the figures cross-validation prints: sentence recall, false-positive rate, failing pages
+failing, honest pages failing. At the shipped setting the row is the cross-validation figure.
+
+A setting chosen here is chosen on these folds, so its figures flatter it; the first run on the
+next round of new pages is where it is judged (``firstrun.py --candidate``). Needs claimcheck
+installed; run with ``CLAIMCHECK_JOBS=1`` beside other work.
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import sys
+from pathlib import Path
+
+from claimcheck.train.corpus import folds_by_site, read_corpus
+from claimcheck.train.crossval import Tally, check_pages, tally_page
+from claimcheck.train.fit import THRESHOLDS, corpus_digest, train_model
+from common import CORPUS
+from firstrun import HEADER, row
+
+
+def fold_models(pages, k: int, folder: Path, say) -> list[tuple[list, Path]]:
+    """(test pages, model folder) per fold, training the models that are missing or stale."""
+    kept = []
+    for index, test in enumerate(folds_by_site(pages, k)):
+        ids = {p.id for p in test}
+        training = [p for p in pages if p.id not in ids]
+        model = folder / f"fold{index}"
+        meta = model / "meta.json"
+        trained_on = json.loads(meta.read_text())["corpus"]["sha256"] if meta.is_file() else None
+        if trained_on != corpus_digest(training):
+            say(f"fold {index + 1}/{k}: training on {len(training)} pages")
+            train_model(training, model)
+        kept.append((test, model))
+    return kept
+
+
+def with_thresholds(model: Path, setting: dict, into: Path) -> Path:
+    """A folder that is ``model`` with ``setting`` over its thresholds (the classifiers linked, not copied)."""
+    into.mkdir(parents=True, exist_ok=True)
+    for part in ("sentences", "pages"):
+        link = into / part
+        if not link.exists():
+            link.symlink_to(model.resolve() / part, target_is_directory=True)
+    meta = json.loads((model / "meta.json").read_text())
+    meta["thresholds"] = {**meta["thresholds"], **setting}
+    (into / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
+    return into
+
+
+def parse_grid(pairs: list[str]) -> dict[str, list[float]]:
+    grid = {}
+    for pair in pairs:
+        name, _, values = pair.partition("=")
+        if name not in THRESHOLDS or not values:
+            raise SystemExit(f"--set {pair}: expected NAME=V1,V2 with NAME one of {', '.join(THRESHOLDS)}")
+        grid[name] = [float(v) for v in values.split(",")]
+    return grid
+
+
+def settings(grid: dict[str, list[float]]) -> list[dict]:
+    """The shipped setting first, then every combination of the grid's values."""
+    shipped = {name: THRESHOLDS[name] for name in grid}
+    combos = [dict(zip(grid, values)) for values in itertools.product(*grid.values())]
+    return [shipped] + [c for c in combos if c != shipped]
+
+
+def label(setting: dict) -> str:
+    return ", ".join(f"{name} {value:g}" for name, value in setting.items()) or "shipped"
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--models", type=Path, required=True, help="where the fold models are kept")
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--corpus", type=Path, default=CORPUS / "pages", help="the page records (default: the corpus)")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=V1,V2",
+                        help="a threshold and the values to try (repeatable; the grid is every combination)")
+    args = parser.parse_args(argv)
+    grid = parse_grid(args.set)
+    say = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
+
+    pages = read_corpus(args.corpus)
+    folds = fold_models(pages, args.folds, args.models, say)
+    print(f"{len(pages)} pages, {len({p.site for p in pages})} sites, {args.folds} site-grouped folds\n")
+    print(HEADER)
+    rules = Tally()
+    for page, result in check_pages(pages, None):
+        rules.add(tally_page(page, result))
+    print(row("rules", rules), flush=True)
+    for number, setting in enumerate(settings(grid)):
+        total = Tally()
+        for index, (test, model) in enumerate(folds):
+            folder = with_thresholds(model, setting, args.models / "settings" / f"{number}" / f"fold{index}")
+            for page, result in check_pages(test, str(folder)):
+                total.add(tally_page(page, result))
+        shipped = " (shipped)" if number == 0 else ""
+        print(row(f"rules + model: {label(setting)}{shipped}", total), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
