@@ -8,13 +8,14 @@ import sys
 import pytest
 
 from claimcheck.extract.learned import SHIPPED_MODEL
+from claimcheck.train import crossval
 from claimcheck.train.corpus import folds_by_site, read_corpus
+from claimcheck.train.crossval import fold_models
 from claimcheck.train.fit import THRESHOLDS, corpus_digest
 from tests.conftest import ROOT, write_page_record
 
 sys.path.insert(0, str(ROOT / "corpus" / "tools"))
-import thresholds  # noqa: E402
-from thresholds import fold_models, main, parse_grid, settings  # noqa: E402
+from thresholds import main, parse_grid, settings  # noqa: E402
 
 SELLING = ("Knee Relief Center\nOur stem cell injections cure arthritis and regrow cartilage in every patient.\n"
            "Book your free consultation today and walk without pain again.\n")
@@ -56,12 +57,12 @@ def test_a_fold_model_is_retrained_only_when_its_fold_leaves_out_other_pages(tmp
     pages = read_corpus(corpus)
     _kept_models(pages, tmp_path / "models")
     trained = []
-    monkeypatch.setattr(thresholds, "train_model", lambda training, out: trained.append((len(training), out)))
-    fold_models(pages, 2, tmp_path / "models", lambda message: None)
+    monkeypatch.setattr(crossval, "_train_fold", lambda training, out: trained.append((len(training), out)))
+    fold_models(pages, 2, tmp_path / "models")
     assert trained == []
     write_page_record(corpus, "t-003", "pass", "Hospital news\nThe transplant unit treats leukaemia.\n", sells=False)
     pages = read_corpus(corpus)
-    fold_models(pages, 2, tmp_path / "models", lambda message: None)
+    fold_models(pages, 2, tmp_path / "models")
     changed = [tmp_path / "models" / f"fold{index}" for index, test in enumerate(folds_by_site(pages, 2))
                if "t-003" not in {p.id for p in test}]  # the folds that now train on the new page
     assert [out for _, out in trained] == changed and changed

@@ -86,6 +86,14 @@ def test_training_is_reproducible(trained, tmp_path):
     assert first[0]["learned_page"]["scores"] == second[0]["learned_page"]["scores"]
 
 
+def test_cross_validation_reads_the_same_when_its_fold_models_train_in_parallel():
+    one = invoke("train", CORPUS, "--cross-validate", "2")
+    two = invoke("train", CORPUS, "--cross-validate", "2", "--jobs", "2")
+    assert one.exit_code == 0 and two.exit_code == 0, one.output + two.output
+    assert "| rules+model |" in one.stdout and one.stdout == two.stdout
+    assert two.stderr.count("trained on") == 2  # both folds' models, each trained once
+
+
 def test_check_refuses_a_folder_that_is_not_a_model(tmp_path):
     result = invoke("check", "--model", tmp_path, tmp_path)
     assert result.exit_code == 2 and "not a model folder" in result.output

@@ -10,8 +10,12 @@ comparison row.
 """
 from __future__ import annotations
 
+import json
+import multiprocessing
+import os
 import tempfile
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -109,21 +113,69 @@ def check_pages(pages: list[CorpusPage], model: str | None, pack=None):
         yield by_id[checked.source.origin], checked.result
 
 
-def cross_validate(pages: list[CorpusPage], k: int = 5, progress=None) -> dict:
-    """Per-genre and overall tallies for the rules alone and for rules + a model trained on the other folds."""
-    from claimcheck.extract.learned import select_model, selected_model
+def _train_fold(training: list[CorpusPage], out: Path) -> Path:
     from claimcheck.train.fit import train_model
+
+    return train_model(training, out)
+
+
+def _trained_on(model: Path) -> str | None:
+    meta = model / "meta.json"
+    try:
+        return json.loads(meta.read_text(encoding="utf-8"))["corpus"]["sha256"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def fold_models(pages: list[CorpusPage], k: int, folder: str | Path, jobs: int = 1,
+                progress=None) -> list[tuple[list[CorpusPage], Path]]:
+    """(test pages, model) for each of ``k`` site-grouped folds, the model trained on the other
+    folds into ``folder/fold<i>``. A model already there that was trained on exactly those pages
+    (the corpus digest in its ``meta.json``) is kept, so a measurement can be run again without
+    training. ``jobs`` models train at once, each in its own process (0: one per core); each
+    training is seeded, so the models are the same either way."""
+    from claimcheck.train.fit import corpus_digest
+
+    folder = Path(folder)
+    folds = folds_by_site(pages, k)
+    kept, missing = [], []
+    for index, test in enumerate(folds):
+        ids = {p.id for p in test}
+        training = [p for p in pages if p.id not in ids]
+        model = folder / f"fold{index}"
+        kept.append((test, model))
+        if _trained_on(model) != corpus_digest(training):
+            missing.append((index, training, model))
+    workers = min(len(missing), jobs if jobs > 0 else (os.cpu_count() or 1))
+    say = progress or (lambda line: None)
+    if workers <= 1:
+        for index, training, model in missing:
+            _train_fold(training, model)
+            say(f"fold {index + 1}/{k}: trained on {len(training)} pages")
+        return kept
+    # Spawned, not forked: each training starts in a clean interpreter rather than a copy of
+    # this one, with its loaded pipelines and thinc's thread pools.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        running = {pool.submit(_train_fold, training, model): (index, training) for index, training, model in missing}
+        for future in as_completed(running):
+            future.result()
+            index, training = running[future]
+            say(f"fold {index + 1}/{k}: trained on {len(training)} pages")
+    return kept
+
+
+def cross_validate(pages: list[CorpusPage], k: int = 5, progress=None, jobs: int = 1) -> dict:
+    """Per-genre and overall tallies for the rules alone and for rules + a model trained on the
+    other folds (``jobs`` fold models trained at once, as ``fold_models`` trains them)."""
+    from claimcheck.extract.learned import select_model, selected_model
 
     before = selected_model()
     by_genre = {"rules": defaultdict(Tally), "rules+model": defaultdict(Tally)}
     try:
         for page, result in check_pages(pages, None):
             by_genre["rules"][page.genre].add(tally_page(page, result))
-        folds = folds_by_site(pages, k)
         with tempfile.TemporaryDirectory() as tmp:
-            for index, test in enumerate(folds):
-                ids = {p.id for p in test}
-                model = train_model([p for p in pages if p.id not in ids], Path(tmp) / f"fold{index}")
+            for index, (test, model) in enumerate(fold_models(pages, k, tmp, jobs, progress)):
                 for page, result in check_pages(test, str(model)):
                     by_genre["rules+model"][page.genre].add(tally_page(page, result))
                 if progress:

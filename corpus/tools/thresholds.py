@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Choosing the learned decision thresholds on site-grouped folds, from fold models kept on disk.
 
-    python corpus/tools/thresholds.py --models DIR [--folds 5] [--set NAME=V1,V2,...] ... [--corpus DIR]
+    python corpus/tools/thresholds.py --models DIR [--folds 5] [-j N] [--set NAME=V1,V2,...] ... [--corpus DIR]
 
 The thresholds (``claimcheck/train/fit.THRESHOLDS``) live in a model's ``meta.json`` and only
 decide what ``check`` does with the classifiers' scores, so a setting is judged without training:
@@ -9,8 +9,8 @@ the ``k`` fold models (the corpus cut into folds with no site in two, as ``train
 --cross-validate`` cuts it, each model trained on the other folds) are trained once into
 ``DIR/fold<i>`` and kept, and each setting of the grid reads every fold through a copy of its
 fold's model whose ``meta.json`` holds that setting. A fold model is reused while it was trained
-on exactly the pages its fold now leaves out (the corpus digest in its ``meta.json``), and
-retrained otherwise.
+on exactly the pages its fold now leaves out (``claimcheck.train.crossval.fold_models``), and
+retrained otherwise, ``-j`` at once.
 
 Printed, as Markdown: the rules alone, then one row per setting (the shipped thresholds first),
 with the figures cross-validation prints: sentence recall, false-positive rate, failing pages
@@ -28,27 +28,11 @@ import json
 import sys
 from pathlib import Path
 
-from claimcheck.train.corpus import folds_by_site, read_corpus
-from claimcheck.train.crossval import Tally, check_pages, tally_page
-from claimcheck.train.fit import THRESHOLDS, corpus_digest, train_model
+from claimcheck.train.corpus import read_corpus
+from claimcheck.train.crossval import Tally, check_pages, fold_models, tally_page
+from claimcheck.train.fit import THRESHOLDS
 from common import CORPUS
 from firstrun import HEADER, row
-
-
-def fold_models(pages, k: int, folder: Path, say) -> list[tuple[list, Path]]:
-    """(test pages, model folder) per fold, training the models that are missing or stale."""
-    kept = []
-    for index, test in enumerate(folds_by_site(pages, k)):
-        ids = {p.id for p in test}
-        training = [p for p in pages if p.id not in ids]
-        model = folder / f"fold{index}"
-        meta = model / "meta.json"
-        trained_on = json.loads(meta.read_text())["corpus"]["sha256"] if meta.is_file() else None
-        if trained_on != corpus_digest(training):
-            say(f"fold {index + 1}/{k}: training on {len(training)} pages")
-            train_model(training, model)
-        kept.append((test, model))
-    return kept
 
 
 def with_thresholds(model: Path, setting: dict, into: Path) -> Path:
@@ -89,6 +73,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--models", type=Path, required=True, help="where the fold models are kept")
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("-j", "--jobs", type=int, default=1, help="fold models to train at once (0: one per core)")
     parser.add_argument("--corpus", type=Path, default=CORPUS / "pages", help="the page records (default: the corpus)")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=V1,V2",
                         help="a threshold and the values to try (repeatable; the grid is every combination)")
@@ -97,7 +82,7 @@ def main(argv=None) -> int:
     say = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
 
     pages = read_corpus(args.corpus)
-    folds = fold_models(pages, args.folds, args.models, say)
+    folds = fold_models(pages, args.folds, args.models, args.jobs, say)
     print(f"{len(pages)} pages, {len({p.site for p in pages})} sites, {args.folds} site-grouped folds\n")
     print(HEADER)
     rules = Tally()
