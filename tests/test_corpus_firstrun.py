@@ -1,6 +1,7 @@
 """corpus/tools/firstrun.py: a first run's tables and the shipping rule."""
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 
@@ -11,7 +12,8 @@ from tests.conftest import ROOT, write_page_record
 
 sys.path.insert(0, str(ROOT / "corpus" / "tools"))
 import firstrun  # noqa: E402
-from firstrun import Comparison, compare, judge, main, parse_models  # noqa: E402
+from firstrun import (  # noqa: E402
+    PAGE_WEIGHING, Comparison, compare, judge, main, parse_models, unweighed, weighing_line)
 
 SELLING = ("Knee Relief Center\nOur stem cell injections cure arthritis and regrow cartilage in every patient.\n"
            "Book your free consultation today and walk without pain again.\n")
@@ -93,3 +95,22 @@ def test_an_empty_set_or_a_broken_record_is_named_in_one_line(tmp_path, capsys):
         main([str(tmp_path)])
     err = capsys.readouterr().err.strip()
     assert err.startswith(f"{tmp_path}: error: cannot read the corpus: JSONDecodeError") and "\n" not in err
+
+
+@pytest.mark.skipif(not (SHIPPED_MODEL / "meta.json").is_file(), reason="needs the shipped model")
+def test_the_unweighed_model_is_the_shipped_one_without_the_page_weighing(tmp_path):
+    plain = unweighed(SHIPPED_MODEL, tmp_path / "plain")
+    shipped = json.loads((SHIPPED_MODEL / "meta.json").read_text())["thresholds"]
+    assert set(PAGE_WEIGHING) <= set(shipped)
+    assert json.loads((plain / "meta.json").read_text())["thresholds"] == \
+        {k: v for k, v in shipped.items() if k not in PAGE_WEIGHING}
+    assert (plain / "sentences").resolve() == (SHIPPED_MODEL / "sentences").resolve()
+
+
+def test_the_weighing_line_counts_the_pages_the_weighing_moved_each_way():
+    weighed = {("fail page", "s", "p1"): True, ("fail page", "s", "p2"): False, ("pass page", "s", "p3"): False,
+               ("pass page", "s", "p4"): False, ("claim", "s", "p1", 0): True}
+    plain = {("fail page", "s", "p1"): False, ("fail page", "s", "p2"): False, ("pass page", "s", "p3"): True,
+             ("pass page", "s", "p4"): True, ("claim", "s", "p1", 0): False}
+    assert weighing_line(weighed, plain) == ("The page weighing caught 1 failing pages and lost 0; "
+                                            "it held 2 honest pages out of failing and failed 0.")

@@ -2,13 +2,14 @@
 """A first run: new labelled pages read once, before they join the corpus, by the rules alone,
 the shipped model and any candidate models, as the record's tables show them.
 
-    python corpus/tools/firstrun.py SET [SET ...] [--model NAME=DIR ...] [--candidate NAME]
+    python corpus/tools/firstrun.py SET [SET ...] [--model NAME=DIR ...] [--candidate NAME] [--unweighed]
 
 Each SET is a folder of page records in the corpus format (``corpus/GUIDE.md``), such as a
 builder's ``corpus/pages`` before it is merged. Printed, as Markdown: a table per set and one
 for all of them together, with a row for the rules alone, one for the shipped model and one per
 ``--model``; each figure with its counts, as ``claimcheck eval FOLDER`` and cross-validation
-count them.
+count them. ``--unweighed`` adds the shipped model without the page weighing
+(``evaluate/learned.weigh_by_page``) and says which pages the weighing moved.
 
 With ``--candidate NAME`` the tool also applies the shipping rule to that model, over all the
 sets together: they must hold at least ``MIN_PAGES`` pages, and no figure (claim sentences
@@ -28,8 +29,10 @@ set, and their figures say nothing about text nobody tuned on. Needs claimcheck 
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,13 +129,43 @@ def parse_models(specs: list[str]) -> dict[str, str | None]:
     return models
 
 
+# The thresholds by which the page as a whole moves a finding's severity
+# (evaluate/learned.weigh_by_page); a model without them reads each finding as its rule does.
+PAGE_WEIGHING = ("clear_page", "failing_page")
+
+
+def unweighed(model: Path, into: Path) -> Path:
+    """``model`` without the page weighing: its classifiers linked, its ``meta.json`` without
+    the weighing's thresholds."""
+    into.mkdir(parents=True, exist_ok=True)
+    for part in ("sentences", "pages"):
+        (into / part).symlink_to(model.resolve() / part, target_is_directory=True)
+    meta = json.loads((model / "meta.json").read_text(encoding="utf-8"))
+    meta["thresholds"] = {k: v for k, v in meta["thresholds"].items() if k not in PAGE_WEIGHING}
+    (into / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    return into
+
+
+def weighing_line(weighed: dict[tuple, bool], plain: dict[tuple, bool]) -> str:
+    """What the page weighing did to the pages, as the record tallies it."""
+    by_figure = {c.figure: c for c in compare(weighed, plain)}
+    failing, honest = by_figure["failing pages failing"], by_figure["honest pages failing"]
+    return (f"The page weighing caught {failing.better} failing pages and lost {failing.worse}; "
+            f"it held {honest.better} honest pages out of failing and failed {honest.worse}.")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("sets", nargs="+", help="folders of page records")
     parser.add_argument("--model", action="append", default=[], metavar="NAME=DIR", help="a model to compare")
     parser.add_argument("--candidate", metavar="NAME", help="apply the shipping rule to this --model")
+    parser.add_argument("--unweighed", action="store_true",
+                        help="add the shipped model without the page weighing, and tally what the weighing did")
     args = parser.parse_args(argv)
     models = parse_models(args.model)
+    scratch = tempfile.TemporaryDirectory()
+    if args.unweighed:
+        models["unweighed"] = str(unweighed(SHIPPED_MODEL, Path(scratch.name) / "unweighed"))
     if args.candidate and args.candidate not in models:
         raise SystemExit(f"--candidate {args.candidate}: no --model of that name")
     sets = {folder: read_pages_or_exit(folder) for folder in args.sets}
@@ -151,10 +184,13 @@ def main(argv: list[str] | None = None) -> int:
                 print(row(name, tally))
     finally:
         select_model(before)
+        scratch.cleanup()
     if len(sets) > 1:
         print(f"\nall {sum(len(p) for p in sets.values())} pages\n\n{HEADER}")
         for name, tally in overall.items():
             print(row(name, tally))
+    if args.unweighed:
+        print("\n" + weighing_line(items["shipped"], items["unweighed"]))
     if not args.candidate:
         return 0
     comparisons = compare(items[args.candidate], items["shipped"])
