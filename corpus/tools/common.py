@@ -60,3 +60,18 @@ def corpus_pages():
 def word_runs(text: str, n: int = RUN) -> set[tuple[str, ...]]:
     words = re.findall(r"[a-z0-9']+", text.lower())
     return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
+
+
+def model_variant(model: pathlib.Path, into: pathlib.Path, thresholds) -> pathlib.Path:
+    """A model folder at ``into`` that is ``model`` with other decision thresholds: its
+    classifiers linked, not copied, and its ``meta.json`` holding ``thresholds(old)``. The
+    thresholds only decide what ``check`` does with the scores, so a variant needs no training."""
+    into.mkdir(parents=True, exist_ok=True)
+    for part in ("sentences", "pages"):
+        link = into / part
+        if not link.exists():
+            link.symlink_to(model.resolve() / part, target_is_directory=True)
+    meta = json.loads((model / "meta.json").read_text(encoding="utf-8"))
+    meta["thresholds"] = thresholds(meta["thresholds"])
+    (into / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    return into

@@ -29,7 +29,6 @@ set, and their figures say nothing about text nobody tuned on. Needs claimcheck 
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 import tempfile
@@ -40,7 +39,7 @@ from claimcheck.commands.common import read_pages_or_exit
 from claimcheck.extract.learned import SHIPPED_MODEL, select_model, selected_model
 from claimcheck.pack.rulepack import load_pack
 from claimcheck.train.crossval import Tally, check_pages, sentence_hits, tally_page
-from common import ratio
+from common import model_variant, ratio
 
 HEADER = ("| | sentences: recall | FPR | fail pages that fail | honest pages that fail |\n"
           "|---|---|---|---|---|")
@@ -135,15 +134,8 @@ PAGE_WEIGHING = ("clear_page", "failing_page")
 
 
 def unweighed(model: Path, into: Path) -> Path:
-    """``model`` without the page weighing: its classifiers linked, its ``meta.json`` without
-    the weighing's thresholds."""
-    into.mkdir(parents=True, exist_ok=True)
-    for part in ("sentences", "pages"):
-        (into / part).symlink_to(model.resolve() / part, target_is_directory=True)
-    meta = json.loads((model / "meta.json").read_text(encoding="utf-8"))
-    meta["thresholds"] = {k: v for k, v in meta["thresholds"].items() if k not in PAGE_WEIGHING}
-    (into / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    return into
+    """``model`` without the page weighing: the same classifiers, without the weighing's thresholds."""
+    return model_variant(model, into, lambda old: {k: v for k, v in old.items() if k not in PAGE_WEIGHING})
 
 
 def weighing_line(weighed: dict[tuple, bool], plain: dict[tuple, bool]) -> str:

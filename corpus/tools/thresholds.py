@@ -24,28 +24,14 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import sys
 from pathlib import Path
 
 from claimcheck.train.corpus import read_corpus
 from claimcheck.train.crossval import Tally, check_pages, fold_models, tally_page
 from claimcheck.train.fit import THRESHOLDS
-from common import CORPUS
+from common import CORPUS, model_variant
 from firstrun import HEADER, row
-
-
-def with_thresholds(model: Path, setting: dict, into: Path) -> Path:
-    """A folder that is ``model`` with ``setting`` over its thresholds (the classifiers linked, not copied)."""
-    into.mkdir(parents=True, exist_ok=True)
-    for part in ("sentences", "pages"):
-        link = into / part
-        if not link.exists():
-            link.symlink_to(model.resolve() / part, target_is_directory=True)
-    meta = json.loads((model / "meta.json").read_text())
-    meta["thresholds"] = {**meta["thresholds"], **setting}
-    (into / "meta.json").write_text(json.dumps(meta, indent=2) + "\n")
-    return into
 
 
 def parse_grid(pairs: list[str]) -> dict[str, list[float]]:
@@ -92,7 +78,8 @@ def main(argv=None) -> int:
     for number, setting in enumerate(settings(grid)):
         total = Tally()
         for index, (test, model) in enumerate(folds):
-            folder = with_thresholds(model, setting, args.models / "settings" / f"{number}" / f"fold{index}")
+            folder = model_variant(model, args.models / "settings" / f"{number}" / f"fold{index}",
+                                   lambda old: {**old, **setting})
             for page, result in check_pages(test, str(folder)):
                 total.add(tally_page(page, result))
         shipped = " (shipped)" if number == 0 else ""
