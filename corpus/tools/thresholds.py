@@ -28,7 +28,7 @@ import sys
 from pathlib import Path
 
 from claimcheck.train.corpus import read_corpus
-from claimcheck.train.crossval import Tally, check_pages, fold_models, tally_page
+from claimcheck.train.crossval import Tally, check_pages, fold_models, tally_pages
 from claimcheck.train.fit import THRESHOLDS
 from common import CORPUS, model_variant
 from firstrun import HEADER, row
@@ -71,17 +71,13 @@ def main(argv=None) -> int:
     folds = fold_models(pages, args.folds, args.models, args.jobs, say)
     print(f"{len(pages)} pages, {len({p.site for p in pages})} sites, {args.folds} site-grouped folds\n")
     print(HEADER)
-    rules = Tally()
-    for page, result in check_pages(pages, None):
-        rules.add(tally_page(page, result))
-    print(row("rules", rules), flush=True)
+    print(row("rules", tally_pages(check_pages(pages, None))), flush=True)
     for number, setting in enumerate(settings(grid)):
         total = Tally()
         for index, (test, model) in enumerate(folds):
             folder = model_variant(model, args.models / "settings" / f"{number}" / f"fold{index}",
                                    lambda old: {**old, **setting})
-            for page, result in check_pages(test, str(folder)):
-                total.add(tally_page(page, result))
+            total.add(tally_pages(check_pages(test, str(folder))))
         shipped = " (shipped)" if number == 0 else ""
         print(row(f"rules + model: {label(setting)}{shipped}", total), flush=True)
     return 0
