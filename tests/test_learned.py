@@ -86,6 +86,31 @@ def test_training_is_reproducible(trained, tmp_path):
     assert first[0]["learned_page"]["scores"] == second[0]["learned_page"]["scores"]
 
 
+def test_a_model_averaged_over_seeds_scores_each_text_with_the_mean_of_their_log_odds(pages, tmp_path):
+    import spacy
+    from spacy.tokens import Doc
+
+    from claimcheck.train.fit import seed_list, train_model
+
+    seeds = seed_list(2)
+    for seed in seeds:
+        train_model(pages, tmp_path / f"seed{seed}", seeds=(seed,))
+    averaged = train_model(pages, tmp_path / "averaged", seeds=seeds)
+    assert json.loads((averaged / "meta.json").read_text())["seeds"] == list(seeds)
+
+    def log_odds(model, part, inputs):
+        nlp = spacy.load(model / part)
+        scores = numpy.array([[doc.cats[c] for c in sorted(doc.cats)]
+                              for doc in nlp.pipe(Doc(nlp.vocab, words=words) for words in inputs)])
+        return numpy.log(scores / (1 - scores))
+
+    for part, inputs in (("sentences", [s.words for p in pages for s in p.sentences]),
+                         ("pages", [p.words for p in pages])):
+        single = [log_odds(tmp_path / f"seed{seed}", part, inputs) for seed in seeds]
+        assert numpy.abs(single[0] - single[1]).max() > 1e-3  # the seeds made different models
+        assert numpy.allclose(log_odds(averaged, part, inputs), (single[0] + single[1]) / 2, atol=1e-4)
+
+
 def test_cross_validation_reads_the_same_when_its_fold_models_train_in_parallel():
     one = invoke("train", CORPUS, "--cross-validate", "2")
     two = invoke("train", CORPUS, "--cross-validate", "2", "--jobs", "2")

@@ -39,12 +39,19 @@ def _table(report: dict) -> list[str]:
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
               help="With --cross-validate: fold models to train at once, each in its own process "
                    "(0: one per core). The figures are the same either way.")
-def train_command(corpus, output, folds, json_path, show, jobs):
+@click.option("--seeds", "seed_count", type=click.IntRange(min=1),
+              help="Train each classifier this many times with different seeds and average the "
+                   "weights into one model (default: the shipped recipe's count).")
+def train_command(corpus, output, folds, json_path, show, jobs, seed_count):
     """Train the learned components on a labelled corpus (see corpus/GUIDE.md)."""
+    from claimcheck.train.fit import SEEDS, seed_list
+
+    seeds = seed_list(seed_count) if seed_count else SEEDS
     pages = read_pages_or_exit(corpus)
     if folds:
         from claimcheck.train.crossval import cross_validate
-        report = cross_validate(pages, folds, progress=lambda line: click.echo(line, err=True), jobs=jobs)
+        report = cross_validate(pages, folds, progress=lambda line: click.echo(line, err=True), jobs=jobs,
+                                seeds=seeds)
         click.echo("\n".join(_table(report)))
         if show:
             tally = report["rules+model"]["overall_tally"]
@@ -61,5 +68,5 @@ def train_command(corpus, output, folds, json_path, show, jobs):
     if not output:
         raise click.UsageError("give -o DIR to train a model, or --cross-validate K to measure")
     from claimcheck.train.fit import train_model
-    path = train_model(pages, output)
+    path = train_model(pages, output, seeds=seeds)
     click.echo(f"trained on {len(pages)} pages ({sum(len(p.sentences) for p in pages)} sentences): {path}")

@@ -113,28 +113,35 @@ def check_pages(pages: list[CorpusPage], model: str | None, pack=None):
         yield by_id[checked.source.origin], checked.result
 
 
-def _train_fold(training: list[CorpusPage], out: Path) -> Path:
+def _train_fold(training: list[CorpusPage], out: Path, seeds: tuple[int, ...]) -> Path:
     from claimcheck.train.fit import train_model
 
-    return train_model(training, out)
+    return train_model(training, out, seeds=seeds)
 
 
-def _trained_on(model: Path) -> str | None:
+def _trained_on(model: Path) -> tuple[str, tuple[int, ...]] | None:
+    """The corpus digest and seeds a model folder was trained with (``None``: no model there)."""
+    from claimcheck.train.fit import FIRST_SEED
+
     meta = model / "meta.json"
     try:
-        return json.loads(meta.read_text(encoding="utf-8"))["corpus"]["sha256"]
+        meta = json.loads(meta.read_text(encoding="utf-8"))
+        return meta["corpus"]["sha256"], tuple(meta.get("seeds", [FIRST_SEED]))
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
 def fold_models(pages: list[CorpusPage], k: int, folder: str | Path, jobs: int = 1,
-                progress=None) -> list[tuple[list[CorpusPage], Path]]:
+                progress=None, seeds: tuple[int, ...] | None = None) -> list[tuple[list[CorpusPage], Path]]:
     """(test pages, model) for each of ``k`` site-grouped folds, the model trained on the other
-    folds into ``folder/fold<i>``. A model already there that was trained on exactly those pages
-    (the corpus digest in its ``meta.json``) is kept, so a measurement can be run again without
+    folds into ``folder/fold<i>`` with ``seeds`` (default: the recipe's, ``fit.SEEDS``). A model
+    already there that was trained on exactly those pages (the corpus digest in its
+    ``meta.json``) with the same seeds is kept, so a measurement can be run again without
     training. ``jobs`` models train at once, each in its own process (0: one per core); each
     training is seeded, so the models are the same either way."""
-    from claimcheck.train.fit import corpus_digest
+    from claimcheck.train.fit import SEEDS, corpus_digest
+
+    seeds = tuple(seeds or SEEDS)
 
     folder = Path(folder)
     folds = folds_by_site(pages, k)
@@ -144,19 +151,19 @@ def fold_models(pages: list[CorpusPage], k: int, folder: str | Path, jobs: int =
         training = [p for p in pages if p.id not in ids]
         model = folder / f"fold{index}"
         kept.append((test, model))
-        if _trained_on(model) != corpus_digest(training):
+        if _trained_on(model) != (corpus_digest(training), seeds):
             missing.append((index, training, model))
     workers = min(len(missing), jobs if jobs > 0 else (os.cpu_count() or 1))
     say = progress or (lambda line: None)
     if workers <= 1:
         for index, training, model in missing:
-            _train_fold(training, model)
+            _train_fold(training, model, seeds)
             say(f"fold {index + 1}/{k}: trained on {len(training)} pages")
         return kept
     # Spawned, not forked: each training starts in a clean interpreter rather than a copy of
     # this one, with its loaded pipelines and thinc's thread pools.
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        running = {pool.submit(_train_fold, training, model): (index, training) for index, training, model in missing}
+        running = {pool.submit(_train_fold, training, model, seeds): (index, training) for index, training, model in missing}
         for future in as_completed(running):
             future.result()
             index, training = running[future]
@@ -164,9 +171,10 @@ def fold_models(pages: list[CorpusPage], k: int, folder: str | Path, jobs: int =
     return kept
 
 
-def cross_validate(pages: list[CorpusPage], k: int = 5, progress=None, jobs: int = 1) -> dict:
+def cross_validate(pages: list[CorpusPage], k: int = 5, progress=None, jobs: int = 1,
+                   seeds: tuple[int, ...] | None = None) -> dict:
     """Per-genre and overall tallies for the rules alone and for rules + a model trained on the
-    other folds (``jobs`` fold models trained at once, as ``fold_models`` trains them)."""
+    other folds with ``seeds`` (``jobs`` fold models trained at once, as ``fold_models`` trains them)."""
     from claimcheck.extract.learned import select_model, selected_model
 
     before = selected_model()
@@ -175,7 +183,7 @@ def cross_validate(pages: list[CorpusPage], k: int = 5, progress=None, jobs: int
         for page, result in check_pages(pages, None):
             by_genre["rules"][page.genre].add(tally_page(page, result))
         with tempfile.TemporaryDirectory() as tmp:
-            for index, (test, model) in enumerate(fold_models(pages, k, tmp, jobs, progress)):
+            for index, (test, model) in enumerate(fold_models(pages, k, tmp, jobs, progress, seeds)):
                 for page, result in check_pages(test, str(model)):
                     by_genre["rules+model"][page.genre].add(tally_page(page, result))
                 if progress:

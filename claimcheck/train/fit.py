@@ -25,6 +25,16 @@ from claimcheck.train.corpus import CLAIM_CATEGORIES, CorpusPage
 
 CONFIGS = Path(__file__).with_name("configs")
 PAGE_LABELS = ("SELLS", "FAIL")
+FIRST_SEED = 1234
+
+
+def seed_list(count: int) -> tuple[int, ...]:
+    """The seeds of a model averaged from ``count`` trainings: the same ``count`` gives the same model."""
+    return tuple(FIRST_SEED + n for n in range(count))
+
+
+# Each classifier is trained once per seed and the weights averaged (``average_pipelines``).
+SEEDS = seed_list(1)
 # Beside the categories, one label for "a claim of any category": it has many more
 # examples than any one category, so it is the better judge of whether a sentence claims.
 ANY_CLAIM = "CLAIM"
@@ -80,7 +90,7 @@ def _page_docs(nlp, pages):
         yield doc
 
 
-def _train_one(config: Path, docs: list, out: Path, quiet: bool) -> None:
+def _train_one(config: Path, docs: list, out: Path, quiet: bool, seeds: tuple[int, ...]) -> None:
     import spacy
     from spacy.cli.train import train as spacy_train
     from spacy.tokens import DocBin
@@ -88,26 +98,54 @@ def _train_one(config: Path, docs: list, out: Path, quiet: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "train.spacy"
         DocBin(docs=docs, store_user_data=False).to_disk(data)
-        output = Path(tmp) / "output"
-        overrides = {"paths.train": str(data), "paths.dev": str(data)}
-        sink = io.StringIO()
-        with contextlib.redirect_stdout(sink) if quiet else contextlib.nullcontext():
-            spacy.util.fix_random_seed(1234)
-            spacy_train(config, output_path=output, use_gpu=-1, overrides=overrides)
+        trained = []
+        for seed in seeds:
+            output = Path(tmp) / f"seed{seed}"
+            overrides = {"paths.train": str(data), "paths.dev": str(data), "system.seed": seed}
+            sink = io.StringIO()
+            with contextlib.redirect_stdout(sink) if quiet else contextlib.nullcontext():
+                spacy.util.fix_random_seed(seed)
+                spacy_train(config, output_path=output, use_gpu=-1, overrides=overrides)
+            trained.append(output / "model-last")
         if out.exists():
             shutil.rmtree(out)
-        shutil.copytree(output / "model-last", out)
+        if len(trained) == 1:
+            shutil.copytree(trained[0], out)
+        else:
+            average_pipelines(trained, out)
 
 
-def train_model(pages: list[CorpusPage], out_dir: str | Path, quiet: bool = True) -> Path:
-    """Train both classifiers on ``pages`` and write them to ``out_dir``."""
+def average_pipelines(paths: list[Path], out: Path) -> None:
+    """Write to ``out`` the first pipeline of ``paths`` with every weight the mean of that
+    weight over all of them. The classifiers are linear in their weights (a bag of hashed
+    words, hashed with fixed seeds, then a logistic), so the mean model scores each text with
+    the mean of the models' log-odds: an ensemble at the cost of one model."""
+    import spacy
+
+    pipelines = [spacy.load(path) for path in paths]
+    first = pipelines[0]
+    for name, pipe in first.pipeline:
+        nodes = list(pipe.model.walk())
+        others = [list(nlp.get_pipe(name).model.walk()) for nlp in pipelines[1:]]
+        for index, node in enumerate(nodes):
+            for param in node.param_names:
+                if node.has_param(param):
+                    weights = [node.get_param(param)] + [walked[index].get_param(param) for walked in others]
+                    node.set_param(param, sum(weights) / len(weights))
+    first.to_disk(out)
+
+
+def train_model(pages: list[CorpusPage], out_dir: str | Path, quiet: bool = True,
+                seeds: tuple[int, ...] = SEEDS) -> Path:
+    """Train both classifiers on ``pages`` and write them to ``out_dir``: one model per seed
+    in ``seeds``, averaged into one."""
     import spacy
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     nlp = spacy.blank("en")
-    _train_one(CONFIGS / "sentences.cfg", list(_sentence_docs(nlp, pages)), out / "sentences", quiet)
-    _train_one(CONFIGS / "pages.cfg", list(_page_docs(nlp, pages)), out / "pages", quiet)
+    _train_one(CONFIGS / "sentences.cfg", list(_sentence_docs(nlp, pages)), out / "sentences", quiet, seeds)
+    _train_one(CONFIGS / "pages.cfg", list(_page_docs(nlp, pages)), out / "pages", quiet, seeds)
     meta = {
         "claimcheck": __version__,
         "categories": list(CLAIM_CATEGORIES),
@@ -118,6 +156,7 @@ def train_model(pages: list[CorpusPage], out_dir: str | Path, quiet: bool = True
         "page_word_cap": PAGE_WORD_CAP,  # the page classifier counts a word at most this often
         "sentence_length_step": SENTENCE_LENGTH_STEP,  # the sentence classifier reads learned.length_word
         "use_words": True,  # both classifiers read learned.USE_WORDS
+        "seeds": list(seeds),
         "corpus": {"pages": len(pages), "sentences": sum(len(p.sentences) for p in pages),
                    "sha256": corpus_digest(pages)},
     }
