@@ -2,7 +2,7 @@
 """A first run: new labelled pages read once, before they join the corpus, by the rules alone,
 the shipped model and any candidate models, as the record's tables show them.
 
-    python corpus/tools/firstrun.py SET [SET ...] [--model NAME=DIR ...] [--candidate NAME] [--unweighed]
+    python corpus/tools/firstrun.py SET [SET ...] [--model NAME=DIR ...] [--candidate NAME ...] [--unweighed]
 
 Each SET is a folder of page records in the corpus format (``corpus/GUIDE.md``), such as a
 builder's ``corpus/pages`` before it is merged. Printed, as Markdown: a table per set and one
@@ -11,8 +11,8 @@ for all of them together, with a row for the rules alone, one for the shipped mo
 count them. ``--unweighed`` adds the shipped model without the page weighing
 (``evaluate/learned.weigh_by_page``) and says which pages the weighing moved.
 
-With ``--candidate NAME`` the tool also applies the shipping rule to that model, over all the
-sets together: they must hold at least ``MIN_PAGES`` pages, and no figure (claim sentences
+With ``--candidate NAME`` (repeatable) the tool also applies the shipping rule to that model,
+each candidate on its own against the shipped model, over all the sets together: they must hold at least ``MIN_PAGES`` pages, and no figure (claim sentences
 found, false alarms, failing pages failing, honest pages failing) may read worse beyond chance.
 Each figure is compared item by item: of the sentences or pages on which the candidate and the
 shipped model differ, a one-sided sign test asks how likely it is that at least as many go
@@ -150,7 +150,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("sets", nargs="+", help="folders of page records")
     parser.add_argument("--model", action="append", default=[], metavar="NAME=DIR", help="a model to compare")
-    parser.add_argument("--candidate", metavar="NAME", help="apply the shipping rule to this --model")
+    parser.add_argument("--candidate", action="append", default=[], metavar="NAME",
+                        help="apply the shipping rule to this --model (repeatable)")
     parser.add_argument("--unweighed", action="store_true",
                         help="add the shipped model without the page weighing, and tally what the weighing did")
     args = parser.parse_args(argv)
@@ -158,8 +159,9 @@ def main(argv: list[str] | None = None) -> int:
     scratch = tempfile.TemporaryDirectory()
     if args.unweighed:
         models["unweighed"] = str(unweighed(SHIPPED_MODEL, Path(scratch.name) / "unweighed"))
-    if args.candidate and args.candidate not in models:
-        raise SystemExit(f"--candidate {args.candidate}: no --model of that name")
+    for name in args.candidate:
+        if name not in models:
+            raise SystemExit(f"--candidate {name}: no --model of that name")
     sets = {folder: read_pages_or_exit(folder) for folder in args.sets}
     pack, before = load_pack(), selected_model()
     overall = {name: Tally() for name in models}
@@ -183,18 +185,23 @@ def main(argv: list[str] | None = None) -> int:
             print(row(name, tally))
     if args.unweighed:
         print("\n" + weighing_line(items["shipped"], items["unweighed"]))
-    if not args.candidate:
-        return 0
-    comparisons = compare(items[args.candidate], items["shipped"])
-    print(f"\n{args.candidate} against shipped, item by item\n\n"
+    refused = [name for name in args.candidate
+               if not ship_or_not(name, items[name], items["shipped"], sum(len(p) for p in sets.values()))]
+    return 1 if refused else 0
+
+
+def ship_or_not(name: str, candidate: dict[tuple, bool], shipped: dict[tuple, bool], pages: int) -> bool:
+    """Print the item-by-item comparison and the verdict of the shipping rule; True if it may ship."""
+    comparisons = compare(candidate, shipped)
+    print(f"\n{name} against shipped, item by item\n\n"
           "| figure | candidate better | candidate worse | chance of worse |\n|---|---|---|---|")
     for c in comparisons:
         print(f"| {c.figure} | {c.better} | {c.worse} | {c.chance_of_worse:.3f} |")
-    reasons = judge(comparisons, sum(len(p) for p in sets.values()))
+    reasons = judge(comparisons, pages)
     verdict = ("may replace the shipped model (if it passes the regression gates)" if not reasons
                else "does not ship: " + "; ".join(reasons))
-    print(f"\n{args.candidate} {verdict}")
-    return 1 if reasons else 0
+    print(f"\n{name} {verdict}")
+    return not reasons
 
 
 if __name__ == "__main__":
