@@ -1,13 +1,14 @@
 """Train the sentence and page classifiers on corpus pages with ``spacy train``.
 
-The configs in ``configs/`` are the whole recipe; this module only turns pages into
-spaCy's training format and writes one model folder:
+The configs in ``configs/`` are the recipe, with the seeds below: each classifier is trained
+once per seed and the weights averaged. This module turns pages into spaCy's training format
+and writes one model folder:
 
     DIR/sentences/   a spaCy pipeline with ``textcat_multilabel`` over the claim categories and CLAIM
     DIR/pages/       a spaCy pipeline with ``textcat_multilabel`` over SELLS and FAIL
-    DIR/meta.json    labels, decision thresholds, the corpus digest and claimcheck's version
+    DIR/meta.json    labels, decision thresholds, the seeds, the corpus digest and claimcheck's version
 
-Training is reproducible: a fixed seed in the configs, pages in a stable order, so the same corpus gives the same scores.
+Training is reproducible: fixed seeds, pages in a stable order, so the same corpus gives the same scores.
 """
 from __future__ import annotations
 
