@@ -111,6 +111,16 @@ def test_a_model_averaged_over_seeds_scores_each_text_with_the_mean_of_their_log
         assert numpy.allclose(log_odds(averaged, part, inputs), (single[0] + single[1]) / 2, atol=1e-4)
 
 
+def test_train_seeds_sets_how_many_trainings_are_averaged(trained, tmp_path):
+    from claimcheck.train.fit import SEEDS
+
+    assert json.loads((trained / "meta.json").read_text())["seeds"] == list(SEEDS)  # the recipe's
+    result = invoke("train", CORPUS, "-o", tmp_path / "one", "--seeds", "1")
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "one" / "meta.json").read_text())["seeds"] == [SEEDS[0]]
+    assert invoke("train", CORPUS, "-o", tmp_path / "none", "--seeds", "0").exit_code == 2
+
+
 def test_cross_validation_reads_the_same_when_its_fold_models_train_in_parallel():
     one = invoke("train", CORPUS, "--cross-validate", "2")
     two = invoke("train", CORPUS, "--cross-validate", "2", "--jobs", "2")
