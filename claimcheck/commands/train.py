@@ -44,9 +44,9 @@ def _table(report: dict) -> list[str]:
                    "weights into one model (default: the shipped recipe's count).")
 def train_command(corpus, output, folds, json_path, show, jobs, seed_count):
     """Train the learned components on a labelled corpus (see corpus/GUIDE.md)."""
-    from claimcheck.train.fit import SEEDS, seed_list
+    from claimcheck.train.fit import seeds_for
 
-    seeds = seed_list(seed_count) if seed_count else SEEDS
+    seeds = seeds_for(seed_count)
     pages = read_pages_or_exit(corpus)
     if folds:
         from claimcheck.train.crossval import cross_validate

@@ -38,6 +38,11 @@ def seed_list(count: int) -> tuple[int, ...]:
 # One model's scores moved by up to 0.23 with the seed alone (docs/detection-record.md, "Seeds
 # averaged"); the five-seed model was the first retrained one to read a new round no worse.
 SEEDS = seed_list(5)
+
+
+def seeds_for(count: int | None) -> tuple[int, ...]:
+    """The seeds of a model averaged from ``count`` trainings, or the recipe's (``None``)."""
+    return seed_list(count) if count else SEEDS
 # Beside the categories, one label for "a claim of any category": it has many more
 # examples than any one category, so it is the better judge of whether a sentence claims.
 ANY_CLAIM = "CLAIM"

@@ -12,8 +12,9 @@ count them. ``--unweighed`` adds the shipped model without the page weighing
 (``evaluate/learned.weigh_by_page``) and says which pages the weighing moved.
 
 With ``--candidate NAME`` (repeatable) the tool also applies the shipping rule to that model,
-each candidate on its own against the shipped model, over all the sets together: they must hold at least ``MIN_PAGES`` pages, and no figure (claim sentences
-found, false alarms, failing pages failing, honest pages failing) may read worse beyond chance.
+each candidate on its own against the shipped model, over all the sets together: they must
+hold at least ``MIN_PAGES`` pages, and no figure (claim sentences found, false alarms, failing
+pages failing, honest pages failing) may read worse beyond chance.
 Each figure is compared item by item: of the sentences or pages on which the candidate and the
 shipped model differ, a one-sided sign test asks how likely it is that at least as many go
 against the candidate if both read equally well; under ``ALPHA`` the figure is worse beyond

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from claimcheck.train.corpus import read_corpus
 from claimcheck.train.crossval import Tally, check_pages, fold_models, tally_pages
-from claimcheck.train.fit import SEEDS, THRESHOLDS, seed_list
+from claimcheck.train.fit import THRESHOLDS, seeds_for
 from common import CORPUS, model_variant
 from firstrun import HEADER, row
 
@@ -70,7 +70,7 @@ def main(argv=None) -> int:
     say = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
 
     pages = read_corpus(args.corpus)
-    folds = fold_models(pages, args.folds, args.models, args.jobs, say, seed_list(args.seeds) if args.seeds else SEEDS)
+    folds = fold_models(pages, args.folds, args.models, args.jobs, say, seeds_for(args.seeds))
     print(f"{len(pages)} pages, {len({p.site for p in pages})} sites, {args.folds} site-grouped folds\n")
     print(HEADER)
     print(row("rules", tally_pages(check_pages(pages, None))), flush=True)
