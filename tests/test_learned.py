@@ -90,9 +90,9 @@ def test_a_model_averaged_over_seeds_scores_each_text_with_the_mean_of_their_log
     import spacy
     from spacy.tokens import Doc
 
-    from claimcheck.train.fit import seed_list, train_model
+    from claimcheck.train.fit import seeds_for, train_model
 
-    seeds = seed_list(2)
+    seeds = seeds_for(2)
     for seed in seeds:
         train_model(pages, tmp_path / f"seed{seed}", seeds=(seed,))
     averaged = train_model(pages, tmp_path / "averaged", seeds=seeds)

@@ -26,23 +26,6 @@ from claimcheck.train.corpus import CLAIM_CATEGORIES, CorpusPage
 
 CONFIGS = Path(__file__).with_name("configs")
 PAGE_LABELS = ("SELLS", "FAIL")
-FIRST_SEED = 1234
-
-
-def seed_list(count: int) -> tuple[int, ...]:
-    """The seeds of a model averaged from ``count`` trainings: the same ``count`` gives the same model."""
-    return tuple(FIRST_SEED + n for n in range(count))
-
-
-# Each classifier is trained once per seed and the weights averaged (``average_pipelines``).
-# One model's scores moved by up to 0.23 with the seed alone (docs/detection-record.md, "Seeds
-# averaged"); the five-seed model was the first retrained one to read a new round no worse.
-SEEDS = seed_list(5)
-
-
-def seeds_for(count: int | None) -> tuple[int, ...]:
-    """The seeds of a model averaged from ``count`` trainings, or the recipe's (``None``)."""
-    return seed_list(count) if count else SEEDS
 # Beside the categories, one label for "a claim of any category": it has many more
 # examples than any one category, so it is the better judge of whether a sentence claims.
 ANY_CLAIM = "CLAIM"
@@ -70,6 +53,20 @@ THRESHOLDS = {
     # (extract/learned.Learned.promotes); chosen on the 1,849-page folds among 0.5 to 0.9.
     "promoting_page": 0.9,
 }
+# Each classifier is trained once per seed and the weights averaged (``average_pipelines``).
+# One model's scores moved by up to 0.23 with the seed alone (docs/detection-record.md, "Seeds
+# averaged"); the five-seed model was the first retrained one to read a new round no worse.
+FIRST_SEED = 1234
+SEED_COUNT = 5
+
+
+def seeds_for(count: int | None = None) -> tuple[int, ...]:
+    """The seeds of a model averaged from ``count`` trainings (default: the recipe's): the same
+    count gives the same model."""
+    return tuple(FIRST_SEED + n for n in range(count or SEED_COUNT))
+
+
+SEEDS = seeds_for()
 
 
 def corpus_digest(pages: list[CorpusPage]) -> str:
