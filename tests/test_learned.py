@@ -84,6 +84,9 @@ def test_training_is_reproducible(trained, tmp_path):
     second = json.loads(invoke("explain", "--model", tmp_path / "b", "--format", "json", ad).stdout)
     assert [s["learned"] for s in first[0]["sentences"]] == [s["learned"] for s in second[0]["sentences"]]
     assert first[0]["learned_page"]["scores"] == second[0]["learned_page"]["scores"]
+    files = sorted(p.relative_to(trained) for p in trained.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file())
+    assert [f for f in files if (trained / f).read_bytes() != (tmp_path / "b" / f).read_bytes()] == []
 
 
 def test_a_model_averaged_over_seeds_scores_each_text_with_the_mean_of_their_log_odds(pages, tmp_path):

@@ -123,6 +123,11 @@ def _train_one(config: Path, docs: list, out: Path, quiet: bool, seeds: tuple[in
     meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
     meta.pop("performance", None)
     (out / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    # The config names the training data's temporary folder, gone once training ends; kept, it
+    # would make two trainings on the same corpus differ in a file that decides nothing.
+    config = spacy.util.load_config(out / "config.cfg")
+    config["paths"]["train"] = config["paths"]["dev"] = None
+    config.to_disk(out / "config.cfg")
 
 
 def average_pipelines(paths: list[Path], out: Path) -> None:
