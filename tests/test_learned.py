@@ -132,6 +132,20 @@ def test_cross_validation_reads_the_same_when_its_fold_models_train_in_parallel(
     assert two.stderr.count("trained on") == 2  # both folds' models, each trained once
 
 
+def test_cross_validation_keeps_its_fold_models_and_reads_the_same_without_training_again(tmp_path, monkeypatch):
+    first = invoke("train", CORPUS, "--cross-validate", "2", "--fold-models", tmp_path)
+    assert first.exit_code == 0, first.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fold0", "fold1"]
+
+    def no_training(*args):
+        raise AssertionError("a kept fold model was trained again")
+
+    monkeypatch.setattr("claimcheck.train.crossval._train_fold", no_training)
+    again = invoke("train", CORPUS, "--cross-validate", "2", "--fold-models", tmp_path)
+    assert again.exit_code == 0, again.output
+    assert again.stdout == first.stdout and "trained on" not in again.stderr
+
+
 def test_check_refuses_a_folder_that_is_not_a_model(tmp_path):
     result = invoke("check", "--model", tmp_path, tmp_path)
     assert result.exit_code == 2 and "not a model folder" in result.output

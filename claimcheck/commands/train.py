@@ -42,7 +42,12 @@ def _table(report: dict) -> list[str]:
 @click.option("--seeds", "seed_count", type=click.IntRange(min=1),
               help="Train each classifier this many times with different seeds and average the "
                    "weights into one model (default: the shipped recipe's count).")
-def train_command(corpus, output, folds, json_path, show, jobs, seed_count):
+@click.option("--fold-models", type=click.Path(file_okay=False),
+              help="With --cross-validate: keep the fold models in this folder and reuse each one "
+                   "while its fold leaves out the same pages with the same seeds, so that an edited "
+                   "rule pack is measured again, as check reads it with an unchanged model, "
+                   "without training.")
+def train_command(corpus, output, folds, json_path, show, jobs, seed_count, fold_models):
     """Train the learned components on a labelled corpus (see corpus/GUIDE.md)."""
     from claimcheck.train.fit import seeds_for
 
@@ -51,7 +56,7 @@ def train_command(corpus, output, folds, json_path, show, jobs, seed_count):
     if folds:
         from claimcheck.train.crossval import cross_validate
         report = cross_validate(pages, folds, progress=lambda line: click.echo(line, err=True), jobs=jobs,
-                                seeds=seeds)
+                                seeds=seeds, folder=fold_models)
         click.echo("\n".join(_table(report)))
         if show:
             tally = report["rules+model"]["overall_tally"]

@@ -10,6 +10,7 @@ comparison row.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import os
@@ -172,9 +173,12 @@ def fold_models(pages: list[CorpusPage], k: int, folder: str | Path, jobs: int =
 
 
 def cross_validate(pages: list[CorpusPage], k: int = 5, progress=None, jobs: int = 1,
-                   seeds: tuple[int, ...] | None = None) -> dict:
+                   seeds: tuple[int, ...] | None = None, folder: str | Path | None = None) -> dict:
     """Per-genre and overall tallies for the rules alone and for rules + a model trained on the
-    other folds with ``seeds`` (``jobs`` fold models trained at once, as ``fold_models`` trains them)."""
+    other folds with ``seeds`` (``jobs`` fold models trained at once, as ``fold_models`` trains them).
+    With ``folder`` the fold models are kept there and reused while their pages and seeds hold,
+    so that a change to the rules is measured again without training; otherwise they are
+    trained into a temporary folder and dropped."""
     from claimcheck.extract.learned import select_model, selected_model
 
     before = selected_model()
@@ -182,8 +186,8 @@ def cross_validate(pages: list[CorpusPage], k: int = 5, progress=None, jobs: int
     try:
         for page, result in check_pages(pages, None):
             by_genre["rules"][page.genre].add(tally_page(page, result))
-        with tempfile.TemporaryDirectory() as tmp:
-            for index, (test, model) in enumerate(fold_models(pages, k, tmp, jobs, progress, seeds)):
+        with contextlib.nullcontext(folder) if folder else tempfile.TemporaryDirectory() as where:
+            for index, (test, model) in enumerate(fold_models(pages, k, where, jobs, progress, seeds)):
                 for page, result in check_pages(test, str(model)):
                     by_genre["rules+model"][page.genre].add(tally_page(page, result))
                 if progress:
