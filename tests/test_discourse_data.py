@@ -138,9 +138,12 @@ def test_the_signal_pre_check_never_passes_over_a_page_the_words_would_meet():
     met = 0
     for signal in load_pack().page_signals:
         for text in texts:
-            if _meets(signal, text):
+            # A text the lowering cannot speak for (a Turkish dotless i, a long s) is never
+            # pre-checked: _page_signals leaves it to the pattern, as the test below shows.
+            folded = _folded(text)
+            if folded is not None and _meets(signal, text):
                 met += 1
-                assert _may_meet(signal, _folded(text)), (signal.id, text[:80])
+                assert _may_meet(signal, folded), (signal.id, text[:80])
     assert met >= 20  # the check was put to the test on pages that meet a signal
 
 
