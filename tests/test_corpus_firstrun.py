@@ -45,11 +45,26 @@ def test_items_are_compared_one_by_one_and_a_flag_is_good_only_for_claims_and_fa
 
 
 def test_the_rule_asks_for_enough_pages_and_no_figure_worse_beyond_chance():
-    even = [Comparison("claim sentences found", 5, 5), Comparison("false alarms", 4, 7)]
+    even = [Comparison("claim sentences found", 5, 5), Comparison("false alarms", 7, 4)]
     assert judge(even, pages=80) == []
     assert judge(even, pages=40) == ["40 pages are too few to judge (the rule asks for at least 75)"]
     reasons = judge(even + [Comparison("honest pages failing", 0, 6)], pages=80)
-    assert reasons == ["honest pages failing: worse on 6 items, better on 0 (chance 0.016 < 0.05)"]
+    assert reasons == ["honest pages failing: worse on 6 items, better on 0 (chance 0.016 < 0.05)",
+                       "pages: worse on 6 items in all, better on 0"]
+
+
+def test_the_rule_asks_that_neither_sentences_nor_pages_go_against_the_candidate_on_balance():
+    # No figure is worse beyond chance, yet the pages go against the candidate three to one.
+    pages_lost = [Comparison("claim sentences found", 9, 6), Comparison("false alarms", 5, 5),
+                  Comparison("failing pages failing", 0, 2), Comparison("honest pages failing", 1, 2)]
+    assert not any(c.worse_beyond_chance for c in pages_lost)
+    assert judge(pages_lost, pages=110) == ["pages: worse on 4 items in all, better on 1"]
+    # A tie at a level is no loss: the candidate, trained on more pages, is the prior.
+    tied = [Comparison("claim sentences found", 4, 6), Comparison("false alarms", 3, 1),
+            Comparison("failing pages failing", 1, 1)]
+    assert judge(tied, pages=110) == []
+    sentences_lost = tied[:1] + [Comparison("false alarms", 1, 3)]
+    assert judge(sentences_lost, pages=110) == ["sentences: worse on 9 items in all, better on 5"]
 
 
 def test_models_must_be_named_once_and_hold_a_trained_model(tmp_path):

@@ -18,7 +18,10 @@ pages failing, honest pages failing) may read worse beyond chance.
 Each figure is compared item by item: of the sentences or pages on which the candidate and the
 shipped model differ, a one-sided sign test asks how likely it is that at least as many go
 against the candidate if both read equally well; under ``ALPHA`` the figure is worse beyond
-chance. (Until the sixteenth stop the rule asked for no figure worse by even one item, on one
+chance. Since the twenty-fifth stop the candidate must also not read worse on balance: at each
+level (sentences: claims found and false alarms; pages: failing and honest pages failing), the
+differing items that go its way must be at least as many as those that go against it.
+(Until the sixteenth stop the rule asked for no figure worse by even one item, on one
 round of about fifty pages, which a few false alarms either way decided; the record says why it
 changed, before the rounds it was first applied to.) The regression gates are the other half of
 the rule; ``CLAIMCHECK_CANDIDATE=DIR pytest tests/test_learned.py -k regress`` runs them on the
@@ -106,10 +109,30 @@ def compare(candidate: dict[tuple, bool], shipped: dict[tuple, bool]) -> list[Co
     return comparisons
 
 
+# The two levels at which a reader's differences are summed (twenty-fifth stop): a figure of each.
+LEVELS = (("sentences", ("claim sentences found", "false alarms")),
+          ("pages", ("failing pages failing", "honest pages failing")))
+
+
+def balance_against(comparisons: list[Comparison]) -> list[str]:
+    """The levels at which, summed over their figures, more differing items go against the
+    candidate than for it. A candidate that loses a page or two on each round, never beyond
+    chance, would otherwise ship round after round while reading worse (see the record)."""
+    by_figure = {c.figure: c for c in comparisons}
+    reasons = []
+    for level, figures in LEVELS:
+        present = [by_figure[f] for f in figures if f in by_figure]
+        better, worse = sum(c.better for c in present), sum(c.worse for c in present)
+        if worse > better:
+            reasons.append(f"{level}: worse on {worse} items in all, better on {better}")
+    return reasons
+
+
 def judge(comparisons: list[Comparison], pages: int) -> list[str]:
     """Why the candidate may not ship (empty: it may, if it passes the regression gates)."""
     reasons = [f"{c.figure}: worse on {c.worse} items, better on {c.better} "
                f"(chance {c.chance_of_worse:.3f} < {ALPHA})" for c in comparisons if c.worse_beyond_chance]
+    reasons += balance_against(comparisons)
     if pages < MIN_PAGES:
         reasons.insert(0, f"{pages} pages are too few to judge (the rule asks for at least {MIN_PAGES})")
     return reasons
