@@ -109,7 +109,7 @@ def compare(candidate: dict[tuple, bool], shipped: dict[tuple, bool]) -> list[Co
     return comparisons
 
 
-# The two levels at which a reader's differences are summed (twenty-fifth stop): a figure of each.
+# The levels at which the differing items are summed (since the twenty-fifth stop), each with its figures.
 LEVELS = (("sentences", ("claim sentences found", "false alarms")),
           ("pages", ("failing pages failing", "honest pages failing")))
 
