@@ -57,8 +57,13 @@ def corpus_pages():
         yield path, json.loads(path.read_text(encoding="utf-8"))
 
 
+# Typographic apostrophes count as the plain one: a source's "baby’s" and a paraphrase's
+# "baby's" are the same word, or a copied run would hide behind the keyboard it was typed on.
+APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2032": "'", "`": "'"})
+
+
 def word_runs(text: str, n: int = RUN) -> set[tuple[str, ...]]:
-    words = re.findall(r"[a-z0-9']+", text.lower())
+    words = re.findall(r"[a-z0-9']+", text.lower().translate(APOSTROPHES))
     return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
 
 
