@@ -10,12 +10,12 @@ from common import word_runs  # noqa: E402
 
 
 def test_a_run_typed_with_curly_apostrophes_is_the_same_run():
-    source = "Most parents at our partner hospitals donate their baby\u2019s umbilical cord blood today."
-    paraphrase = "As many as half at our partner hospitals donate their baby's umbilical cord blood now."
+    source = "Every spring the lighthouse keeper\u2019s daughter paints the old blue fishing boats again."
+    paraphrase = "Each year the lighthouse keeper's daughter paints the old blue fishing boats by hand."
     assert word_runs(source) & word_runs(paraphrase)
 
 
 def test_reworded_text_shares_no_run_of_eight_words():
-    source = "Up to half of the parents giving birth at partner hospitals give the cord blood away."
-    paraphrase = "About one parent in two delivering at these hospitals donates the baby's cord blood."
+    source = "Every spring the lighthouse keeper\u2019s daughter paints the old blue fishing boats again."
+    paraphrase = "When the weather turns warm, the keeper's girl gives the harbour's small craft fresh colour."
     assert not word_runs(source) & word_runs(paraphrase)
