@@ -84,9 +84,22 @@ def test_training_is_reproducible(trained, tmp_path):
     second = json.loads(invoke("explain", "--model", tmp_path / "b", "--format", "json", ad).stdout)
     assert [s["learned"] for s in first[0]["sentences"]] == [s["learned"] for s in second[0]["sentences"]]
     assert first[0]["learned_page"]["scores"] == second[0]["learned_page"]["scores"]
-    files = sorted(p.relative_to(trained) for p in trained.rglob("*") if p.is_file())
-    assert files == sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file())
-    assert [f for f in files if (trained / f).read_bytes() != (tmp_path / "b" / f).read_bytes()] == []
+    assert _differing_files(trained, tmp_path / "b") == []
+
+
+def _differing_files(one: Path, other: Path) -> list:
+    """The files of two model folders that differ in content, or are in only one of them."""
+    files = {p.relative_to(one) for p in one.rglob("*") if p.is_file()}
+    others = {p.relative_to(other) for p in other.rglob("*") if p.is_file()}
+    return sorted(files ^ others) + sorted(f for f in files & others
+                                           if (one / f).read_bytes() != (other / f).read_bytes())
+
+
+def test_training_its_seeds_in_parallel_writes_the_same_model(trained, tmp_path):
+    parallel = invoke("train", CORPUS, "-o", tmp_path / "parallel", "--jobs", "2")
+    assert parallel.exit_code == 0, parallel.output
+    assert len(json.loads((trained / "meta.json").read_text())["seeds"]) > 1  # trainings to share out
+    assert _differing_files(trained, tmp_path / "parallel") == []
 
 
 def test_a_model_averaged_over_seeds_scores_each_text_with_the_mean_of_their_log_odds(pages, tmp_path):

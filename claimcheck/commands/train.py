@@ -37,8 +37,9 @@ def _table(report: dict) -> list[str]:
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write the figures as JSON.")
 @click.option("--show", is_flag=True, help="With --cross-validate: list every miss and false alarm.")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
-              help="With --cross-validate: fold models to train at once, each in its own process "
-                   "(0: one per core). The figures are the same either way.")
+              help="Trainings to run at once, each in its own process (0: one per core): with -o, "
+                   "one classifier with one seed each; with --cross-validate, one fold model each. "
+                   "The model and the figures are the same either way.")
 @click.option("--seeds", "seed_count", type=click.IntRange(min=1),
               help="Train each classifier this many times with different seeds and average the "
                    "weights into one model (default: the shipped recipe's count).")
@@ -73,5 +74,5 @@ def train_command(corpus, output, folds, json_path, show, jobs, seed_count, fold
     if not output:
         raise click.UsageError("give -o DIR to train a model, or --cross-validate K to measure")
     from claimcheck.train.fit import train_model
-    path = train_model(pages, output, seeds=seeds)
+    path = train_model(pages, output, seeds=seeds, jobs=jobs)
     click.echo(f"trained on {len(pages)} pages ({sum(len(p.sentences) for p in pages)} sentences): {path}")

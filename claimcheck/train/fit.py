@@ -16,8 +16,11 @@ import contextlib
 import hashlib
 import io
 import json
+import multiprocessing
+import os
 import shutil
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from claimcheck import __version__
@@ -95,29 +98,43 @@ def _page_docs(nlp, pages):
         yield doc
 
 
-def _train_one(config: Path, docs: list, out: Path, quiet: bool, seeds: tuple[int, ...]) -> None:
+def _fit(config: Path, data: Path, output: Path, seed: int, quiet: bool) -> Path:
+    """Train one classifier once, with one seed, on the DocBin at ``data``; return the pipeline.
+    It runs in this process or in a spawned one: the seed alone decides the weights."""
     import spacy
     from spacy.cli.train import train as spacy_train
-    from spacy.tokens import DocBin
 
-    with tempfile.TemporaryDirectory() as tmp:
-        data = Path(tmp) / "train.spacy"
-        DocBin(docs=docs, store_user_data=False).to_disk(data)
-        trained = []
-        for seed in seeds:
-            output = Path(tmp) / f"seed{seed}"
-            overrides = {"paths.train": str(data), "paths.dev": str(data), "system.seed": seed}
-            sink = io.StringIO()
-            with contextlib.redirect_stdout(sink) if quiet else contextlib.nullcontext():
-                spacy.util.fix_random_seed(seed)
-                spacy_train(config, output_path=output, use_gpu=-1, overrides=overrides)
-            trained.append(output / "model-last")
-        if out.exists():
-            shutil.rmtree(out)
-        if len(trained) == 1:
-            shutil.copytree(trained[0], out)
-        else:
-            average_pipelines(trained, out)
+    overrides = {"paths.train": str(data), "paths.dev": str(data), "system.seed": seed}
+    sink = io.StringIO()
+    with contextlib.redirect_stdout(sink) if quiet else contextlib.nullcontext():
+        spacy.util.fix_random_seed(seed)
+        spacy_train(config, output_path=output, use_gpu=-1, overrides=overrides)
+    return output / "model-last"
+
+
+def _fit_all(runs: list[tuple], jobs: int, quiet: bool) -> list[Path]:
+    """Run every ``(config, data, output, seed)`` training, ``jobs`` at once (0: one per core),
+    and return their pipelines in the order given."""
+    workers = min(len(runs), jobs if jobs > 0 else (os.cpu_count() or 1))
+    if workers <= 1:
+        return [_fit(*run, quiet) for run in runs]
+    # Spawned, not forked, as cross-validation's fold models are: each training starts in a
+    # clean interpreter rather than a copy of this one and its thinc thread pools.
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return list(pool.map(_fit, *zip(*runs), [quiet] * len(runs)))
+
+
+def _finish(trained: list[Path], out: Path) -> None:
+    """Write the seeds' pipelines, averaged, to ``out``, with nothing in it that would make two
+    trainings on the same corpus differ."""
+    import spacy
+
+    if out.exists():
+        shutil.rmtree(out)
+    if len(trained) == 1:
+        shutil.copytree(trained[0], out)
+    else:
+        average_pipelines(trained, out)
     # spaCy's meta keeps the score of the last evaluation on the training data, now the one
     # at the first step: it measures nothing (the site-grouped folds do), so it is left out.
     meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
@@ -151,16 +168,26 @@ def average_pipelines(paths: list[Path], out: Path) -> None:
 
 
 def train_model(pages: list[CorpusPage], out_dir: str | Path, quiet: bool = True,
-                seeds: tuple[int, ...] = SEEDS) -> Path:
+                seeds: tuple[int, ...] = SEEDS, jobs: int = 1) -> Path:
     """Train both classifiers on ``pages`` and write them to ``out_dir``: one model per seed
-    in ``seeds``, averaged into one."""
+    in ``seeds``, averaged into one. ``jobs`` trainings (one classifier, one seed) run at once,
+    each in its own process (0: one per core); the model is the same either way."""
     import spacy
+    from spacy.tokens import DocBin
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     nlp = spacy.blank("en")
-    _train_one(CONFIGS / "sentences.cfg", list(_sentence_docs(nlp, pages)), out / "sentences", quiet, seeds)
-    _train_one(CONFIGS / "pages.cfg", list(_page_docs(nlp, pages)), out / "pages", quiet, seeds)
+    parts = (("sentences", _sentence_docs), ("pages", _page_docs))
+    with tempfile.TemporaryDirectory() as tmp:
+        runs = []
+        for part, docs in parts:
+            data = Path(tmp) / f"{part}.spacy"
+            DocBin(docs=docs(nlp, pages), store_user_data=False).to_disk(data)
+            runs += [(CONFIGS / f"{part}.cfg", data, Path(tmp) / part / f"seed{seed}", seed) for seed in seeds]
+        trained = _fit_all(runs, jobs, quiet)
+        for index, (part, _) in enumerate(parts):
+            _finish(trained[index * len(seeds):(index + 1) * len(seeds)], out / part)
     meta = {
         "claimcheck": __version__,
         "categories": list(CLAIM_CATEGORIES),
