@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import json
-import multiprocessing
-import os
 import tempfile
 from collections import defaultdict
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -140,7 +138,7 @@ def fold_models(pages: list[CorpusPage], k: int, folder: str | Path, jobs: int =
     ``meta.json``) with the same seeds is kept, so a measurement can be run again without
     training. ``jobs`` models train at once, each in its own process (0: one per core); each
     training is seeded, so the models are the same either way."""
-    from claimcheck.train.fit import SEEDS, corpus_digest
+    from claimcheck.train.fit import SEEDS, corpus_digest, training_pool, training_workers
 
     seeds = tuple(seeds or SEEDS)
 
@@ -154,16 +152,14 @@ def fold_models(pages: list[CorpusPage], k: int, folder: str | Path, jobs: int =
         kept.append((test, model))
         if _trained_on(model) != (corpus_digest(training), seeds):
             missing.append((index, training, model))
-    workers = min(len(missing), jobs if jobs > 0 else (os.cpu_count() or 1))
+    workers = training_workers(jobs, len(missing))
     say = progress or (lambda line: None)
     if workers <= 1:
         for index, training, model in missing:
             _train_fold(training, model, seeds)
             say(f"fold {index + 1}/{k}: trained on {len(training)} pages")
         return kept
-    # Spawned, not forked: each training starts in a clean interpreter rather than a copy of
-    # this one, with its loaded pipelines and thinc's thread pools.
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with training_pool(workers) as pool:
         running = {pool.submit(_train_fold, training, model, seeds): (index, training) for index, training, model in missing}
         for future in as_completed(running):
             future.result()

@@ -112,15 +112,25 @@ def _fit(config: Path, data: Path, output: Path, seed: int, quiet: bool) -> Path
     return output / "model-last"
 
 
+def training_workers(jobs: int, trainings: int) -> int:
+    """How many of ``trainings`` to run at once for ``--jobs`` (0: one per core)."""
+    return min(trainings, jobs if jobs > 0 else (os.cpu_count() or 1))
+
+
+def training_pool(workers: int) -> ProcessPoolExecutor:
+    """Processes for trainings (a classifier's seeds here, fold models in cross-validation).
+    Spawned, not forked: each training starts in a clean interpreter rather than a copy of
+    this one, with its loaded pipelines and thinc's thread pools."""
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+
+
 def _fit_all(runs: list[tuple], jobs: int, quiet: bool) -> list[Path]:
     """Run every ``(config, data, output, seed)`` training, ``jobs`` at once (0: one per core),
     and return their pipelines in the order given."""
-    workers = min(len(runs), jobs if jobs > 0 else (os.cpu_count() or 1))
+    workers = training_workers(jobs, len(runs))
     if workers <= 1:
         return [_fit(*run, quiet) for run in runs]
-    # Spawned, not forked, as cross-validation's fold models are: each training starts in a
-    # clean interpreter rather than a copy of this one and its thinc thread pools.
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with training_pool(workers) as pool:
         return list(pool.map(_fit, *zip(*runs), [quiet] * len(runs)))
 
 
