@@ -145,6 +145,34 @@ def test_cross_validation_reads_the_same_when_its_fold_models_train_in_parallel(
     assert two.stderr.count("trained on") == 2  # both folds' models, each trained once
 
 
+def test_cross_validation_counts_recall_per_claim_category(pages):
+    from collections import Counter
+
+    from claimcheck.train.crossval import check_pages, sentence_hits, tally_pages
+
+    checked = list(check_pages(pages, None))
+    tally = tally_pages(checked)
+    assert tally.category_claims == Counter(c for p in pages for s in p.sentences for c in s.categories)
+    # A sentence labelled with two categories is found, or missed, under both.
+    found = Counter()
+    for page, result in checked:
+        for sentence, flagging in sentence_hits(page, result):
+            found.update(sentence.categories if flagging else ())
+    assert tally.category_found == found and 0 < sum(found.values()) < sum(tally.category_claims.values())
+    recall = tally.figures()["category_recall"]
+    assert list(recall) == sorted(tally.category_claims)
+    assert all(r["recall"] == round(found[c] / r["claim_sentences"], 3) for c, r in recall.items())
+
+
+def test_cross_validation_prints_recall_per_claim_category():
+    result = invoke("train", CORPUS, "--cross-validate", "2")
+    assert result.exit_code == 0, result.output
+    table = result.stdout.split("per claim category")[1].splitlines()
+    rows = [line.split(" | ") for line in table if line.startswith("| ") and not line.startswith("| category")]
+    assert {row[0].lstrip("| ") for row in rows} == {c for p in read_corpus(CORPUS) for s in p.sentences
+                                                     for c in s.categories}
+
+
 def test_cross_validation_keeps_its_fold_models_and_reads_the_same_without_training_again(tmp_path, monkeypatch):
     first = invoke("train", CORPUS, "--cross-validate", "2", "--fold-models", tmp_path)
     assert first.exit_code == 0, first.output

@@ -26,6 +26,12 @@ def _table(report: dict) -> list[str]:
         c = g["counts"]
         lines.append(f"| {genre} | {c['fail_pages']}/{c['pass_pages']} | {fmt(g['sentence_recall'])} | "
                      f"{fmt(g['sentence_fpr'])} | {fmt(g['fail_pages_failed'])} | {fmt(g['pass_pages_failed'])} |")
+    lines += ["", "per claim category (a sentence labelled with two categories counts under each):", "",
+              "| category | claim sentences | recall: rules | recall: rules+model |", "|---|---|---|---|"]
+    by_rules = report["rules"]["overall"]["category_recall"]
+    for category, c in report["rules+model"]["overall"]["category_recall"].items():
+        lines.append(f"| {category} | {c['claim_sentences']} | {fmt(by_rules[category]['recall'])} | "
+                     f"{fmt(c['recall'])} |")
     return lines
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import tempfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +35,10 @@ class Tally:
     pass_pages_failed: int = 0
     misses: list = field(default_factory=list)
     alarms: list = field(default_factory=list)
+    # Claim sentences and those found, per labelled category: a sentence with two categories
+    # counts under each, so that a rule author sees which kind of claim the reading misses.
+    category_claims: Counter = field(default_factory=Counter)
+    category_found: Counter = field(default_factory=Counter)
 
     def add(self, other: "Tally") -> None:
         for name in ("claims", "claims_found", "compliant", "false_alarms", "fail_pages", "fail_pages_failed",
@@ -42,6 +46,8 @@ class Tally:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.misses += other.misses
         self.alarms += other.alarms
+        self.category_claims.update(other.category_claims)
+        self.category_found.update(other.category_found)
 
     def figures(self) -> dict:
         ratio = lambda a, b: round(a / b, 3) if b else None  # noqa: E731
@@ -49,6 +55,9 @@ class Tally:
                 "sentence_fpr": ratio(self.false_alarms, self.compliant),
                 "fail_pages_failed": ratio(self.fail_pages_failed, self.fail_pages),
                 "pass_pages_failed": ratio(self.pass_pages_failed, self.pass_pages),
+                "category_recall": {category: {"claim_sentences": claims,
+                                               "recall": ratio(self.category_found[category], claims)}
+                                    for category, claims in sorted(self.category_claims.items())},
                 "counts": {"claim_sentences": self.claims, "compliant_sentences": self.compliant,
                            "fail_pages": self.fail_pages, "pass_pages": self.pass_pages}}
 
@@ -72,6 +81,9 @@ def tally_page(page: CorpusPage, result) -> Tally:
         if sentence.categories:
             tally.claims += 1
             tally.claims_found += hit
+            for category in sentence.categories:
+                tally.category_claims[category] += 1
+                tally.category_found[category] += hit
             if not hit:
                 tally.misses.append((page.id, sentence.text))
         else:
