@@ -137,8 +137,14 @@ def test_train_seeds_sets_how_many_trainings_are_averaged(trained, tmp_path):
     assert invoke("train", CORPUS, "-o", tmp_path / "none", "--seeds", "0").exit_code == 2
 
 
-def test_cross_validation_reads_the_same_when_its_fold_models_train_in_parallel():
-    one = invoke("train", CORPUS, "--cross-validate", "2")
+@pytest.fixture(scope="module")
+def cross_validated():
+    """One two-fold cross-validation of the test corpus, read by the tests of its output."""
+    return invoke("train", CORPUS, "--cross-validate", "2")
+
+
+def test_cross_validation_reads_the_same_when_its_fold_models_train_in_parallel(cross_validated):
+    one = cross_validated
     two = invoke("train", CORPUS, "--cross-validate", "2", "--jobs", "2")
     assert one.exit_code == 0 and two.exit_code == 0, one.output + two.output
     assert "| rules+model |" in one.stdout and one.stdout == two.stdout
@@ -164,8 +170,8 @@ def test_cross_validation_counts_recall_per_claim_category(pages):
     assert all(r["recall"] == round(found[c] / r["claim_sentences"], 3) for c, r in recall.items())
 
 
-def test_cross_validation_prints_recall_per_claim_category():
-    result = invoke("train", CORPUS, "--cross-validate", "2")
+def test_cross_validation_prints_recall_per_claim_category(cross_validated):
+    result = cross_validated
     assert result.exit_code == 0, result.output
     table = result.stdout.split("per claim category")[1].splitlines()
     rows = [line.split(" | ") for line in table if line.startswith("| ") and not line.startswith("| category")]
