@@ -11,8 +11,7 @@ Two things, both explained in each finding's ``explanation["learned"]``:
   it names is an approved use of what it names.
 - **Voice**: on a page the page classifier reads as informing rather than selling
   (a hospital, registry, news story, study), or as far from failing, a rule's
-  finding is kept only when the sentence classifier also reads its sentence as a claim
-  (a critical finding may have a floor of its own: ``voice_floor``).
+  finding is kept only when the sentence classifier also reads its sentence as a claim.
   A page that sells nothing but reads clearly as failing (a press release, an
   advertorial, a patient's story: ``Learned.promotes``) is held as a selling page is.
   A text too short to be a page (``min_page_words``) has no voice to judge.
@@ -53,21 +52,10 @@ def keep_in_voice(findings: list[Finding], analysis: Analysis) -> list[Finding]:
     for finding in findings:
         span = finding.explanation.get("normalized_span", [finding.start])
         sentence = analysis.sentence_at(span[0])
-        if sentence is None or learned.claim_score(sentence) >= voice_floor(learned.thresholds, finding.severity):
+        if sentence is None or learned.claim_score(sentence) >= learned.thresholds["voice"]:
             finding.explanation["learned"] = _scores(learned, sentence)
             kept.append(finding)
     return kept
-
-
-def voice_floor(thresholds: dict, severity: str) -> float:
-    """The claim score a rule's finding needs to stay on a page that informs. A critical finding
-    (an unhedged cure, an approval, a promise of no risk) may have its own floor
-    (``voice_critical``): the rules have already read it as asserted in the page's own words, and
-    it is the kind of claim an informing page loses most often to this check. Models whose
-    meta.json has no such floor hold every finding to ``voice``."""
-    if severity == "critical" and "voice_critical" in thresholds:
-        return thresholds["voice_critical"]
-    return thresholds["voice"]
 
 
 def page_weighing(analysis: Analysis) -> tuple[str, str, str] | None:

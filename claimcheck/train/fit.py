@@ -44,10 +44,6 @@ THRESHOLDS = {
     "sells": 0.5,        # a page scored below this informs rather than sells
     "voice": 0.4,        # on a page that informs, a rule's finding on a sentence the model
                          # scores below this for CLAIM is not the page's own claim
-    # A critical finding's floor on a page that informs (evaluate/learned.voice_floor). Equal to
-    # voice it changes nothing; it exists to be read on kept fold models (corpus/tools/
-    # thresholds.py), since the voice check takes cure and approval claims down most.
-    "voice_critical": 0.4,
     "quiet_page": 0.3,   # a page scored below this for FAIL is held to its own voice too
     "min_page_words": 50,  # a shorter text (an ad line, a post) has no page voice to judge
     # How the page as a whole moves severities (evaluate/learned.weigh_by_page), chosen on the
