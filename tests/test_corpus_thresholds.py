@@ -57,11 +57,16 @@ def test_a_fold_model_is_retrained_only_when_its_fold_leaves_out_other_pages(tmp
     pages = read_corpus(corpus)
     _kept_models(pages, tmp_path / "models")
     trained = []
-    monkeypatch.setattr(crossval, "_train_fold", lambda training, out, seeds: trained.append((len(training), out)))
+    monkeypatch.setattr(crossval, "_train_fold",
+                        lambda training, out, seeds, page_verdict: trained.append((len(training), out)))
     fold_models(pages, 2, tmp_path / "models")
     assert trained == []
     # The same pages with other seeds make other models.
     fold_models(pages, 2, tmp_path / "models", seeds=(1, 2))
+    assert [out for _, out in trained] == [tmp_path / "models" / "fold0", tmp_path / "models" / "fold1"]
+    trained.clear()
+    # ... and so do the same pages with the sentence classifier told each page's verdict.
+    fold_models(pages, 2, tmp_path / "models", page_verdict=True)
     assert [out for _, out in trained] == [tmp_path / "models" / "fold0", tmp_path / "models" / "fold1"]
     trained.clear()
     write_page_record(corpus, "t-003", "pass", "Hospital news\nThe transplant unit treats leukaemia.\n", sells=False)

@@ -580,6 +580,69 @@ def test_the_classifiers_read_what_the_knowledge_base_makes_of_each_use_when_tra
     assert numpy.array_equal(doc._.cc_learned.scores, expected)
 
 
+@pytest.fixture(scope="module")
+def trained_with_verdict(tmp_path_factory):
+    out = tmp_path_factory.mktemp("model") / "verdict"
+    result = invoke("train", CORPUS, "-o", out, "--page-verdict", "--seeds", "1")
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_the_shipped_recipe_leaves_the_verdict_word_out_and_train_can_add_it(trained, trained_with_verdict):
+    assert json.loads((trained / "meta.json").read_text())["page_verdict"] is False
+    assert json.loads((trained_with_verdict / "meta.json").read_text())["page_verdict"] is True
+
+
+@pytest.mark.parametrize("reads_verdict", [True, False])
+def test_the_sentence_classifier_reads_whether_its_page_fails_when_its_model_was_trained_to(
+        trained_with_verdict, tmp_path, reads_verdict):
+    """A model trained with ``page_verdict`` is scored with one word more on every sentence:
+    whether the page classifier reads the page as failing, from the ``page_fails`` threshold;
+    one without it in its meta.json (trained before it), without. The word moves the scores:
+    the model learned it from the pages' verdicts."""
+    from spacy.tokens import Doc
+
+    from claimcheck.extract.learned import VERDICT_WORDS, VOICE_WORDS, classifier_inputs, length_word, load_model
+    from claimcheck.extract.pipeline import make_doc
+
+    meta = json.loads((trained_with_verdict / "meta.json").read_text())
+    assert meta["page_verdict"] is True and 0 < meta["thresholds"]["page_fails"] < 1
+    nlp, model = _pipeline_with(trained_with_verdict, tmp_path, without=() if reads_verdict else ("page_verdict",))
+    doc = nlp(make_doc(nlp, "Our stem cell injections heal torn knee cartilage in weeks.\n\nBook a visit."))
+    inputs = classifier_inputs(doc)
+    _, sentences, _ = load_model(str(model))
+    sells = doc._.cc_learned.page["SELLS"] >= meta["thresholds"]["sells"]
+    fails = doc._.cc_learned.page["FAIL"] >= meta["thresholds"]["page_fails"]
+
+    def scores(verdict: list[str]):
+        return sentences.model.predict([Doc(nlp.vocab, words=words + [VOICE_WORDS[sells]] + verdict + [length_word(n)])
+                                        for words, n in zip(inputs.sentence_words, inputs.sentence_lengths)])
+
+    with_word, without_word = scores([VERDICT_WORDS[fails]]), scores([])
+    assert numpy.array_equal(doc._.cc_learned.scores, with_word if reads_verdict else without_word)
+    assert not numpy.array_equal(with_word, without_word)
+    assert not numpy.array_equal(scores([VERDICT_WORDS[True]]), scores([VERDICT_WORDS[False]]))
+
+
+def test_training_with_the_page_verdict_gives_each_sentence_its_pages_verdict(pages):
+    """The word comes from the page's label in training, as the voice word does; without the
+    option no sentence gets it."""
+    import spacy
+
+    from claimcheck.extract.learned import VERDICT_WORDS
+    from claimcheck.train.fit import _sentence_docs
+
+    told = iter(_sentence_docs(spacy.blank("en"), pages, page_verdict=True))
+    untold = iter(_sentence_docs(spacy.blank("en"), pages))
+    for page in pages:
+        for _ in page.sentences:
+            words = [token.text for token in next(told)]
+            assert VERDICT_WORDS[page.verdict == "fail"] in words
+            assert VERDICT_WORDS[page.verdict != "fail"] not in words
+            assert not set(VERDICT_WORDS.values()) & {token.text for token in next(untold)}
+    assert {p.verdict for p in pages} == {"fail", "pass"}
+
+
 def test_a_model_trained_before_the_word_cap_counts_every_repeat(tmp_path):
     """A model folder whose meta.json has no ``page_word_cap`` (nor, being older, the use
     words) keeps the page scores it was trained to give: every occurrence of a word counts."""

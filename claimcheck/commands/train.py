@@ -54,7 +54,11 @@ def _table(report: dict) -> list[str]:
                    "while its fold leaves out the same pages with the same seeds, so that an edited "
                    "rule pack is measured again, as check reads it with an unchanged model, "
                    "without training.")
-def train_command(corpus, output, folds, json_path, show, jobs, seed_count, fold_models):
+@click.option("--page-verdict/--no-page-verdict", default=None,
+              help="Also tell the sentence classifier whether its page fails (from the page's label "
+                   "in training, from the page classifier in check). It read better in site-grouped "
+                   "folds but not on its first run, so the shipped recipe leaves it out (default: the recipe's).")
+def train_command(corpus, output, folds, json_path, show, jobs, seed_count, fold_models, page_verdict):
     """Train the learned components on a labelled corpus (see corpus/GUIDE.md)."""
     from claimcheck.train.fit import seeds_for
 
@@ -63,7 +67,7 @@ def train_command(corpus, output, folds, json_path, show, jobs, seed_count, fold
     if folds:
         from claimcheck.train.crossval import cross_validate
         report = cross_validate(pages, folds, progress=lambda line: click.echo(line, err=True), jobs=jobs,
-                                seeds=seeds, folder=fold_models)
+                                seeds=seeds, folder=fold_models, page_verdict=page_verdict)
         click.echo("\n".join(_table(report)))
         if show:
             tally = report["rules+model"]["overall_tally"]
@@ -80,5 +84,6 @@ def train_command(corpus, output, folds, json_path, show, jobs, seed_count, fold
     if not output:
         raise click.UsageError("give -o DIR to train a model, or --cross-validate K to measure")
     from claimcheck.train.fit import train_model
-    path = train_model(pages, output, seeds=seeds, jobs=jobs)
+    recipe = {} if page_verdict is None else {"page_verdict": page_verdict}
+    path = train_model(pages, output, seeds=seeds, jobs=jobs, **recipe)
     click.echo(f"trained on {len(pages)} pages ({sum(len(p.sentences) for p in pages)} sentences): {path}")

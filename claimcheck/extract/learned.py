@@ -243,6 +243,14 @@ def _words(doc) -> list[str]:
 # "page_voice" in their meta.json) are scored without it.
 VOICE_WORDS = {True: "_VOICE_SELLS_", False: "_VOICE_INFORMS_"}
 
+# The word that tells the sentence classifier how its page reads as a whole: whether the page
+# fails. Training takes it from the page's verdict, scoring from the page classifier's FAIL
+# score (from the "page_fails" threshold). A page that fails has claims somewhere, so a
+# sentence that reads like one there is more likely to be one than the same words on a page
+# that passes. Models trained before it (no "page_verdict" in their meta.json) are scored
+# without it.
+VERDICT_WORDS = {True: "_PAGE_FAILS_", False: "_PAGE_PASSES_"}
+
 # How many times a word (or feature word) counts on a page, for the page classifier. Its
 # bag of words sums each word's weight once per occurrence, so a run of filler a reader
 # skips ("[a] [a] [a] ...", fifty times) outweighed a clinic's whole page and read it as
@@ -477,6 +485,9 @@ class LearnedScorer:
             if self.meta.get("page_voice"):  # the sentence classifier reads whose voice the page is in
                 sells = dict(zip(self.page_labels, page)).get("SELLS", 1.0) >= self.meta["thresholds"]["sells"]
                 extra.append(self.keys.feature_key(VOICE_WORDS[sells]))
+            if self.meta.get("page_verdict"):  # ... and whether the page as a whole fails
+                fails = dict(zip(self.page_labels, page)).get("FAIL", 0.0) >= self.meta["thresholds"]["page_fails"]
+                extra.append(self.keys.feature_key(VERDICT_WORDS[fails]))
             if self.length_step:  # ... and how long each sentence is
                 extra.append(self.length_keys[length_steps(doc_keys.word_counts, self.length_step)])
             sentence_bags.append(doc_keys.sentence_bags(*extra))

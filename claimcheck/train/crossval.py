@@ -124,35 +124,39 @@ def check_pages(pages: list[CorpusPage], model: str | None, pack=None):
         yield by_id[checked.source.origin], checked.result
 
 
-def _train_fold(training: list[CorpusPage], out: Path, seeds: tuple[int, ...]) -> Path:
+def _train_fold(training: list[CorpusPage], out: Path, seeds: tuple[int, ...], page_verdict: bool) -> Path:
     from claimcheck.train.fit import train_model
 
-    return train_model(training, out, seeds=seeds)
+    return train_model(training, out, seeds=seeds, page_verdict=page_verdict)
 
 
-def _trained_on(model: Path) -> tuple[str, tuple[int, ...]] | None:
-    """The corpus digest and seeds a model folder was trained with (``None``: no model there)."""
+def _trained_on(model: Path) -> tuple[str, tuple[int, ...], bool] | None:
+    """The corpus digest, seeds and page-verdict setting a model folder was trained with
+    (``None``: no model there)."""
     from claimcheck.train.fit import FIRST_SEED
 
     meta = model / "meta.json"
     try:
         meta = json.loads(meta.read_text(encoding="utf-8"))
-        return meta["corpus"]["sha256"], tuple(meta.get("seeds", [FIRST_SEED]))
+        return meta["corpus"]["sha256"], tuple(meta.get("seeds", [FIRST_SEED])), bool(meta.get("page_verdict"))
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
 def fold_models(pages: list[CorpusPage], k: int, folder: str | Path, jobs: int = 1,
-                progress=None, seeds: tuple[int, ...] | None = None) -> list[tuple[list[CorpusPage], Path]]:
+                progress=None, seeds: tuple[int, ...] | None = None,
+                page_verdict: bool | None = None) -> list[tuple[list[CorpusPage], Path]]:
     """(test pages, model) for each of ``k`` site-grouped folds, the model trained on the other
     folds into ``folder/fold<i>`` with ``seeds`` (default: the recipe's, ``fit.SEEDS``). A model
     already there that was trained on exactly those pages (the corpus digest in its
-    ``meta.json``) with the same seeds is kept, so a measurement can be run again without
+    ``meta.json``) with the same seeds and page-verdict setting (default: the recipe's,
+    ``fit.PAGE_VERDICT``) is kept, so a measurement can be run again without
     training. ``jobs`` models train at once, each in its own process (0: one per core); each
     training is seeded, so the models are the same either way."""
-    from claimcheck.train.fit import SEEDS, corpus_digest, training_pool, training_workers
+    from claimcheck.train.fit import PAGE_VERDICT, SEEDS, corpus_digest, training_pool, training_workers
 
     seeds = tuple(seeds or SEEDS)
+    page_verdict = PAGE_VERDICT if page_verdict is None else page_verdict
 
     folder = Path(folder)
     folds = folds_by_site(pages, k)
@@ -162,17 +166,18 @@ def fold_models(pages: list[CorpusPage], k: int, folder: str | Path, jobs: int =
         training = [p for p in pages if p.id not in ids]
         model = folder / f"fold{index}"
         kept.append((test, model))
-        if _trained_on(model) != (corpus_digest(training), seeds):
+        if _trained_on(model) != (corpus_digest(training), seeds, page_verdict):
             missing.append((index, training, model))
     workers = training_workers(jobs, len(missing))
     say = progress or (lambda line: None)
     if workers <= 1:
         for index, training, model in missing:
-            _train_fold(training, model, seeds)
+            _train_fold(training, model, seeds, page_verdict)
             say(f"fold {index + 1}/{k}: trained on {len(training)} pages")
         return kept
     with training_pool(workers) as pool:
-        running = {pool.submit(_train_fold, training, model, seeds): (index, training) for index, training, model in missing}
+        running = {pool.submit(_train_fold, training, model, seeds, page_verdict): (index, training)
+                   for index, training, model in missing}
         for future in as_completed(running):
             future.result()
             index, training = running[future]
@@ -181,7 +186,8 @@ def fold_models(pages: list[CorpusPage], k: int, folder: str | Path, jobs: int =
 
 
 def cross_validate(pages: list[CorpusPage], k: int = 5, progress=None, jobs: int = 1,
-                   seeds: tuple[int, ...] | None = None, folder: str | Path | None = None) -> dict:
+                   seeds: tuple[int, ...] | None = None, folder: str | Path | None = None,
+                   page_verdict: bool | None = None) -> dict:
     """Per-genre and overall tallies for the rules alone and for rules + a model trained on the
     other folds with ``seeds`` (``jobs`` fold models trained at once, as ``fold_models`` trains them).
     With ``folder`` the fold models are kept there and reused while their pages and seeds hold,
@@ -195,7 +201,7 @@ def cross_validate(pages: list[CorpusPage], k: int = 5, progress=None, jobs: int
         for page, result in check_pages(pages, None):
             by_genre["rules"][page.genre].add(tally_page(page, result))
         with contextlib.nullcontext(folder) if folder else tempfile.TemporaryDirectory() as where:
-            for index, (test, model) in enumerate(fold_models(pages, k, where, jobs, progress, seeds)):
+            for index, (test, model) in enumerate(fold_models(pages, k, where, jobs, progress, seeds, page_verdict)):
                 for page, result in check_pages(test, str(model)):
                     by_genre["rules+model"][page.genre].add(tally_page(page, result))
                 if progress:
