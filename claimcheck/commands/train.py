@@ -84,6 +84,5 @@ def train_command(corpus, output, folds, json_path, show, jobs, seed_count, fold
     if not output:
         raise click.UsageError("give -o DIR to train a model, or --cross-validate K to measure")
     from claimcheck.train.fit import train_model
-    recipe = {} if page_verdict is None else {"page_verdict": page_verdict}
-    path = train_model(pages, output, seeds=seeds, jobs=jobs, **recipe)
+    path = train_model(pages, output, seeds=seeds, jobs=jobs, page_verdict=page_verdict)
     click.echo(f"trained on {len(pages)} pages ({sum(len(p.sentences) for p in pages)} sentences): {path}")

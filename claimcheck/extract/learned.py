@@ -481,12 +481,12 @@ class LearnedScorer:
         for doc_keys, page_bag, page in zip(keys, page_bags, pages):
             if not len(page_bag[0]):  # a page without a word reads as nothing, not as the bias
                 page[:] = 0.0
-            extra = []
+            extra, read = [], dict(zip(self.page_labels, page))
             if self.meta.get("page_voice"):  # the sentence classifier reads whose voice the page is in
-                sells = dict(zip(self.page_labels, page)).get("SELLS", 1.0) >= self.meta["thresholds"]["sells"]
+                sells = read.get("SELLS", 1.0) >= self.meta["thresholds"]["sells"]
                 extra.append(self.keys.feature_key(VOICE_WORDS[sells]))
             if self.meta.get("page_verdict"):  # ... and whether the page as a whole fails
-                fails = dict(zip(self.page_labels, page)).get("FAIL", 0.0) >= self.meta["thresholds"]["page_fails"]
+                fails = read.get("FAIL", 0.0) >= self.meta["thresholds"]["page_fails"]
                 extra.append(self.keys.feature_key(VERDICT_WORDS[fails]))
             if self.length_step:  # ... and how long each sentence is
                 extra.append(self.length_keys[length_steps(doc_keys.word_counts, self.length_step)])

@@ -21,6 +21,7 @@ import os
 import shutil
 import tempfile
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 
 from claimcheck import __version__
@@ -189,18 +190,20 @@ def average_pipelines(paths: list[Path], out: Path) -> None:
 
 
 def train_model(pages: list[CorpusPage], out_dir: str | Path, quiet: bool = True,
-                seeds: tuple[int, ...] = SEEDS, jobs: int = 1, page_verdict: bool = PAGE_VERDICT) -> Path:
+                seeds: tuple[int, ...] = SEEDS, jobs: int = 1, page_verdict: bool | None = None) -> Path:
     """Train both classifiers on ``pages`` and write them to ``out_dir``: one model per seed
     in ``seeds``, averaged into one. ``jobs`` trainings (one classifier, one seed) run at once,
     each in its own process (0: one per core); the model is the same either way. With
-    ``page_verdict`` the sentence classifier also reads whether its page fails."""
+    ``page_verdict`` (default: the recipe's, ``PAGE_VERDICT``) the sentence classifier also
+    reads whether its page fails."""
     import spacy
     from spacy.tokens import DocBin
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     nlp = spacy.blank("en")
-    parts = (("sentences", lambda nlp, pages: _sentence_docs(nlp, pages, page_verdict)), ("pages", _page_docs))
+    page_verdict = PAGE_VERDICT if page_verdict is None else page_verdict
+    parts = (("sentences", partial(_sentence_docs, page_verdict=page_verdict)), ("pages", _page_docs))
     with tempfile.TemporaryDirectory() as tmp:
         runs = []
         for part, docs in parts:
