@@ -90,3 +90,17 @@ def test_each_setting_reads_the_folds_through_its_own_thresholds(tmp_path, capsy
     # At 0 every sentence of the selling pages reads as a claim; above 1 the model adds none.
     assert everything[1].strip().startswith("1.000") and nothing[1] == rows["rules"][1] != everything[1]
     assert "(2/2)" in everything[0] and "(2/2)" in nothing[0]  # the rules find the labelled claims either way
+
+
+def test_the_tool_keeps_fold_models_trained_with_the_page_verdict_when_asked_to(tmp_path, monkeypatch):
+    """``--page-verdict`` asks for the fold models ``train --page-verdict`` makes: without it
+    the tool would retrain such kept models as the recipe's."""
+    import thresholds
+
+    asked = []
+    monkeypatch.setattr(thresholds, "fold_models", lambda *args: asked.append(args[-1]) or [])
+    monkeypatch.setattr(thresholds, "check_pages", lambda pages, model: [])
+    corpus = _corpus(tmp_path)
+    for flags in (["--page-verdict"], []):
+        assert main(["--models", str(tmp_path / "models"), "--folds", "2", "--corpus", str(corpus), *flags]) == 0
+    assert asked == [True, False]

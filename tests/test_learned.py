@@ -479,21 +479,23 @@ def test_a_batch_of_docs_is_scored_as_each_doc_alone(tmp_path):
     assert alone[0].page != alone[3].page
 
 
-def _pipeline_with(model: Path, tmp_path, without: tuple[str, ...] = ()):
+def _pipeline_with(model: Path, tmp_path, without: tuple[str, ...] = (), thresholds: dict | None = None):
     """A pipeline scoring with ``model``, or with a copy of it whose meta.json lacks the keys
-    ``without`` (as a model trained before those settings has it), and the folder it scores with."""
+    ``without`` (as a model trained before those settings has it) or reads at other
+    ``thresholds``, and the folder it scores with."""
     import shutil
 
     from claimcheck.extract.learned import selected_model
     from claimcheck.extract.pipeline import build_pipeline
     from claimcheck.pack.rulepack import load_pack
 
-    if without:
-        copy = tmp_path / f"without-{'-'.join(without)}"
+    if without or thresholds:
+        copy = tmp_path / f"without-{'-'.join(without)}-{'-'.join(thresholds or ())}"
         shutil.copytree(model, copy)
         meta = json.loads((copy / "meta.json").read_text())
         for key in without:
             del meta[key]
+        meta["thresholds"].update(thresholds or {})
         (copy / "meta.json").write_text(json.dumps(meta))
         model = copy
     before = selected_model()
@@ -593,13 +595,14 @@ def test_the_shipped_recipe_leaves_the_verdict_word_out_and_train_can_add_it(tra
     assert json.loads((trained_with_verdict / "meta.json").read_text())["page_verdict"] is True
 
 
-@pytest.mark.parametrize("reads_verdict", [True, False])
+@pytest.mark.parametrize("reads_verdict, unsure_everywhere", [(True, False), (False, False), (True, True)])
 def test_the_sentence_classifier_reads_whether_its_page_fails_when_its_model_was_trained_to(
-        trained_with_verdict, tmp_path, reads_verdict):
+        trained_with_verdict, tmp_path, reads_verdict, unsure_everywhere):
     """A model trained with ``page_verdict`` is scored with one word more on every sentence:
     whether the page classifier reads the page as failing, from the ``page_fails`` threshold;
-    one without it in its meta.json (trained before it), without. The word moves the scores:
-    the model learned it from the pages' verdicts."""
+    one without it in its meta.json (trained before it), without; and so is a page that falls
+    between "page_unsure" and "page_fails" (here every page). The word moves the scores: the
+    model learned it from the pages' verdicts."""
     from spacy.tokens import Doc
 
     from claimcheck.extract.learned import VERDICT_WORDS, VOICE_WORDS, classifier_inputs, length_word, load_model
@@ -607,7 +610,8 @@ def test_the_sentence_classifier_reads_whether_its_page_fails_when_its_model_was
 
     meta = json.loads((trained_with_verdict / "meta.json").read_text())
     assert meta["page_verdict"] is True and 0 < meta["thresholds"]["page_fails"] < 1
-    nlp, model = _pipeline_with(trained_with_verdict, tmp_path, without=() if reads_verdict else ("page_verdict",))
+    nlp, model = _pipeline_with(trained_with_verdict, tmp_path, without=() if reads_verdict else ("page_verdict",),
+                                thresholds={"page_unsure": 0.0, "page_fails": 1.01} if unsure_everywhere else None)
     doc = nlp(make_doc(nlp, "Our stem cell injections heal torn knee cartilage in weeks.\n\nBook a visit."))
     inputs = classifier_inputs(doc)
     _, sentences, _ = load_model(str(model))
@@ -619,7 +623,8 @@ def test_the_sentence_classifier_reads_whether_its_page_fails_when_its_model_was
                                         for words, n in zip(inputs.sentence_words, inputs.sentence_lengths)])
 
     with_word, without_word = scores([VERDICT_WORDS[fails]]), scores([])
-    assert numpy.array_equal(doc._.cc_learned.scores, with_word if reads_verdict else without_word)
+    told = reads_verdict and not unsure_everywhere
+    assert numpy.array_equal(doc._.cc_learned.scores, with_word if told else without_word)
     assert not numpy.array_equal(with_word, without_word)
     assert not numpy.array_equal(scores([VERDICT_WORDS[True]]), scores([VERDICT_WORDS[False]]))
 
@@ -684,3 +689,19 @@ def test_the_sentences_scoring_at_least_a_floor_are_those_whose_rounded_score_re
     assert Learned("test-model", ("unapproved-use", "CLAIM"), THRESHOLDS, {}, scores).sentences_scoring_at_least(
         0.35) == [0, 2, 3]
     assert Learned("test-model", ("CLAIM",), THRESHOLDS, {}, numpy.zeros((0, 1))).sentences_scoring_at_least(0.35) == []
+
+
+@pytest.mark.parametrize("fail, thresholds, word", [
+    (0.55, {"page_fails": 0.5}, "_PAGE_FAILS_"),
+    (0.45, {"page_fails": 0.5}, "_PAGE_PASSES_"),
+    (0.5, {"page_fails": 0.5, "page_unsure": 0.3}, "_PAGE_FAILS_"),
+    (0.45, {"page_fails": 0.5, "page_unsure": 0.3}, None),
+    (0.3, {"page_fails": 0.5, "page_unsure": 0.3}, None),
+    (0.29, {"page_fails": 0.5, "page_unsure": 0.3}, "_PAGE_PASSES_"),
+])
+def test_a_page_the_classifier_cannot_place_gets_no_verdict_word(fail, thresholds, word):
+    """Between "page_unsure" and "page_fails" the page is told neither way; without a
+    "page_unsure" every page is told one way or the other."""
+    from claimcheck.extract.learned import verdict_word
+
+    assert verdict_word(fail, thresholds) == word

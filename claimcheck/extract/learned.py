@@ -251,6 +251,17 @@ VOICE_WORDS = {True: "_VOICE_SELLS_", False: "_VOICE_INFORMS_"}
 # without it.
 VERDICT_WORDS = {True: "_PAGE_FAILS_", False: "_PAGE_PASSES_"}
 
+
+def verdict_word(fail: float, thresholds: dict) -> str | None:
+    """The verdict word for a page the page classifier scores ``fail`` for FAIL: failing from
+    "page_fails", passing below "page_unsure" (default: "page_fails"), and between the two none,
+    so neither word's weight tips a sentence on a page the classifier cannot place."""
+    if fail >= thresholds["page_fails"]:
+        return VERDICT_WORDS[True]
+    if fail < thresholds.get("page_unsure", thresholds["page_fails"]):
+        return VERDICT_WORDS[False]
+    return None
+
 # How many times a word (or feature word) counts on a page, for the page classifier. Its
 # bag of words sums each word's weight once per occurrence, so a run of filler a reader
 # skips ("[a] [a] [a] ...", fifty times) outweighed a clinic's whole page and read it as
@@ -486,8 +497,9 @@ class LearnedScorer:
                 sells = read.get("SELLS", 1.0) >= self.meta["thresholds"]["sells"]
                 extra.append(self.keys.feature_key(VOICE_WORDS[sells]))
             if self.meta.get("page_verdict"):  # ... and whether the page as a whole fails
-                fails = read.get("FAIL", 0.0) >= self.meta["thresholds"]["page_fails"]
-                extra.append(self.keys.feature_key(VERDICT_WORDS[fails]))
+                word = verdict_word(read.get("FAIL", 0.0), self.meta["thresholds"])
+                if word:
+                    extra.append(self.keys.feature_key(word))
             if self.length_step:  # ... and how long each sentence is
                 extra.append(self.length_keys[length_steps(doc_keys.word_counts, self.length_step)])
             sentence_bags.append(doc_keys.sentence_bags(*extra))

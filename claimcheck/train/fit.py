@@ -47,7 +47,12 @@ THRESHOLDS = {
     "voice": 0.4,        # on a page that informs, a rule's finding on a sentence the model
                          # scores below this for CLAIM is not the page's own claim
     "quiet_page": 0.3,   # a page scored below this for FAIL is held to its own voice too
-    "page_fails": 0.5,   # the sentence classifier reads a page scored at least this for FAIL as failing
+    # With page_verdict, the sentence classifier reads a page scored at least page_fails for FAIL as
+    # failing, below page_unsure as passing, and between the two is told neither; chosen on the
+    # 8,687 pages' folds among 0.3 to 0.6, each alone or with a band from 0.2 or 0.3 (0.526 of
+    # the claim sentences against 0.514 at 0.5 alone; docs/detection-record.md, "The page's verdict").
+    "page_fails": 0.6,
+    "page_unsure": 0.3,
     "min_page_words": 50,  # a shorter text (an ad line, a post) has no page voice to judge
     # How the page as a whole moves severities (evaluate/learned.weigh_by_page), chosen on the
     # 1,682-page folds (docs/detection-record.md, "The page as a whole"): under clear_page for

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Choosing the learned decision thresholds on site-grouped folds, from fold models kept on disk.
 
-    python corpus/tools/thresholds.py --models DIR [--folds 5] [-j N] [--seeds N] [--set NAME=V1,V2,...] ... [--corpus DIR]
+    python corpus/tools/thresholds.py --models DIR [--folds 5] [-j N] [--seeds N] [--page-verdict] [--set NAME=V1,V2,...] ... [--corpus DIR]
 
 The thresholds (``claimcheck/train/fit.THRESHOLDS``) live in a model's ``meta.json`` and only
 decide what ``check`` does with the classifiers' scores, so a setting is judged without training:
@@ -10,8 +10,9 @@ the ``k`` fold models (the corpus cut into folds with no site in two, as ``train
 ``DIR/fold<i>`` and kept, and each setting of the grid reads every fold through a copy of its
 fold's model whose ``meta.json`` holds that setting. A fold model is reused while it was trained
 on exactly the pages its fold now leaves out (``claimcheck.train.crossval.fold_models``), and
-retrained otherwise, ``-j`` at once; ``--seeds N`` trains them as ``claimcheck train --seeds N``
-does (each classifier averaged over N seeds).
+retrained otherwise, ``-j`` at once; ``--seeds N`` and ``--page-verdict`` train them as
+``claimcheck train`` does with those options (each classifier averaged over N seeds; the sentence
+classifier told whether its page fails, which ``page_fails`` and ``page_unsure`` then read).
 
 Printed, as Markdown: the rules alone, then one row per setting (the shipped thresholds first),
 with the figures cross-validation prints: sentence recall, false-positive rate, failing pages
@@ -62,6 +63,8 @@ def main(argv=None) -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("-j", "--jobs", type=int, default=1, help="fold models to train at once (0: one per core)")
     parser.add_argument("--seeds", type=int, help="seeds each fold model is averaged over (default: the recipe's)")
+    parser.add_argument("--page-verdict", action="store_true",
+                        help="fold models whose sentence classifier reads whether its page fails (train --page-verdict)")
     parser.add_argument("--corpus", type=Path, default=CORPUS / "pages", help="the page records (default: the corpus)")
     parser.add_argument("--set", action="append", default=[], metavar="NAME=V1,V2",
                         help="a threshold and the values to try (repeatable; the grid is every combination)")
@@ -70,7 +73,7 @@ def main(argv=None) -> int:
     say = lambda message: print(message, file=sys.stderr, flush=True)  # noqa: E731
 
     pages = read_corpus(args.corpus)
-    folds = fold_models(pages, args.folds, args.models, args.jobs, say, seeds_for(args.seeds))
+    folds = fold_models(pages, args.folds, args.models, args.jobs, say, seeds_for(args.seeds), args.page_verdict)
     print(f"{len(pages)} pages, {len({p.site for p in pages})} sites, {args.folds} site-grouped folds\n")
     print(HEADER)
     print(row("rules", tally_pages(check_pages(pages, None))), flush=True)
