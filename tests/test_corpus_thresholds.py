@@ -65,10 +65,26 @@ def test_a_fold_model_is_retrained_only_when_its_fold_leaves_out_other_pages(tmp
     fold_models(pages, 2, tmp_path / "models", seeds=(1, 2))
     assert [out for _, out in trained] == [tmp_path / "models" / "fold0", tmp_path / "models" / "fold1"]
     trained.clear()
-    # ... and so do the same pages with the sentence classifier told each page's verdict.
+    # ... and so do the same pages with the sentence classifier told each page's verdict,
     fold_models(pages, 2, tmp_path / "models", page_verdict=True)
     assert [out for _, out in trained] == [tmp_path / "models" / "fold0", tmp_path / "models" / "fold1"]
     trained.clear()
+    # ... even where a kept model was told it, but learned the word from the pages' labels
+    # (trained before the out-of-fold verdicts, its meta.json without "page_verdict_from").
+    for fold in ("fold0", "fold1"):
+        meta = json.loads((tmp_path / "models" / fold / "meta.json").read_text())
+        (tmp_path / "models" / fold / "meta.json").write_text(json.dumps({**meta, "page_verdict": True}))
+    fold_models(pages, 2, tmp_path / "models", page_verdict=True)
+    assert [out for _, out in trained] == [tmp_path / "models" / "fold0", tmp_path / "models" / "fold1"]
+    trained.clear()
+    for fold in ("fold0", "fold1"):  # the same models, had they learned it out of fold, are kept
+        meta = json.loads((tmp_path / "models" / fold / "meta.json").read_text())
+        (tmp_path / "models" / fold / "meta.json").write_text(json.dumps({**meta, "page_verdict_from": "out-of-fold"}))
+    fold_models(pages, 2, tmp_path / "models", page_verdict=True)
+    assert trained == []
+    for fold in ("fold0", "fold1"):
+        meta = json.loads((tmp_path / "models" / fold / "meta.json").read_text())
+        (tmp_path / "models" / fold / "meta.json").write_text(json.dumps({**meta, "page_verdict": False}))
     write_page_record(corpus, "t-003", "pass", "Hospital news\nThe transplant unit treats leukaemia.\n", sells=False)
     pages = read_corpus(corpus)
     fold_models(pages, 2, tmp_path / "models")

@@ -591,8 +591,9 @@ def trained_with_verdict(tmp_path_factory):
 
 
 def test_the_shipped_recipe_leaves_the_verdict_word_out_and_train_can_add_it(trained, trained_with_verdict):
-    assert json.loads((trained / "meta.json").read_text())["page_verdict"] is False
-    assert json.loads((trained_with_verdict / "meta.json").read_text())["page_verdict"] is True
+    recipe, told = (json.loads((model / "meta.json").read_text()) for model in (trained, trained_with_verdict))
+    assert (recipe["page_verdict"], recipe["page_verdict_from"]) == (False, None)
+    assert (told["page_verdict"], told["page_verdict_from"]) == (True, "out-of-fold")
 
 
 @pytest.mark.parametrize("reads_verdict, unsure_everywhere", [(True, False), (False, False), (True, True)])
@@ -629,23 +630,49 @@ def test_the_sentence_classifier_reads_whether_its_page_fails_when_its_model_was
     assert not numpy.array_equal(scores([VERDICT_WORDS[True]]), scores([VERDICT_WORDS[False]]))
 
 
-def test_training_with_the_page_verdict_gives_each_sentence_its_pages_verdict(pages):
-    """The word comes from the page's label in training, as the voice word does; without the
-    option no sentence gets it."""
+def test_training_gives_each_sentence_the_verdict_word_its_page_was_given(pages):
+    """The word each page's id maps to goes on every sentence of that page, none where the page
+    could not be placed; without verdicts no sentence gets one."""
     import spacy
 
     from claimcheck.extract.learned import VERDICT_WORDS
     from claimcheck.train.fit import _sentence_docs
 
-    told = iter(_sentence_docs(spacy.blank("en"), pages, page_verdict=True))
+    given = {page.id: [VERDICT_WORDS[True], VERDICT_WORDS[False], None][n % 3] for n, page in enumerate(pages)}
+    told = iter(_sentence_docs(spacy.blank("en"), pages, verdicts=given))
     untold = iter(_sentence_docs(spacy.blank("en"), pages))
     for page in pages:
         for _ in page.sentences:
-            words = [token.text for token in next(told)]
-            assert VERDICT_WORDS[page.verdict == "fail"] in words
-            assert VERDICT_WORDS[page.verdict != "fail"] not in words
+            words = {token.text for token in next(told)}
+            assert words & set(VERDICT_WORDS.values()) == ({given[page.id]} if given[page.id] else set())
             assert not set(VERDICT_WORDS.values()) & {token.text for token in next(untold)}
-    assert {p.verdict for p in pages} == {"fail", "pass"}
+    assert len(set(given.values())) == 3
+
+
+def test_each_training_page_gets_its_verdict_from_a_page_classifier_that_never_saw_it(pages, tmp_path, monkeypatch):
+    """The verdict word of training comes from page classifiers trained on the other
+    site-grouped folds, read at the recipe's thresholds, as ``check`` would read them."""
+    from spacy.tokens import DocBin
+
+    import spacy
+
+    from claimcheck.extract.learned import VERDICT_WORDS
+    from claimcheck.train import fit
+
+    runs = []
+    real_fit_all = fit._fit_all
+    monkeypatch.setattr(fit, "_fit_all", lambda given, jobs, quiet: runs.extend(given) or real_fit_all(given, jobs, quiet))
+    verdicts = fit.out_of_fold_verdicts(pages, tmp_path, 1, True)
+    assert set(verdicts) == {page.id for page in pages}
+    assert set(verdicts.values()) <= {*VERDICT_WORDS.values(), None}
+    folds = [fold for fold in fit.folds_by_site(pages, fit.VERDICT_FOLDS) if fold]
+    assert len(runs) == len(folds) > 1
+    nlp = spacy.blank("en")
+    for (config, data, _, seed), held in zip(runs, folds):
+        trained_on = [[t.text for t in doc] for doc in DocBin().from_disk(data).get_docs(nlp.vocab)]
+        assert len(trained_on) == len(pages) - len(held) and seed == fit.FIRST_SEED
+        for page in held:  # no held page among the pages its classifier learned from
+            assert fit.cap_repeats(page.words, fit.PAGE_WORD_CAP) not in trained_on
 
 
 def test_a_model_trained_before_the_word_cap_counts_every_repeat(tmp_path):

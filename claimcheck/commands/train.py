@@ -55,9 +55,10 @@ def _table(report: dict) -> list[str]:
                    "rule pack is measured again, as check reads it with an unchanged model, "
                    "without training.")
 @click.option("--page-verdict/--no-page-verdict", default=None,
-              help="Also tell the sentence classifier whether its page fails (from the page's label "
-                   "in training, from the page classifier in check). It read better in site-grouped "
-                   "folds but not on its first run, so the shipped recipe leaves it out (default: the recipe's).")
+              help="Also tell the sentence classifier whether its page fails, as a page classifier "
+                   "reads the page: in training one that did not learn from the page, in check the "
+                   "model's own. Not yet through a first run and the regression gates, so the shipped "
+                   "recipe leaves it out (default: the recipe's).")
 def train_command(corpus, output, folds, json_path, show, jobs, seed_count, fold_models, page_verdict):
     """Train the learned components on a labelled corpus (see corpus/GUIDE.md)."""
     from claimcheck.train.fit import seeds_for

@@ -130,15 +130,17 @@ def _train_fold(training: list[CorpusPage], out: Path, seeds: tuple[int, ...], p
     return train_model(training, out, seeds=seeds, page_verdict=page_verdict)
 
 
-def _trained_on(model: Path) -> tuple[str, tuple[int, ...], bool] | None:
-    """The corpus digest, seeds and page-verdict setting a model folder was trained with
-    (``None``: no model there)."""
+def _trained_on(model: Path) -> tuple[str, tuple[int, ...], str | None] | None:
+    """The corpus digest, seeds and where the verdict word was learned from ("labels" for models
+    trained before the out-of-fold verdicts, ``None``: no word) of a model folder (``None``: no
+    model there)."""
     from claimcheck.train.fit import FIRST_SEED
 
     meta = model / "meta.json"
     try:
         meta = json.loads(meta.read_text(encoding="utf-8"))
-        return meta["corpus"]["sha256"], tuple(meta.get("seeds", [FIRST_SEED])), bool(meta.get("page_verdict"))
+        verdict_from = meta.get("page_verdict_from", "labels") if meta.get("page_verdict") else None
+        return meta["corpus"]["sha256"], tuple(meta.get("seeds", [FIRST_SEED])), verdict_from
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -153,7 +155,7 @@ def fold_models(pages: list[CorpusPage], k: int, folder: str | Path, jobs: int =
     ``fit.PAGE_VERDICT``) is kept, so a measurement can be run again without
     training. ``jobs`` models train at once, each in its own process (0: one per core); each
     training is seeded, so the models are the same either way."""
-    from claimcheck.train.fit import PAGE_VERDICT, SEEDS, corpus_digest, training_pool, training_workers
+    from claimcheck.train.fit import PAGE_VERDICT, SEEDS, VERDICT_SOURCE, corpus_digest, training_pool, training_workers
 
     seeds = tuple(seeds or SEEDS)
     page_verdict = PAGE_VERDICT if page_verdict is None else page_verdict
@@ -166,7 +168,7 @@ def fold_models(pages: list[CorpusPage], k: int, folder: str | Path, jobs: int =
         training = [p for p in pages if p.id not in ids]
         model = folder / f"fold{index}"
         kept.append((test, model))
-        if _trained_on(model) != (corpus_digest(training), seeds, page_verdict):
+        if _trained_on(model) != (corpus_digest(training), seeds, VERDICT_SOURCE if page_verdict else None):
             missing.append((index, training, model))
     workers = training_workers(jobs, len(missing))
     say = progress or (lambda line: None)
