@@ -244,9 +244,10 @@ def _words(doc) -> list[str]:
 VOICE_WORDS = {True: "_VOICE_SELLS_", False: "_VOICE_INFORMS_"}
 
 # The word that tells the sentence classifier how its page reads as a whole: whether the page
-# fails. Training takes it from the page's verdict, scoring from the page classifier's FAIL
-# score (from the "page_fails" threshold). A page that fails has claims somewhere, so a
-# sentence that reads like one there is more likely to be one than the same words on a page
+# fails. Scoring takes it from the model's page classifier (``verdict_word``), training from page
+# classifiers that did not learn from the page (train/fit.out_of_fold_verdicts), so that it is
+# wrong in training where it will be wrong in ``check``. A page that fails has claims somewhere,
+# so a sentence that reads like one there is more likely to be one than the same words on a page
 # that passes. Models trained before it (no "page_verdict" in their meta.json) are scored
 # without it.
 VERDICT_WORDS = {True: "_PAGE_FAILS_", False: "_PAGE_PASSES_"}

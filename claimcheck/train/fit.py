@@ -50,7 +50,8 @@ THRESHOLDS = {
     # With page_verdict, the sentence classifier reads a page scored at least page_fails for FAIL as
     # failing, below page_unsure as passing, and between the two is told neither; chosen on the
     # 8,687 pages' folds among 0.3 to 0.6, each alone or with a band from 0.2 or 0.3 (0.526 of
-    # the claim sentences against 0.514 at 0.5 alone; docs/detection-record.md, "The page's verdict").
+    # the claim sentences against 0.514 at 0.5 alone; docs/detection-record.md, "Where the verdict
+    # word is read").
     "page_fails": 0.6,
     "page_unsure": 0.3,
     "min_page_words": 50,  # a shorter text (an ad line, a post) has no page voice to judge
@@ -80,10 +81,11 @@ def seeds_for(count: int | None = None) -> tuple[int, ...]:
 SEEDS = seeds_for()
 
 # Whether the sentence classifier also reads whether its page fails (extract/learned.VERDICT_WORDS).
-# In the site-grouped folds of the 8,687 pages it found 0.514 of the claim sentences against 0.476,
-# both page figures a little better; the model trained with it read its first run (h630 to h637)
-# worse on sentences, 23 items to 19, so it did not ship and the recipe stays without it until a
-# model with it passes a first run (docs/detection-record.md, "The page's verdict").
+# Learned from the pages' labels, it found 0.514 of the claim sentences in the site-grouped folds of
+# the 8,687 pages against 0.476, but its models lost a first run (h630 to h637) and then failed a
+# regression gate; learned out of fold (below), its model passed the gates and lost its first run
+# (h654 to h661) by one item, 16 to 15. The recipe stays without it until a model with it passes
+# both (docs/detection-record.md, "The page's verdict" and after).
 PAGE_VERDICT = False
 # In training, each page's verdict word comes from a page classifier that did not learn from that
 # page (VERDICT_FOLDS site-grouped folds of the training pages, one seed each), read at the
