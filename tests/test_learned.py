@@ -584,8 +584,18 @@ def test_the_classifiers_read_what_the_knowledge_base_makes_of_each_use_when_tra
 
 @pytest.fixture(scope="module")
 def trained_with_verdict(tmp_path_factory):
+    """A model trained with the verdict word. Out-of-fold page classifiers trained on this
+    corpus's few pages cannot place any page (every FAIL falls in the band where no word is
+    given), so here each page is given the word of its own label, and the scorer tests below
+    see a word the sentence classifier learned; ``out_of_fold_verdicts`` is tested on its own."""
+    from claimcheck.extract.learned import VERDICT_WORDS
+    from claimcheck.train import fit
+
     out = tmp_path_factory.mktemp("model") / "verdict"
-    result = invoke("train", CORPUS, "-o", out, "--page-verdict", "--seeds", "1")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fit, "out_of_fold_verdicts",
+                      lambda pages, *_: {page.id: VERDICT_WORDS[page.verdict == "fail"] for page in pages})
+        result = invoke("train", CORPUS, "-o", out, "--page-verdict", "--seeds", "1")
     assert result.exit_code == 0, result.output
     return out
 
@@ -596,14 +606,19 @@ def test_the_shipped_recipe_leaves_the_verdict_word_out_and_train_can_add_it(tra
     assert (told["page_verdict"], told["page_verdict_from"]) == (True, "out-of-fold")
 
 
-@pytest.mark.parametrize("reads_verdict, unsure_everywhere", [(True, False), (False, False), (True, True)])
+@pytest.mark.parametrize("case, thresholds, word", [
+    ("told it fails", {"page_fails": 0.0}, True),
+    ("told it passes", {"page_fails": 1.01, "page_unsure": 1.01}, False),
+    ("cannot be placed", {"page_unsure": 0.0, "page_fails": 1.01}, None),
+    ("trained before the word", None, None),
+])
 def test_the_sentence_classifier_reads_whether_its_page_fails_when_its_model_was_trained_to(
-        trained_with_verdict, tmp_path, reads_verdict, unsure_everywhere):
+        trained_with_verdict, tmp_path, case, thresholds, word):
     """A model trained with ``page_verdict`` is scored with one word more on every sentence:
-    whether the page classifier reads the page as failing, from the ``page_fails`` threshold;
-    one without it in its meta.json (trained before it), without; and so is a page that falls
-    between "page_unsure" and "page_fails" (here every page). The word moves the scores: the
-    model learned it from the pages' verdicts."""
+    whether the page classifier reads the page as failing (from "page_fails") or passing (below
+    "page_unsure"); none on a page between the two, nor with a model whose meta.json lacks
+    ``page_verdict`` (trained before it). The thresholds here put every page on one side. The
+    words move the scores: the model learned them."""
     from spacy.tokens import Doc
 
     from claimcheck.extract.learned import VERDICT_WORDS, VOICE_WORDS, classifier_inputs, length_word, load_model
@@ -611,23 +626,21 @@ def test_the_sentence_classifier_reads_whether_its_page_fails_when_its_model_was
 
     meta = json.loads((trained_with_verdict / "meta.json").read_text())
     assert meta["page_verdict"] is True and 0 < meta["thresholds"]["page_fails"] < 1
-    nlp, model = _pipeline_with(trained_with_verdict, tmp_path, without=() if reads_verdict else ("page_verdict",),
-                                thresholds={"page_unsure": 0.0, "page_fails": 1.01} if unsure_everywhere else None)
+    nlp, model = _pipeline_with(trained_with_verdict, tmp_path, thresholds=thresholds,
+                                without=() if thresholds else ("page_verdict",))
     doc = nlp(make_doc(nlp, "Our stem cell injections heal torn knee cartilage in weeks.\n\nBook a visit."))
     inputs = classifier_inputs(doc)
     _, sentences, _ = load_model(str(model))
     sells = doc._.cc_learned.page["SELLS"] >= meta["thresholds"]["sells"]
-    fails = doc._.cc_learned.page["FAIL"] >= meta["thresholds"]["page_fails"]
 
     def scores(verdict: list[str]):
         return sentences.model.predict([Doc(nlp.vocab, words=words + [VOICE_WORDS[sells]] + verdict + [length_word(n)])
                                         for words, n in zip(inputs.sentence_words, inputs.sentence_lengths)])
 
-    with_word, without_word = scores([VERDICT_WORDS[fails]]), scores([])
-    told = reads_verdict and not unsure_everywhere
-    assert numpy.array_equal(doc._.cc_learned.scores, with_word if told else without_word)
-    assert not numpy.array_equal(with_word, without_word)
-    assert not numpy.array_equal(scores([VERDICT_WORDS[True]]), scores([VERDICT_WORDS[False]]))
+    assert numpy.array_equal(doc._.cc_learned.scores, scores([] if word is None else [VERDICT_WORDS[word]]))
+    failing, passing, untold = scores([VERDICT_WORDS[True]]), scores([VERDICT_WORDS[False]]), scores([])
+    assert not numpy.array_equal(failing, passing)
+    assert not numpy.array_equal(failing, untold) and not numpy.array_equal(passing, untold)
 
 
 def test_training_gives_each_sentence_the_verdict_word_its_page_was_given(pages):
