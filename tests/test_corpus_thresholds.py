@@ -51,6 +51,13 @@ def _kept_models(pages, folder, k=2):
         (folder / f"fold{index}" / "meta.json").write_text(json.dumps(meta))
 
 
+def _mark_kept(folder, **fields):
+    """Set ``fields`` in the meta.json of both kept fold models, as a training with them would."""
+    for fold in ("fold0", "fold1"):
+        meta = json.loads((folder / fold / "meta.json").read_text())
+        (folder / fold / "meta.json").write_text(json.dumps({**meta, **fields}))
+
+
 @pytest.mark.skipif(not (SHIPPED_MODEL / "meta.json").is_file(), reason="needs the shipped model")
 def test_a_fold_model_is_retrained_only_when_its_fold_leaves_out_other_pages(tmp_path, monkeypatch):
     corpus = _corpus(tmp_path)
@@ -71,20 +78,14 @@ def test_a_fold_model_is_retrained_only_when_its_fold_leaves_out_other_pages(tmp
     trained.clear()
     # ... even where a kept model was told it, but learned the word from the pages' labels
     # (trained before the out-of-fold verdicts, its meta.json without "page_verdict_from").
-    for fold in ("fold0", "fold1"):
-        meta = json.loads((tmp_path / "models" / fold / "meta.json").read_text())
-        (tmp_path / "models" / fold / "meta.json").write_text(json.dumps({**meta, "page_verdict": True}))
+    _mark_kept(tmp_path / "models", page_verdict=True)
     fold_models(pages, 2, tmp_path / "models", page_verdict=True)
     assert [out for _, out in trained] == [tmp_path / "models" / "fold0", tmp_path / "models" / "fold1"]
     trained.clear()
-    for fold in ("fold0", "fold1"):  # the same models, had they learned it out of fold, are kept
-        meta = json.loads((tmp_path / "models" / fold / "meta.json").read_text())
-        (tmp_path / "models" / fold / "meta.json").write_text(json.dumps({**meta, "page_verdict_from": "out-of-fold"}))
+    _mark_kept(tmp_path / "models", page_verdict_from="out-of-fold")  # had they learned it out of fold, kept
     fold_models(pages, 2, tmp_path / "models", page_verdict=True)
     assert trained == []
-    for fold in ("fold0", "fold1"):
-        meta = json.loads((tmp_path / "models" / fold / "meta.json").read_text())
-        (tmp_path / "models" / fold / "meta.json").write_text(json.dumps({**meta, "page_verdict": False}))
+    _mark_kept(tmp_path / "models", page_verdict=False)
     write_page_record(corpus, "t-003", "pass", "Hospital news\nThe transplant unit treats leukaemia.\n", sells=False)
     pages = read_corpus(corpus)
     fold_models(pages, 2, tmp_path / "models")

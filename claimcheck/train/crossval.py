@@ -124,7 +124,7 @@ def check_pages(pages: list[CorpusPage], model: str | None, pack=None):
         yield by_id[checked.source.origin], checked.result
 
 
-def _train_fold(training: list[CorpusPage], out: Path, seeds: tuple[int, ...], page_verdict: bool) -> Path:
+def _train_fold(training: list[CorpusPage], out: Path, seeds: tuple[int, ...], page_verdict: bool | None) -> Path:
     from claimcheck.train.fit import train_model
 
     return train_model(training, out, seeds=seeds, page_verdict=page_verdict)
@@ -155,10 +155,9 @@ def fold_models(pages: list[CorpusPage], k: int, folder: str | Path, jobs: int =
     ``fit.PAGE_VERDICT``) is kept, so a measurement can be run again without
     training. ``jobs`` models train at once, each in its own process (0: one per core); each
     training is seeded, so the models are the same either way."""
-    from claimcheck.train.fit import PAGE_VERDICT, SEEDS, VERDICT_SOURCE, corpus_digest, training_pool, training_workers
+    from claimcheck.train.fit import SEEDS, corpus_digest, training_pool, training_workers, verdict_source
 
     seeds = tuple(seeds or SEEDS)
-    page_verdict = PAGE_VERDICT if page_verdict is None else page_verdict
 
     folder = Path(folder)
     folds = folds_by_site(pages, k)
@@ -168,7 +167,7 @@ def fold_models(pages: list[CorpusPage], k: int, folder: str | Path, jobs: int =
         training = [p for p in pages if p.id not in ids]
         model = folder / f"fold{index}"
         kept.append((test, model))
-        if _trained_on(model) != (corpus_digest(training), seeds, VERDICT_SOURCE if page_verdict else None):
+        if _trained_on(model) != (corpus_digest(training), seeds, verdict_source(page_verdict)):
             missing.append((index, training, model))
     workers = training_workers(jobs, len(missing))
     say = progress or (lambda line: None)

@@ -98,6 +98,12 @@ VERDICT_FOLDS = 4
 VERDICT_SOURCE = "out-of-fold"
 
 
+def verdict_source(page_verdict: bool | None = None) -> str | None:
+    """Where a model trained with ``page_verdict`` (default: the recipe's, ``PAGE_VERDICT``) learns
+    its verdict word, as its meta.json names it (``None``: it reads no verdict word)."""
+    return VERDICT_SOURCE if (PAGE_VERDICT if page_verdict is None else page_verdict) else None
+
+
 def corpus_digest(pages: list[CorpusPage]) -> str:
     digest = hashlib.sha256()
     for page in pages:
@@ -246,9 +252,9 @@ def train_model(pages: list[CorpusPage], out_dir: str | Path, quiet: bool = True
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     nlp = spacy.blank("en")
-    page_verdict = PAGE_VERDICT if page_verdict is None else page_verdict
+    source = verdict_source(page_verdict)
     with tempfile.TemporaryDirectory() as tmp:
-        verdicts = out_of_fold_verdicts(pages, Path(tmp), jobs, quiet) if page_verdict else None
+        verdicts = out_of_fold_verdicts(pages, Path(tmp), jobs, quiet) if source else None
         parts = (("sentences", partial(_sentence_docs, verdicts=verdicts)), ("pages", _page_docs))
         runs = []
         for part, docs in parts:
@@ -265,8 +271,8 @@ def train_model(pages: list[CorpusPage], out_dir: str | Path, quiet: bool = True
         "page_labels": list(PAGE_LABELS),
         "thresholds": THRESHOLDS,
         "page_voice": True,  # the sentence classifier reads extract/learned.VOICE_WORDS
-        "page_verdict": page_verdict,  # ... and, if so, extract/learned.VERDICT_WORDS,
-        "page_verdict_from": VERDICT_SOURCE if page_verdict else None,  # learned from out-of-fold verdicts
+        "page_verdict": source is not None,  # ... and, if so, extract/learned.VERDICT_WORDS,
+        "page_verdict_from": source,  # learned from out-of-fold verdicts
         "page_word_cap": PAGE_WORD_CAP,  # the page classifier counts a word at most this often
         "sentence_length_step": SENTENCE_LENGTH_STEP,  # the sentence classifier reads learned.length_word
         "use_words": True,  # both classifiers read learned.USE_WORDS
