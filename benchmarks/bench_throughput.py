@@ -3,7 +3,7 @@
     python benchmarks/bench_throughput.py [--runs 3] [--corpus DIR] [--no-breakdown]
 
 The benchmark corpus is the text of every page in ``corpus/pages`` (real clinic,
-hospital, news and regulator pages, paraphrased: 9,433 files and 2,556,413 words at the last count),
+hospital, news and regulator pages, paraphrased: 9,542 files and 2,586,276 words at the last count),
 written out as one Markdown or HTML file per page. Prints, in one run:
 
 * side by side, each a fresh process over the same files, runs interleaved (one of
