@@ -20,6 +20,10 @@ from thresholds import main, parse_grid, settings  # noqa: E402
 SELLING = ("Knee Relief Center\nOur stem cell injections cure arthritis and regrow cartilage in every patient.\n"
            "Book your free consultation today and walk without pain again.\n")
 CLAIM = "Our stem cell injections cure arthritis and regrow cartilage in every patient."
+# Another clinic's page with the same claim: its own story, so the folds may split the two sites
+# (pages that tell one story share a fold, train/stories.py).
+OTHER_SELLING = ("Joint Care Clinic of Denver\n" + CLAIM + "\nCall for a same-week appointment; parking is free "
+                 "behind our Elm Street office, and most visits take under an hour.\n")
 
 
 def test_the_grid_names_known_thresholds_and_the_shipped_setting_comes_first_once():
@@ -37,7 +41,7 @@ def _corpus(tmp_path):
     folder = tmp_path / "pages"
     folder.mkdir()
     write_page_record(folder, "t-001", "fail", SELLING, [CLAIM], categories=("unapproved-use",))
-    write_page_record(folder, "t-002", "fail", SELLING.replace("Knee", "Joint"), [CLAIM], categories=("unapproved-use",))
+    write_page_record(folder, "t-002", "fail", OTHER_SELLING, [CLAIM], categories=("unapproved-use",))
     return folder
 
 

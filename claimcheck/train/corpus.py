@@ -138,14 +138,35 @@ def categories_overlapping(claims: list[tuple[int, int, list[str]]], start: int,
     return sorted({c for s, e, cats in claims if s < end and start < e for c in cats})
 
 
-def folds_by_site(pages: list[CorpusPage], k: int) -> list[list[CorpusPage]]:
-    """``k`` folds with no site in two of them, balanced by page count (largest sites first,
-    each to the smallest fold; ties broken by site name so the split is reproducible)."""
-    by_site: dict[str, list[CorpusPage]] = {}
+def site_groups(pages: list[CorpusPage]) -> list[list[CorpusPage]]:
+    """The pages grouped by site, and sites that tell one story (``stories.story_pairs``: a release
+    reprinted, one text on two domains) joined into one group, so that no story is in two folds."""
+    from claimcheck.train.stories import story_pairs
+
+    joined = {page.site: page.site for page in pages}
+
+    def root(site: str) -> str:
+        while joined[site] != site:
+            joined[site] = joined[joined[site]]
+            site = joined[site]
+        return site
+
+    for first, second, _ in story_pairs([page.text for page in pages]):
+        a, b = root(pages[first].site), root(pages[second].site)
+        if a != b:
+            joined[max(a, b)] = min(a, b)
+    groups: dict[str, list[CorpusPage]] = {}
     for page in pages:
-        by_site.setdefault(page.site, []).append(page)
+        groups.setdefault(root(page.site), []).append(page)
+    return list(groups.values())
+
+
+def folds_by_site(pages: list[CorpusPage], k: int) -> list[list[CorpusPage]]:
+    """``k`` folds with no site, and no story told on two sites, in two of them (``site_groups``),
+    balanced by page count (largest groups first, each to the smallest fold; ties broken by the
+    group's first site name so the split is reproducible)."""
     folds: list[list[CorpusPage]] = [[] for _ in range(k)]
-    for site in sorted(by_site, key=lambda s: (-len(by_site[s]), s)):
+    for group in sorted(site_groups(pages), key=lambda g: (-len(g), min(page.site for page in g))):
         smallest = min(range(k), key=lambda i: (len(folds[i]), i))
-        folds[smallest].extend(by_site[site])
+        folds[smallest].extend(group)
     return folds
